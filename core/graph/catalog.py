@@ -1,0 +1,405 @@
+"""The one op catalog: every node type the document knows, described once.
+
+The palette (names, categories, symbols, descriptions), the expression parser (which
+names are functions), the evaluator (which engine call a node maps to), the code
+exporter (which PyTorch line a node becomes) and the teaching panel (the local
+derivative as text) all read this table, so adding a node type is one `OpSpec` entry.
+
+Engine calls take the tensor library as their first argument (`core` normally, real
+`torch` in tests and exports) so the same entry is checked against PyTorch itself.
+The catalog never imports the engine at module import time: the app can build its
+palette before (and without) loading it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+CATEGORIES: tuple[str, ...] = (
+    "inputs",
+    "arithmetic",
+    "functions",
+    "reductions",
+    "linear algebra",
+    "losses",
+    "outputs",
+)
+
+#: Parameter kinds a `Param` may declare; `Param.coerce` turns GUI text into these.
+PARAM_TYPES: tuple[str, ...] = ("float", "int", "int?", "bool", "ints", "choice")
+
+
+class ParamError(ValueError):
+    """A parameter value that does not fit its declared type (the document wraps it)."""
+
+
+@dataclass(frozen=True)
+class Port:
+    """An input port of a node type.
+
+    `variadic` ports accept any number of wires, addressed as "name.0", "name.1", ...
+    (ordered by that index); `optional` ports may stay unwired (the op then falls
+    back to a parameter, as `pow` uses its `exponent` parameter).
+    """
+
+    name: str
+    optional: bool = False
+    variadic: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A node parameter: an exponent, a `dim`, a shape, a reduction mode."""
+
+    name: str
+    type: str
+    default: Any
+    description: str = ""
+    choices: tuple[str, ...] = ()
+
+    def coerce(self, value: Any) -> Any:
+        """Return `value` converted to this parameter's type, or raise `ParamError`.
+
+        Accepts the typed value or its text as typed in an editor ("2", "0, 1", "None"),
+        so the app can hand over what the user typed; text is parsed, never evaluated.
+        """
+        t = self.type
+        if isinstance(value, str):
+            value = _parse_param_text(value, t, self.name)
+        if t == "float":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ParamError(f"parameter {self.name!r} must be a number, got {value!r}")
+            return float(value)
+        if t in ("int", "int?"):
+            if value is None and t == "int?":
+                return None
+            if isinstance(value, bool) or not isinstance(value, int):
+                if isinstance(value, float) and value.is_integer():
+                    return int(value)
+                extra = " or None" if t == "int?" else ""
+                raise ParamError(f"parameter {self.name!r} must be an integer{extra}, "
+                                 f"got {value!r}")
+            return int(value)
+        if t == "bool":
+            if not isinstance(value, bool):
+                raise ParamError(f"parameter {self.name!r} must be true or false, got {value!r}")
+            return value
+        if t == "ints":
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = (value,)
+            if not isinstance(value, (list, tuple)) or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value
+            ):
+                raise ParamError(f"parameter {self.name!r} must be a list of integers, "
+                                 f"got {value!r}")
+            return tuple(int(v) for v in value)
+        if t == "choice":
+            if value not in self.choices:
+                raise ParamError(f"parameter {self.name!r} must be one of "
+                                 f"{', '.join(self.choices)}; got {value!r}")
+            return value
+        raise ParamError(f"parameter {self.name!r} has unknown type {t!r}")
+
+
+def _parse_param_text(text: str, t: str, name: str) -> Any:
+    """Parse editor text for a parameter of kind `t` (no eval: split and int/float)."""
+    s = text.strip()
+    if t == "choice":
+        return s
+    if t == "int?" and s.lower() in ("", "none"):
+        return None
+    if t == "bool":
+        if s.lower() in ("true", "1", "yes"):
+            return True
+        if s.lower() in ("false", "0", "no"):
+            return False
+        raise ParamError(f"parameter {name!r} must be true or false, got {text!r}")
+    try:
+        if t == "ints":
+            s = s.strip("()[] ")
+            return tuple(int(p) for p in s.split(",") if p.strip()) if s else ()
+        if t in ("int", "int?"):
+            return int(s)
+        return float(s)
+    except ValueError:
+        raise ParamError(f"parameter {name!r}: cannot read {text!r} as {t}") from None
+
+
+Args = Mapping[str, Any]
+EngineCall = Callable[[Any, Args, Mapping[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """One node type.
+
+    `engine(lib, args, params)` computes the node from its wired inputs: `lib` is the
+    tensor library (`core`, or `torch`), `args` maps port name to tensor (a list for a
+    variadic port, None for an unwired optional port), `params` maps parameter name to
+    value. `template` is the PyTorch expression the exporter writes, with `{port}` and
+    `{param}` placeholders filled with variable names and `repr`s (or a callable
+    `(args, params) -> str` when the line depends on a parameter value).
+    """
+
+    name: str
+    category: str
+    symbol: str
+    description: str
+    derivative_text: str
+    inputs: tuple[Port, ...] = ()
+    params: tuple[Param, ...] = ()
+    engine: EngineCall | None = None
+    template: Any = ""
+    has_value: bool = False  # variable / constant: the node holds a value, not an op
+    passthrough: bool = False  # output: forwards its input unchanged
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def port(self, name: str) -> Port | None:
+        """The port declaration for a concrete port name ("b", or "xs.2" for variadic)."""
+        base, _, idx = name.partition(".")
+        for p in self.inputs:
+            if p.name == base:
+                if p.variadic:
+                    return p if idx.isdigit() and str(int(idx)) == idx else None
+                return p if not idx else None
+        return None
+
+    def param(self, name: str) -> Param | None:
+        """The declaration of parameter `name`, or None."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+    def default_params(self) -> dict[str, Any]:
+        """Fresh parameter dict with every default filled in."""
+        return {p.name: p.default for p in self.params}
+
+    def required_ports(self) -> tuple[str, ...]:
+        """Names of the fixed ports that must be wired before the node can evaluate."""
+        return tuple(p.name for p in self.inputs if not p.optional and not p.variadic)
+
+    def call(self, args: Args, params: Mapping[str, Any] | None = None, lib: Any = None) -> Any:
+        """Run the engine call; `lib` defaults to our engine (`core`), imported lazily."""
+        if self.engine is None:
+            raise TypeError(f"{self.name} has no engine call (it holds a value)")
+        if lib is None:
+            import core as lib  # lazy: the catalog must load without the engine
+        full = self.default_params()
+        if params:
+            full.update(params)
+        return self.engine(lib, args, full)
+
+    def code(self, args: Mapping[str, str], params: Mapping[str, Any] | None = None) -> str:
+        """The PyTorch expression for this node, given the variable names of its inputs."""
+        full = self.default_params()
+        if params:
+            full.update(params)
+        if callable(self.template):
+            return self.template(args, full)
+        fill = {k: repr(v) for k, v in full.items()}
+        fill.update({k: (", ".join(v) if isinstance(v, list) else v) for k, v in args.items()})
+        return self.template.format(**fill)
+
+
+# --------------------------------------------------------------------------- engine calls
+# Each takes (lib, args, params). They use only PyTorch's public API so the same
+# function runs on `core` and on `torch`.
+
+
+def _unary(fn_name: str) -> EngineCall:
+    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+        return getattr(lib, fn_name)(a["x"])
+
+    call.__name__ = f"call_{fn_name}"
+    return call
+
+
+def _pow(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    e = a.get("exponent")
+    return lib.pow(a["base"], p["exponent"] if e is None else e)
+
+
+def _reduce(fn_name: str) -> EngineCall:
+    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+        x = a["x"]
+        if p["dim"] is None:
+            return getattr(lib, fn_name)(x)
+        return getattr(lib, fn_name)(x, dim=p["dim"], keepdim=p["keepdim"])
+
+    call.__name__ = f"call_{fn_name}"
+    return call
+
+
+def _reduce_code(fn_name: str) -> Callable[[Mapping[str, str], Mapping[str, Any]], str]:
+    def code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
+        if p["dim"] is None:
+            return f"torch.{fn_name}({a['x']})"
+        return f"torch.{fn_name}({a['x']}, dim={p['dim']!r}, keepdim={p['keepdim']!r})"
+
+    return code
+
+
+def _index(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    idx = p["index"]
+    return a["x"][idx[0] if len(idx) == 1 else tuple(idx)]
+
+
+def _index_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
+    return f"{a['x']}[{', '.join(str(i) for i in p['index'])}]"
+
+
+def _stack(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    return lib.stack(list(a["xs"]), dim=p["dim"])
+
+
+def _loss(fn_name: str) -> EngineCall:
+    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+        return getattr(lib.nn.functional, fn_name)(a["input"], a["target"],
+                                                   reduction=p["reduction"])
+
+    call.__name__ = f"call_{fn_name}"
+    return call
+
+
+_REDUCTION = Param("reduction", "choice", "mean", "how the per-element losses are combined",
+                   ("mean", "sum", "none"))
+_X = (Port("x"),)
+_AB = (Port("a"), Port("b"))
+
+
+def _spec_list() -> list[OpSpec]:
+    unary = [
+        ("exp", "exp", "eˣ, elementwise", "∂eˣ/∂x = eˣ"),
+        ("log", "log", "natural logarithm, elementwise (nan below 0)", "∂log x/∂x = 1/x"),
+        ("sqrt", "√", "square root, elementwise", "∂√x/∂x = 1/(2√x)"),
+        ("abs", "|x|", "absolute value, elementwise", "∂|x|/∂x = sign(x)"),
+        ("sin", "sin", "sine, elementwise", "∂sin x/∂x = cos x"),
+        ("cos", "cos", "cosine, elementwise", "∂cos x/∂x = −sin x"),
+        ("tanh", "tanh", "hyperbolic tangent, elementwise", "∂tanh x/∂x = 1 − tanh²x"),
+        ("sigmoid", "σ", "logistic sigmoid 1/(1+e⁻ˣ), elementwise", "∂σ(x)/∂x = σ(x)(1 − σ(x))"),
+        ("relu", "ReLU", "max(x, 0), elementwise", "∂relu(x)/∂x = 1 if x > 0 else 0"),
+    ]
+    specs: list[OpSpec] = [
+        OpSpec("variable", "inputs", "x", "a value you choose; tick requires_grad to get its "
+               "gradient", "∂x/∂x = 1", has_value=True,
+               template="torch.tensor({value}, dtype={dtype}, requires_grad={requires_grad})"),
+        OpSpec("constant", "inputs", "c", "a fixed value; no gradient flows into it",
+               "∂c/∂x = 0", has_value=True, template="torch.tensor({value}, dtype={dtype})"),
+        OpSpec("add", "arithmetic", "+", "a + b, elementwise with broadcasting",
+               "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1", _AB,
+               engine=lambda lib, a, p: lib.add(a["a"], a["b"]), template="{a} + {b}"),
+        OpSpec("sub", "arithmetic", "−", "a − b, elementwise with broadcasting",
+               "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1", _AB,
+               engine=lambda lib, a, p: lib.sub(a["a"], a["b"]), template="{a} - {b}"),
+        OpSpec("mul", "arithmetic", "×", "a · b, elementwise with broadcasting",
+               "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a", _AB,
+               engine=lambda lib, a, p: lib.mul(a["a"], a["b"]), template="{a} * {b}"),
+        OpSpec("div", "arithmetic", "÷", "a / b, elementwise with broadcasting",
+               "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²", _AB,
+               engine=lambda lib, a, p: lib.div(a["a"], a["b"]), template="{a} / {b}"),
+        OpSpec("neg", "arithmetic", "−x", "−x, elementwise", "∂(−x)/∂x = −1", _X,
+               engine=lambda lib, a, p: lib.neg(a["x"]), template="-{x}"),
+        OpSpec("pow", "arithmetic", "xⁿ",
+               "base raised to exponent (the wired input, else the exponent parameter)",
+               "∂(aⁿ)/∂a = n·aⁿ⁻¹,  ∂(aⁿ)/∂n = aⁿ·log a",
+               (Port("base"), Port("exponent", optional=True,
+                                   description="wire a tensor here to override the parameter")),
+               (Param("exponent", "float", 2.0, "used when the exponent port is unwired"),),
+               engine=_pow,
+               template=lambda a, p: (f"torch.pow({a['base']}, {a['exponent']})"
+                                      if a.get("exponent") else
+                                      f"torch.pow({a['base']}, {p['exponent']!r})")),
+    ]
+    for name, sym, desc, deriv in unary:
+        specs.append(OpSpec(name, "functions", sym, desc, deriv, _X, engine=_unary(name),
+                            template=f"torch.{name}({{x}})"))
+    specs += [
+        OpSpec("maximum", "functions", "max", "elementwise maximum of a and b",
+               "∂max(a,b)/∂a = 1 where a > b (½ where equal)", _AB,
+               engine=lambda lib, a, p: lib.maximum(a["a"], a["b"]),
+               template="torch.maximum({a}, {b})"),
+        OpSpec("softmax", "functions", "softmax", "exp(x) / Σ exp(x) along dim",
+               "∂sᵢ/∂xⱼ = sᵢ(δᵢⱼ − sⱼ)", _X,
+               (Param("dim", "int", -1, "the dimension that sums to one"),),
+               engine=lambda lib, a, p: lib.softmax(a["x"], dim=p["dim"]),
+               template="torch.softmax({x}, dim={dim})"),
+        OpSpec("detach", "functions", "detach", "the same value, cut off from the graph: "
+               "no gradient flows back through it", "∂detach(x)/∂x = 0 (by decree)", _X,
+               engine=lambda lib, a, p: a["x"].detach(), template="{x}.detach()"),
+        OpSpec("sum", "reductions", "Σ", "sum of all elements (or along dim)",
+               "∂(Σx)/∂xᵢ = 1", _X,
+               (Param("dim", "int?", None, "None sums everything"),
+                Param("keepdim", "bool", False, "keep the summed dimension with size 1")),
+               engine=_reduce("sum"), template=_reduce_code("sum")),
+        OpSpec("mean", "reductions", "mean", "mean of all elements (or along dim)",
+               "∂mean(x)/∂xᵢ = 1/n", _X,
+               (Param("dim", "int?", None, "None averages everything"),
+                Param("keepdim", "bool", False, "keep the averaged dimension with size 1")),
+               engine=_reduce("mean"), template=_reduce_code("mean")),
+        OpSpec("dot", "linear algebra", "·", "dot product of two vectors",
+               "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a", _AB,
+               engine=lambda lib, a, p: lib.dot(a["a"], a["b"]), template="torch.dot({a}, {b})"),
+        OpSpec("matmul", "linear algebra", "@", "matrix product a @ b",
+               "∂(A@B)/∂A = G@Bᵀ,  ∂(A@B)/∂B = Aᵀ@G", _AB,
+               engine=lambda lib, a, p: lib.matmul(a["a"], a["b"]), template="{a} @ {b}"),
+        OpSpec("transpose", "linear algebra", "ᵀ", "swap two dimensions",
+               "∂(xᵀ)/∂x: the gradient is transposed back", _X,
+               (Param("dim0", "int", 0), Param("dim1", "int", 1)),
+               engine=lambda lib, a, p: lib.transpose(a["x"], p["dim0"], p["dim1"]),
+               template="torch.transpose({x}, {dim0}, {dim1})"),
+        OpSpec("reshape", "linear algebra", "reshape", "the same elements in a new shape",
+               "∂reshape(x)/∂x: the gradient is reshaped back", _X,
+               (Param("shape", "ints", (-1,), "new shape; one entry may be -1"),),
+               engine=lambda lib, a, p: lib.reshape(a["x"], tuple(p["shape"])),
+               template="torch.reshape({x}, {shape})"),
+        OpSpec("index", "linear algebra", "x[i]", "one element (or row) picked by index",
+               "∂x[i]/∂x = 1 at i, 0 elsewhere", _X,
+               (Param("index", "ints", (0,), "one integer per indexed dimension"),),
+               engine=_index, template=_index_code),
+        OpSpec("stack", "linear algebra", "[…]", "join tensors of equal shape along a new dim",
+               "∂stack(x₀…)/∂xᵢ = slice i of the gradient",
+               (Port("xs", variadic=True, description="xs.0, xs.1, ... in order"),),
+               (Param("dim", "int", 0),), engine=_stack,
+               template="torch.stack([{xs}], dim={dim})"),
+        OpSpec("mse_loss", "losses", "MSE", "mean squared error between input and target",
+               "∂MSE/∂input = 2(input − target)/n", (Port("input"), Port("target")),
+               (_REDUCTION,), engine=_loss("mse_loss"),
+               template="torch.nn.functional.mse_loss({input}, {target}, "
+                        "reduction={reduction})"),
+        OpSpec("cross_entropy", "losses", "CE",
+               "cross-entropy of logits against class indices (or probabilities)",
+               "∂CE/∂logits = softmax(logits) − onehot(target)", (Port("input"), Port("target")),
+               (_REDUCTION,), engine=_loss("cross_entropy"),
+               template="torch.nn.functional.cross_entropy({input}, {target}, "
+                        "reduction={reduction})"),
+        OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
+               "∂out/∂x = ∂x/∂x = 1", (Port("value"),), passthrough=True,
+               engine=lambda lib, a, p: a["value"], template="{value}"),
+    ]
+    return specs
+
+
+OPS: dict[str, OpSpec] = {s.name: s for s in _spec_list()}
+
+#: Functions the expression parser accepts as calls: name -> op name.
+FUNCTIONS: dict[str, str] = {
+    name: name for name, s in OPS.items()
+    if s.category in ("functions", "reductions", "linear algebra", "losses")
+}
+
+
+def ops_in(category: str) -> list[OpSpec]:
+    """The palette section for `category`, in catalog order."""
+    return [s for s in OPS.values() if s.category == category]
+
+
+def spec(op: str) -> OpSpec:
+    """The spec for op name `op`; raises KeyError naming the known ops."""
+    try:
+        return OPS[op]
+    except KeyError:
+        raise KeyError(f"unknown op {op!r}; known: {', '.join(OPS)}") from None
