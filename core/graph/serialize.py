@@ -1,0 +1,254 @@
+"""Documents as JSON files: versioned, fully validated on load, written atomically.
+
+A file is data only: nothing in it is ever executed (no eval, no pickle). Loading
+builds a fresh Document through the same validated edits the app uses, so a malformed,
+truncated or hostile file yields one `FileFormatError` that says where and what is
+wrong (e.g. ``nodes[2].value: ragged value ...``) and never a half-built document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from core.graph.document import Document, GraphError
+from core.graph.values import (
+    DTYPES,
+    ValueParseError,
+    dtype_name,
+    value_from_json,
+    value_to_json,
+)
+
+FORMAT = "chainrule-graph"
+VERSION = 1
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_NODES = 1_000_000
+
+_TOP_KEYS = {"format", "version", "meta", "nodes", "wires", "output", "output_gradient"}
+_NODE_KEYS = {"id", "op", "name", "pos", "params", "value", "requires_grad"}
+_WIRE_KEYS = {"src", "dst", "port"}
+
+
+class FileFormatError(GraphError):
+    """The file cannot be loaded; the message names the offending place."""
+
+
+# ---------------------------------------------------------------------------- writing
+def to_dict(doc: Document) -> dict[str, Any]:
+    """The JSON-ready form of a document (also used by tests to compare documents)."""
+    nodes = []
+    for n in doc:
+        entry: dict[str, Any] = {"id": n.id, "op": n.op, "name": n.name, "pos": list(n.pos)}
+        if n.params:
+            entry["params"] = {k: (list(v) if isinstance(v, tuple) else v)
+                               for k, v in n.params.items()}
+        if n.value is not None:
+            entry["value"] = _value(n.value)
+        if n.requires_grad:
+            entry["requires_grad"] = True
+        nodes.append(entry)
+    out: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "meta": doc.meta,
+        "nodes": nodes,
+        "wires": [{"src": w.src, "dst": w.dst, "port": w.port} for w in doc.wires],
+        "output": doc.output,
+    }
+    if doc.output_gradient is not None:
+        out["output_gradient"] = _value(doc.output_gradient)
+    return out
+
+
+def _value(arr: Any) -> dict[str, Any]:
+    return {"dtype": dtype_name(arr), "data": value_to_json(arr)}
+
+
+def dumps(doc: Document) -> str:
+    """The document as JSON text (strict JSON: nan/inf are written as strings)."""
+    return json.dumps(to_dict(doc), indent=1, ensure_ascii=False, allow_nan=False)
+
+
+def save(doc: Document, path: str | os.PathLike[str]) -> None:
+    """Write atomically: a temp file in the same folder, fsync, then os.replace, so a
+    crash mid-write leaves the previous file intact."""
+    path = Path(path)
+    text = dumps(doc)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# ---------------------------------------------------------------------------- reading
+def load(path: str | os.PathLike[str]) -> Document:
+    """Read a document file; FileFormatError (or OSError) if it cannot be loaded."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FileFormatError(f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise FileFormatError(f"not a text file: invalid UTF-8 at byte {e.start}") from None
+    return loads(text)
+
+
+def loads(text: str) -> Document:
+    """Parse document JSON text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise FileFormatError(f"not valid JSON (line {e.lineno}, column {e.colno}): "
+                              f"{e.msg}") from None
+    except RecursionError:
+        raise FileFormatError("not valid JSON: nested too deeply") from None
+    return from_dict(data)
+
+
+def from_dict(data: Any) -> Document:
+    """Build a Document from parsed JSON, validating every field."""
+    try:
+        return _build(data)
+    except FileFormatError:
+        raise
+    except RecursionError:
+        raise FileFormatError("file nested too deeply") from None
+
+
+def _fail(where: str, msg: str) -> FileFormatError:
+    return FileFormatError(f"{where}: {msg}" if where else msg)
+
+
+def _keys(obj: Any, where: str, allowed: set[str], required: set[str]) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise _fail(where, f"expected an object, got {_kind(obj)}")
+    missing = sorted(required - obj.keys())
+    if missing:
+        raise _fail(where, f"missing {', '.join(repr(m) for m in missing)}")
+    unknown = sorted(str(k) for k in obj.keys() - allowed)
+    if unknown:
+        raise _fail(where, f"unknown field {', '.join(repr(u) for u in unknown)}")
+    return obj
+
+
+def _kind(v: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+            int: "a number", float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def _str(v: Any, where: str) -> str:
+    if not isinstance(v, str) or not v:
+        raise _fail(where, f"expected a non-empty string, got {_kind(v)}")
+    return v
+
+
+def _build(data: Any) -> Document:
+    top = _keys(data, "", _TOP_KEYS, {"format", "version", "nodes"})
+    if top["format"] != FORMAT:
+        raise _fail("format", f"not a Chainrule graph (expected {FORMAT!r}, "
+                              f"got {top['format']!r:.60})")
+    ver = top["version"]
+    if isinstance(ver, bool) or not isinstance(ver, int):
+        raise _fail("version", f"expected an integer, got {_kind(ver)}")
+    if ver > VERSION:
+        raise _fail("version", f"made by a newer Chainrule (format version {ver}; "
+                               f"this one reads up to {VERSION})")
+    if ver < 1:
+        raise _fail("version", f"invalid format version {ver}")
+    doc = Document()
+    meta = top.get("meta", {})
+    if not isinstance(meta, dict):
+        raise _fail("meta", f"expected an object, got {_kind(meta)}")
+    nodes = top["nodes"]
+    if not isinstance(nodes, list):
+        raise _fail("nodes", f"expected a list, got {_kind(nodes)}")
+    if len(nodes) > MAX_NODES:
+        raise _fail("nodes", f"too many nodes ({len(nodes)}; limit {MAX_NODES})")
+    for i, entry in enumerate(nodes):
+        _add_node(doc, entry, f"nodes[{i}]")
+    wires = top.get("wires", [])
+    if not isinstance(wires, list):
+        raise _fail("wires", f"expected a list, got {_kind(wires)}")
+    for i, w in enumerate(wires):
+        where = f"wires[{i}]"
+        w = _keys(w, where, _WIRE_KEYS, _WIRE_KEYS)
+        src = _str(w["src"], f"{where}.src")
+        dst = _str(w["dst"], f"{where}.dst")
+        port = _str(w["port"], f"{where}.port")
+        try:
+            doc.connect(src, dst, port)
+        except GraphError as e:
+            raise _fail(where, str(e)) from None
+    out = top.get("output")
+    grad = top.get("output_gradient")
+    if out is not None:
+        _str(out, "output")
+        if out not in doc:
+            raise _fail("output", f"no node with id {out!r}")
+    gval = None
+    if grad is not None:
+        gval = _read_value(grad, "output_gradient")
+        if out is None:
+            raise _fail("output_gradient", "a gradient argument needs a chosen output")
+    try:
+        doc.set_output(out, gval)
+    except GraphError as e:  # pragma: no cover - validated above
+        raise _fail("output", str(e)) from None
+    doc.meta = meta
+    return doc
+
+
+def _read_value(v: Any, where: str) -> Any:
+    v = _keys(v, where, {"dtype", "data"}, {"dtype", "data"})
+    dt = v["dtype"]
+    if dt not in DTYPES:
+        raise _fail(f"{where}.dtype", f"unknown dtype {dt!r:.40}; use one of "
+                                      f"{', '.join(DTYPES)}")
+    try:
+        return value_from_json(v["data"], dt)
+    except ValueParseError as e:
+        raise _fail(where, str(e)) from None
+
+
+def _add_node(doc: Document, entry: Any, where: str) -> None:
+    e = _keys(entry, where, _NODE_KEYS, {"id", "op"})
+    nid = _str(e["id"], f"{where}.id")
+    op = _str(e["op"], f"{where}.op")
+    name = e.get("name")
+    if name is not None and not isinstance(name, str):
+        raise _fail(f"{where}.name", f"expected a string, got {_kind(name)}")
+    pos = e.get("pos", [0, 0])
+    if (not isinstance(pos, list) or len(pos) != 2
+            or not all(isinstance(p, (int, float)) and not isinstance(p, bool) for p in pos)):
+        raise _fail(f"{where}.pos", "expected two numbers [x, y]")
+    params = e.get("params", {})
+    if not isinstance(params, dict):
+        raise _fail(f"{where}.params", f"expected an object, got {_kind(params)}")
+    value = None
+    dtype = None
+    if "value" in e:
+        value = _read_value(e["value"], f"{where}.value")
+        dtype = dtype_name(value)
+    rg = e.get("requires_grad", False)
+    if not isinstance(rg, bool):
+        raise _fail(f"{where}.requires_grad", f"expected true/false, got {_kind(rg)}")
+    try:
+        doc.add_node(op, name=name, pos=(pos[0], pos[1]), params=params, value=value,
+                     dtype=dtype, requires_grad=rg, node_id=nid)
+    except GraphError as err:
+        raise _fail(where, str(err)) from None
