@@ -3,6 +3,7 @@
 import pytest
 
 from core.graph import Document, GraphError, History, Macro
+
 from ._util import snapshot as to_dict
 
 

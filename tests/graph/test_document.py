@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from core.graph import OPS, Change, Document, GraphError, Wire
+
 from ._util import snapshot as to_dict
 
 
