@@ -1,0 +1,336 @@
+"""The backward engine: ``backward`` and ``grad`` are one loop over the graph.
+
+The graph is walked iteratively (a 100,000-op chain needs no recursion), nodes run in
+dependency order with the most recently created first (as PyTorch's engine does), each
+node's derivative rules come from the op table, and — when a recorder is active — each
+processed node is written to the trace the app's stepper replays."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import trace as _trace
+from .grad_mode import STATE
+from .node import FREED_MESSAGE, AccumulateGrad, Node
+
+UNUSED_MESSAGE = ("One of the differentiated Tensors appears to not have been used in the graph. "
+                  "Set allow_unused=True if this is the desired behavior.")
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
+
+
+def _as_tuple(x: Any) -> tuple[Any, ...]:
+    if x is None:
+        return ()
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _root_grads(outputs: tuple[Tensor, ...], grads: tuple[Any, ...]) -> list[Tensor]:
+    """Check the outputs and make the implicit ``ones`` gradient for scalar ones."""
+    if grads and len(grads) != len(outputs):
+        raise RuntimeError(f"grad can be implicitly created only for scalar outputs; got "
+                           f"{len(grads)} gradients for {len(outputs)} outputs")
+    result = []
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"backward expects tensors, got {type(out).__name__}")
+        if not out._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have "
+                               "a grad_fn")
+        g = grads[i] if grads else None
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError(
+                    "grad can be implicitly created only for scalar outputs (this output has "
+                    f"shape {list(out._data.shape)}: pass gradient= a tensor of that shape, "
+                    "or reduce it to a scalar first, e.g. y.sum().backward())")
+            g = Tensor._from_array(np.ones_like(out._data))
+        else:
+            if not isinstance(g, Tensor):
+                g = Tensor._from_array(np.asarray(g, dtype=out._data.dtype))
+            if g._data.shape != out._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                    f"output[{i}] has a shape of {out.shape}.")
+            if g._data.dtype != out._data.dtype:
+                g = g.to(out.dtype)
+        result.append(g)
+    return result
+
+
+def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None,
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Tensor | Sequence[Tensor] | None = None) -> None:
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of
+    ``inputs`` only, when given)."""
+    outputs = _as_tuple(tensors)
+    grads = _root_grads(outputs, _as_tuple(grad_tensors) if not isinstance(
+        grad_tensors, Tensor) else (grad_tensors,))
+    ins = _as_tuple(inputs) if inputs is not None else None
+    if ins is not None and not ins:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    run(outputs, grads, retain_graph=create_graph if retain_graph is None else retain_graph,
+        create_graph=create_graph, inputs=ins, accumulate=True)
+
+
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False
+         ) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` w.r.t. ``inputs`` (summed over outputs), returned
+    rather than accumulated into ``.grad``."""
+    outs = _as_tuple(outputs)
+    ins = _as_tuple(inputs)
+    if not ins:
+        raise RuntimeError("grad requires at least one input")
+    go = grad_outputs
+    go = (go,) if isinstance(go, Tensor) else _as_tuple(go)
+    grads = _root_grads(outs, go)
+    for t in ins:
+        if not isinstance(t, Tensor) or not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    result = run(outs, grads, retain_graph=create_graph if retain_graph is None else retain_graph,
+                 create_graph=create_graph, inputs=ins, accumulate=False)
+    final: list[Tensor | None] = []
+    for t, g in zip(ins, result):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(UNUSED_MESSAGE)
+            if materialize_grads:
+                g = Tensor._from_array(np.zeros_like(t._data))
+        final.append(g)
+    return tuple(final)
+
+
+def _target_node(t: Tensor) -> Node | AccumulateGrad:
+    return t._grad_fn if t._grad_fn is not None else t._accumulator()
+
+
+def _postorder(roots: list[Any]) -> list[Any]:
+    """Nodes reachable from ``roots``, each after everything it leads to (iterative)."""
+    order: list[Any] = []
+    visited: set[int] = set()
+    for r in roots:
+        if id(r) in visited:
+            continue
+        visited.add(id(r))
+        stack = [(r, iter(r.next_functions))]
+        while stack:
+            node, it = stack[-1]
+            for nxt, _ in it:
+                if nxt is not None and id(nxt) not in visited:
+                    visited.add(id(nxt))
+                    stack.append((nxt, iter(nxt.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def _check_saved(node: Node) -> None:
+    op = node.op
+    if node.released and (op.saves or op.saves_output):
+        raise RuntimeError(FREED_MESSAGE)
+    inputs = node.inputs
+    for i, v in zip(op.saves, node.versions):
+        t = inputs[i]
+        if t._vbox[0] != v:
+            _version_error(t, v)
+    if op.saves_output and node.out_box is not None and node.out_box[0] != node.out_version:
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [torch.{_TYPE_NAMES.get(str(node.out_data.dtype), 'Float')}"
+            f"Tensor {list(node.out_data.shape)}], which is output 0 of {node.name()}, is at "
+            f"version {node.out_box[0]}; expected version {node.out_version} instead. Hint: "
+            "clone() the tensor before modifying it in place, or don't modify it until after "
+            "backward.")
+
+
+def _version_error(t: Tensor, expected: int) -> None:
+    producer = (f", which is output 0 of {t._grad_fn.name()}," if t._grad_fn is not None
+                else "")
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [torch.{_TYPE_NAMES.get(t.dtype.name, 'Float')}Tensor {list(t.shape)}]"
+        f"{producer} is at version {t._vbox[0]}; expected version {expected} instead. Hint: "
+        "clone() the tensor before modifying it in place, or don't modify it until after "
+        "backward.")
+
+
+def _call_rules(node: Node, g: Tensor, wanted: list[bool]) -> list[Tensor | None]:
+    """Run the op's derivative rules for the inputs whose gradient is wanted."""
+    _check_saved(node)
+    op = node.op
+    ans = (Tensor._from_array(node.out_data, True, node) if op.saves_output else None)
+    params = node.params or {}
+    inputs = node.inputs
+    if op.vjp_all is not None:
+        return list(op.vjp_all(g, ans, *inputs, **params))
+    out: list[Tensor | None] = []
+    for i, want in enumerate(wanted):
+        rule = op.vjps[i] if want else None
+        out.append(rule(g, ans, *inputs, **params) if rule is not None else None)
+    return out
+
+
+def _sum(a: Tensor, b: Tensor, create_graph: bool) -> Tensor:
+    if create_graph:
+        from ..ops import add
+        return add(a, b)
+    return Tensor._from_array(a._data + b._data)
+
+
+def _store_grad(var: Tensor, g: Tensor, create_graph: bool) -> None:
+    """``.grad`` accumulation, PyTorch's way: the first gradient is stored (a copy, so
+    nothing aliases it), later ones are added in place (or out of place, with graph)."""
+    if g._data.dtype != var._data.dtype:
+        g = g.to(var.dtype)
+    if var._grad is None:
+        var._grad = g if create_graph else Tensor._from_array(np.array(g._data, copy=True))
+    elif create_graph or var._grad._requires_grad:
+        from ..ops import add
+        var._grad = add(var._grad, g)
+    else:
+        try:
+            var._grad._data += g._data
+        except ValueError:  # read-only or broadcast .grad assigned by the user
+            var._grad._data = var._grad._data + g._data
+        var._grad._vbox[0] += 1
+
+
+def _apply_hooks(hooks: list[Any] | None, g: Tensor) -> Tensor:
+    if hooks:
+        for hook in list(hooks):
+            new = hook(g)
+            if new is not None:
+                g = new
+    return g
+
+
+def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
+        create_graph: bool, inputs: Sequence[Tensor] | None, accumulate: bool
+        ) -> list[Tensor | None]:
+    """Propagate ``grads`` from ``outputs`` through the graph.
+
+    With ``accumulate`` leaves' ``.grad`` are updated (backward); otherwise the
+    gradients arriving at ``inputs`` are returned (grad)."""
+    roots = [_target_node(t) for t in outputs]
+    order = _postorder(roots)
+    targets: dict[int, int] = {}
+    if inputs is not None:
+        for k, t in enumerate(inputs):
+            targets.setdefault(id(_target_node(t)), k)
+        needed: set[int] = set()
+        for node in order:  # children come first in post-order
+            if id(node) in targets or any(
+                    nxt is not None and id(nxt) in needed for nxt, _ in node.next_functions):
+                needed.add(id(node))
+    else:
+        needed = {id(n) for n in order}
+
+    deps: dict[int, int] = {}
+    for node in order:
+        if id(node) in needed:
+            for nxt, _ in node.next_functions:
+                if nxt is not None and id(nxt) in needed:
+                    deps[id(nxt)] = deps.get(id(nxt), 0) + 1
+
+    buffer: dict[int, Tensor] = {}
+    ready: list[tuple[int, int, Any]] = []
+    for node, g in zip(roots, grads):
+        if id(node) not in needed:
+            continue
+        if id(node) in buffer:
+            buffer[id(node)] = _sum(buffer[id(node)], g, create_graph)
+        else:
+            buffer[id(node)] = g
+            if deps.get(id(node), 0) == 0:
+                heapq.heappush(ready, (-node.seq, id(node), node))
+
+    captured: list[Tensor | None] = [None] * (len(inputs) if inputs is not None else 0)
+    recorders = _trace.ACTIVE
+    prev_mode = STATE.enabled
+    STATE.enabled = create_graph
+    try:
+        while ready:
+            _, nid, node = heapq.heappop(ready)
+            g = buffer.pop(nid)
+            target = targets.get(nid)
+            if type(node) is AccumulateGrad:
+                var = node.variable
+                g = _apply_hooks(var._hooks, g)
+                step_acc: list[tuple[Tensor, Tensor]] = []
+                if target is not None and not accumulate:
+                    captured[target] = g
+                elif accumulate and (inputs is None or target is not None):
+                    _store_grad(var, g, create_graph)
+                    step_acc.append((var, g))
+                for rec in recorders:
+                    rec.steps.append(_trace.BackwardStep(node, g, (), step_acc))
+                continue
+
+            g = _apply_hooks(node.hooks, g)
+            step_acc = []
+            if node.retain_ref is not None:
+                kept = node.retain_ref()
+                if kept is not None and kept._grad_fn is node:
+                    _store_grad(kept, g, create_graph)
+            if target is not None:
+                if accumulate:
+                    _store_grad(inputs[target], g, create_graph)
+                    step_acc.append((inputs[target], g))
+                else:
+                    captured[target] = g
+            edges = node.next_functions
+            wanted = [nxt is not None and id(nxt) in needed for nxt, _ in edges]
+            results = _call_rules(node, g, wanted) if any(wanted) else [None] * len(edges)
+            for (nxt, _), want, gi in zip(edges, wanted, results):
+                if not want:
+                    continue
+                key = id(nxt)
+                if gi is not None:
+                    prev = buffer.get(key)
+                    buffer[key] = gi if prev is None else _sum(prev, gi, create_graph)
+                deps[key] -= 1
+                if deps[key] == 0:
+                    if key in buffer:
+                        heapq.heappush(ready, (-nxt.seq, key, nxt))
+                    else:
+                        _skip(nxt, deps, needed, buffer, ready)
+            for rec in recorders:
+                rec.steps.append(_trace.BackwardStep(
+                    node, g, tuple(gi if w else None for w, gi in zip(wanted, results)),
+                    step_acc))
+            if not retain_graph:
+                node.release()
+    finally:
+        STATE.enabled = prev_mode
+    return captured
+
+
+def _skip(node: Any, deps: dict[int, int], needed: set[int], buffer: dict[int, Tensor],
+          ready: list[tuple[int, int, Any]]) -> None:
+    """A node every gradient of which was None: release its children's dependencies."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        for nxt, _ in n.next_functions:
+            if nxt is None or id(nxt) not in needed:
+                continue
+            deps[id(nxt)] -= 1
+            if deps[id(nxt)] == 0:
+                if id(nxt) in buffer:
+                    heapq.heappush(ready, (-nxt.seq, id(nxt), nxt))
+                else:
+                    stack.append(nxt)

@@ -1,0 +1,78 @@
+"""Whether operations record a graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
+
+Kept as a plain module-level flag (not thread-local) because every op reads it and
+Chainrule runs the engine on one thread.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    enabled = True
+
+
+STATE = _State()
+
+
+def is_grad_enabled() -> bool:
+    return STATE.enabled
+
+
+class _GradModeContext:
+    """Base for the context managers; each one also works as a decorator."""
+
+    _mode: bool
+
+    def __enter__(self) -> None:
+        self._prev = STATE.enabled
+        STATE.enabled = self._mode
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.enabled = self._prev
+
+    def __call__(self, fn: F) -> F:
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            prev = STATE.enabled
+            STATE.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                STATE.enabled = prev
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradModeContext):  # noqa: N801 - torch's name
+    """Operations inside run without recording a graph."""
+
+    _mode = False
+
+
+class enable_grad(_GradModeContext):  # noqa: N801
+    """Re-enables recording inside a ``no_grad`` block."""
+
+    _mode = True
+
+
+class set_grad_enabled(_GradModeContext):  # noqa: N801
+    """``set_grad_enabled(False)`` behaves as ``no_grad``; works as a call too."""
+
+    def __init__(self, mode: bool) -> None:
+        self._mode = bool(mode)
+        self._prev = STATE.enabled
+        STATE.enabled = self._mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.enabled = self._prev

@@ -1,0 +1,230 @@
+"""Reductions (sum, mean, max, min, norm, var, prod) and their rules: the gradient of a
+reduction is spread back over the elements that were reduced."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..tensor import Tensor, _wrap_dim
+from ._operands import expand, to_dtype
+from .elementwise import const, div, mul, pow, sign, sqrt, sub, where
+from .registry import defop, defvjp, record
+from .shape import reshape
+
+MaxResult = namedtuple("MaxResult", ["values", "indices"])
+MinResult = namedtuple("MinResult", ["values", "indices"])
+
+
+def reduced_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
+    """``dim`` as a sorted tuple of non-negative axes; None means all of them."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if not dims:
+        return None
+    return tuple(sorted({_wrap_dim(d, ndim) for d in dims}))
+
+
+def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    if axes is None:
+        return tuple(1 for _ in shape)
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def _spread(g: Tensor, shape: tuple[int, ...], axes: tuple[int, ...] | None) -> Tensor:
+    """Undo a reduction's shape change: reshape to keepdim form, broadcast back."""
+    return expand(reshape(g, _kept_shape(shape, axes)), shape)
+
+
+SUM = defop("sum", "SumBackward0")
+
+
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:  # noqa: A001
+    if dtype is not None:
+        x = to_dtype(x, _dt.to_dtype(dtype))
+    axes = reduced_axes(dim, x._data.ndim)
+    data = x._data
+    if data.dtype == np.bool_:
+        data = data.astype(np.int64)
+    out = data.sum(axis=axes, keepdims=keepdim)
+    return record(SUM, (x,), out, {"axes": axes},
+                  name="SumBackward0" if dim is None else "SumBackward1")
+
+
+defvjp(SUM, lambda g, ans, x, axes: _spread(g, x.shape, axes))
+
+MEAN = defop("mean", "MeanBackward0")
+
+
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    if dtype is not None:
+        x = to_dtype(x, _dt.to_dtype(dtype))
+    if not x.dtype.is_floating_point:
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {x.dtype.name.capitalize()}")
+    axes = reduced_axes(dim, x._data.ndim)
+    out = x._data.mean(axis=axes, keepdims=keepdim)
+    return record(MEAN, (x,), out, {"axes": axes},
+                  name="MeanBackward0" if dim is None else "MeanBackward1")
+
+
+def _mean_vjp(g: Tensor, ans: Any, x: Tensor, axes: tuple[int, ...] | None) -> Tensor:
+    n = int(np.prod([x.shape[a] for a in axes])) if axes is not None else int(
+        np.prod(x.shape))
+    return div(_spread(g, x.shape, axes), n)
+
+
+defvjp(MEAN, _mean_vjp)
+
+PROD = defop("prod", "ProdBackward0", saves=(0,), saves_output=True)
+
+
+def prod(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    axes = reduced_axes(dim, x._data.ndim)
+    return record(PROD, (x,), x._data.prod(axis=axes, keepdims=keepdim),
+                  {"axes": axes, "keepdim": keepdim})
+
+
+def _prod_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool) -> Tensor:
+    # ∂/∂xᵢ Πx = Π_{j≠i} xⱼ; written as ans / x, valid where x has no zeros
+    full = _spread(mul(g, ans), x.shape, axes)
+    return div(full, x)
+
+
+defvjp(PROD, _prod_vjp)
+
+# ------------------------------------------------------------------ max / min
+AMAX = defop("amax", "MaxBackward1", saves=(0,), saves_output=True)
+MAX_DIM = defop("max_dim", "MaxBackward0")
+
+
+def _extreme(x: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
+    if dim is not None and isinstance(dim, Tensor):  # torch.max(a, b) == maximum
+        from .elementwise import maximum, minimum
+        return maximum(x, dim) if largest else minimum(x, dim)
+    if dim is None:
+        if x._data.size == 0:
+            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() "
+                               "== 0. Specify the reduction dim with the 'dim' argument.")
+        out = x._data.max() if largest else x._data.min()
+        return record(AMAX, (x,), out, {"axes": None},
+                      name="MaxBackward1" if largest else "MinBackward1")
+    d = _wrap_dim(dim, x._data.ndim)
+    idx = (np.argmax if largest else np.argmin)(x._data, axis=d) if x._data.ndim else \
+        np.asarray(0)
+    idx_k = np.expand_dims(idx, d) if x._data.ndim else idx
+    values = np.take_along_axis(x._data, idx_k, axis=d) if x._data.ndim else x._data
+    if not keepdim and x._data.ndim:
+        values = values.squeeze(d)
+    else:
+        idx = idx_k
+    vals = record(MAX_DIM, (x,), values, {"dim": d, "indices": idx_k, "keepdim": keepdim},
+                  name="MaxBackward0" if largest else "MinBackward0")
+    result = MaxResult if largest else MinResult
+    return result(vals, Tensor._from_array(np.asarray(idx, dtype=np.int64)))
+
+
+def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    return _extreme(x, dim, keepdim, True)
+
+
+def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    return _extreme(x, dim, keepdim, False)
+
+
+def _amax_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any) -> Tensor:
+    # ties share the gradient evenly, as PyTorch's max()/min() do
+    hit = x._data == ans._data
+    return mul(expand(g, x.shape), const(hit / hit.sum(), g))
+
+
+def _max_dim_vjp(g: Tensor, ans: Any, x: Tensor, dim: int, indices: np.ndarray,
+                 keepdim: bool) -> Tensor:
+    if x.ndim == 0:
+        return g
+    onehot = np.zeros(x.shape, dtype=bool)
+    np.put_along_axis(onehot, indices, True, axis=dim)
+    kept = g if keepdim else reshape(g, _kept_shape(x.shape, (dim,)))
+    return mul(expand(kept, x.shape), const(onehot, g))
+
+
+defvjp(AMAX, _amax_vjp)
+defvjp(MAX_DIM, _max_dim_vjp)
+
+
+def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    return max(x) if dim is None else max(x, dim, keepdim).values
+
+
+def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    if dim is None:
+        return Tensor._from_array(np.asarray(np.argmax(x._data), dtype=np.int64))
+    return max(x, dim, keepdim).indices
+
+
+def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    if dim is None:
+        return Tensor._from_array(np.asarray(np.argmin(x._data), dtype=np.int64))
+    return min(x, dim, keepdim).indices
+
+
+# ------------------------------------------------------------------ norms and spread
+NORM = defop("norm", "LinalgVectorNormBackward0", saves=(0,), saves_output=True)
+
+
+def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    if p == "fro" or p is None:
+        p = 2
+    p = float(p)
+    axes = reduced_axes(dim, x._data.ndim)
+    a = np.abs(x._data)
+    if p == np.inf:
+        out = a.max(axis=axes, keepdims=keepdim)
+    elif p == 2:
+        out = np.sqrt((a * a).sum(axis=axes, keepdims=keepdim))
+    elif p == 1:
+        out = a.sum(axis=axes, keepdims=keepdim)
+    else:
+        out = (a ** p).sum(axis=axes, keepdims=keepdim) ** (1.0 / p)
+    return record(NORM, (x,), out, {"p": p, "axes": axes, "keepdim": keepdim})
+
+
+def _norm_vjp(g: Tensor, ans: Tensor, x: Tensor, p: float, axes: Any, keepdim: bool) -> Tensor:
+    if not keepdim and axes is not None:
+        g = reshape(g, _kept_shape(x.shape, axes))
+        ans = reshape(ans, _kept_shape(x.shape, axes))
+    if p == 1:
+        return mul(expand(g, x.shape), sign(x))
+    if p == np.inf:
+        hit = np.abs(x._data) == np.broadcast_to(ans._data, x.shape)
+        share = hit / hit.sum(axis=axes, keepdims=True)
+        return mul(mul(expand(g, x.shape), sign(x)), const(share, g))
+    zero = ans._data == 0  # PyTorch gives a zero gradient at the origin
+    safe = where(zero, 1, ans)
+    if p == 2:
+        scale = where(zero, 0, div(g, safe))
+        return mul(x, scale)
+    ax = x.abs() if hasattr(x, "abs") else x
+    scale = where(zero, 0, div(g, pow(safe, p - 1)))
+    return mul(mul(sign(x), pow(ax, p - 1)), scale)
+
+
+defvjp(NORM, _norm_vjp)
+
+
+def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+        correction: int | None = None) -> Tensor:
+    """Composite: mean of squared deviations (its gradient comes from the parts)."""
+    axes = reduced_axes(dim, x._data.ndim)
+    n = x._data.size if axes is None else int(np.prod([x._data.shape[a] for a in axes]))
+    ddof = correction if correction is not None else (1 if unbiased else 0)
+    centred = sub(x, mean(x, axes, keepdim=True))
+    return div(sum(mul(centred, centred), axes, keepdim), n - ddof)
+
+
+def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False) -> Tensor:
+    return sqrt(var(x, dim, unbiased, keepdim))
