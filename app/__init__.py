@@ -1,0 +1,1 @@
+"""Chainrule desktop app: draws and edits the graph document; every number comes from `core`."""

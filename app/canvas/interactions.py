@@ -1,0 +1,193 @@
+"""Mouse gestures on the canvas, one small object per gesture.
+
+The scene hands every mouse event to the current interaction first (as orangecanvas does), so each
+gesture keeps its own state — a half-drawn wire, a rubber band, the start positions of a move —
+instead of the scene growing flags. An interaction ends by calling `end()`; Esc cancels it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSceneMouseEvent
+
+from app import theme
+from app.canvas.node_item import NodeItem
+from app.canvas.port_item import PortItem
+from app.canvas.wire_item import WireItem
+
+if TYPE_CHECKING:
+    from app.canvas.scene import CanvasScene
+
+
+class Interaction:
+    """Base gesture: returns True from a handler when it consumed the event."""
+
+    def __init__(self, scene: CanvasScene) -> None:
+        self.scene = scene
+
+    def mouse_press(self, event: QGraphicsSceneMouseEvent) -> bool:
+        return False
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> bool:
+        return False
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> bool:
+        return False
+
+    def key_press(self, event: QKeyEvent) -> bool:
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancel()
+            return True
+        return False
+
+    def cancel(self) -> None:
+        """Abandon the gesture, leaving the document untouched."""
+        self.end()
+
+    def end(self) -> None:
+        self.scene.set_interaction(None)
+
+
+class NewWireInteraction(Interaction):
+    """Drag from a port to a port. Starting on an occupied input picks that wire's end up:
+    dropping it elsewhere reconnects, dropping it on empty canvas disconnects."""
+
+    def __init__(self, scene: CanvasScene, port: PortItem) -> None:
+        super().__init__(scene)
+        self.picked: WireItem | None = None
+        if not port.is_output and port.wires:
+            self.picked = port.wires[0]
+            self.picked.setVisible(False)
+            assert self.picked.source is not None
+            port = self.picked.source
+        self.anchor = port
+        src, dst = (port, None) if port.is_output else (None, port)
+        self.preview = WireItem(src, dst)
+        self.preview.set_preview(port.scene_anchor())
+        self.preview.setZValue(3)
+        self._target: PortItem | None = None
+        scene.addItem(self.preview)
+
+    def _candidate(self, pos: QPointF) -> PortItem | None:
+        """The port a release at `pos` would connect to: a port of the other kind, or the
+        nearest free-looking port of that kind on a node under the cursor."""
+        want_output = not self.anchor.is_output
+        for item in self.scene.items(pos):
+            if isinstance(item, PortItem):
+                if item.is_output == want_output and item.node is not self.anchor.node:
+                    return item
+                continue
+            if isinstance(item, NodeItem) and item is not self.anchor.node:
+                if want_output:
+                    return item.output
+                ports = sorted(item.inputs, key=lambda p: (bool(p.wires) and p.wires[0]
+                                                           is not self.picked,
+                                                           abs(p.scenePos().y() - pos.y())))
+                return ports[0] if ports else None
+        return None
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> bool:
+        target = self._candidate(event.scenePos())
+        if target is not self._target:
+            if self._target is not None:
+                self._target.set_highlight(False)
+            if target is not None:
+                target.set_highlight(True)
+            self._target = target
+        self.preview.set_preview(target.scene_anchor() if target else event.scenePos())
+        return True
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> bool:
+        target = self._candidate(event.scenePos())
+        picked = self.picked
+        self._cleanup()
+        self.end()
+        if picked is not None:
+            picked.setVisible(True)
+            if target is None:
+                self.scene.disconnectRequested.emit(picked.key)
+            elif target is not picked.target:
+                src = self.anchor
+                self.scene.reconnectRequested.emit(picked.key, src.node_id, src.key,
+                                                   target.node_id, target.key)
+            return True
+        if target is None:
+            self.scene.statusMessage.emit("Wire cancelled: drop it on a port to connect.")
+            return True
+        out, inp = (self.anchor, target) if self.anchor.is_output else (target, self.anchor)
+        self.scene.connectRequested.emit(out.node_id, out.key, inp.node_id, inp.key)
+        return True
+
+    def _cleanup(self) -> None:
+        if self._target is not None:
+            self._target.set_highlight(False)
+        self.preview.detach()
+        self.scene.removeItem(self.preview)
+
+    def cancel(self) -> None:
+        self._cleanup()
+        if self.picked is not None:
+            self.picked.setVisible(True)
+        super().cancel()
+
+
+class RubberBandInteraction(Interaction):
+    """Drag on empty canvas to select the nodes the rectangle touches (Ctrl/Shift adds)."""
+
+    def __init__(self, scene: CanvasScene, start: QPointF, additive: bool) -> None:
+        super().__init__(scene)
+        self.start = start
+        self.initial = set(scene.selectedItems()) if additive else set()
+        if not additive:
+            scene.clearSelection()
+        t = theme.current()
+        fill = QColor(t.accent)
+        fill.setAlpha(40)
+        self.rect_item = QGraphicsRectItem()
+        self.rect_item.setPen(QPen(t.accent, 0))
+        self.rect_item.setBrush(QBrush(fill))
+        self.rect_item.setZValue(10)
+        scene.addItem(self.rect_item)
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> bool:
+        rect = QRectF(self.start, event.scenePos()).normalized()
+        self.rect_item.setRect(rect)
+        inside = {it for it in self.scene.items(rect) if isinstance(it, NodeItem)}
+        for node in self.scene.nodes.values():
+            node.setSelected(node in inside or node in self.initial)
+        return True
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> bool:
+        self.scene.removeItem(self.rect_item)
+        self.end()
+        return True
+
+    def cancel(self) -> None:
+        self.scene.removeItem(self.rect_item)
+        super().cancel()
+
+
+class MoveDragInteraction(Interaction):
+    """Qt moves the selected nodes; this remembers where they started so the move becomes one
+    undoable edit when the button is released."""
+
+    def __init__(self, scene: CanvasScene) -> None:
+        super().__init__(scene)
+        self.start = {n.node_id: QPointF(n.pos()) for n in scene.selected_nodes()}
+
+    def mouse_press(self, event: QGraphicsSceneMouseEvent) -> bool:
+        return False
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> bool:
+        self.end()
+        moved = {}
+        for node_id, old in self.start.items():
+            node = self.scene.nodes.get(node_id)
+            if node is not None and node.pos() != old:
+                moved[node_id] = (old, QPointF(node.pos()))
+        if moved:
+            self.scene.nodesMoved.emit(moved)
+        return False  # let Qt finish its own release handling (ungrab, selection)

@@ -1,0 +1,278 @@
+"""A node on the canvas: name, op symbol, a compact value preview, ports, and an error state.
+
+Layout is computed once per content change (`_relayout`) and painting only draws the cached
+strings, so panning over hundreds of nodes stays cheap; the item also uses Qt's device cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from app import formatting, theme
+from app.canvas.port_item import PortItem
+
+HEADER_H = 28.0
+ROW_H = 20.0
+PAD = 10.0
+MIN_W = 132.0
+MAX_W = 260.0
+RADIUS = 7.0
+
+
+class NodeItem(QGraphicsItem):
+    """The picture of one document node; `node_id` ties it back to the document."""
+
+    Type = QGraphicsItem.UserType + 1
+
+    def __init__(self, node_id: str, name: str, symbol: str, inputs: list[tuple[str | int, str]],
+                 has_output: bool = True) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self._name = name
+        self._symbol = symbol
+        self._value: Any = None
+        self._value_lines: list[str] = ["—"]
+        self._shape_text = ""
+        self._error: str | None = None
+        self._is_output = False
+        self._requires_grad = False
+        self._grad: Any = None
+        self._width = MIN_W
+        self._height = HEADER_H + ROW_H
+        self.inputs: list[PortItem] = [PortItem(self, key, label, False) for key, label in inputs]
+        self.output: PortItem | None = PortItem(self, 0, "", True) if has_output else None
+        self._title_font = theme.ui_font(9.5, bold=True)
+        self._symbol_font = theme.ui_font(9.5, bold=True)
+        self._label_font = theme.ui_font(8.0)
+        self._value_font = theme.mono_font(8.5)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsScenePositionChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(1)
+        self._relayout()
+
+    # ---- content -------------------------------------------------------------------------------
+    def type(self) -> int:  # noqa: A003 - Qt API name
+        return self.Type
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def value_text(self) -> str:
+        """The preview exactly as drawn (tests compare it with core's numbers)."""
+        return "\n".join(self._value_lines)
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    def set_name(self, name: str) -> None:
+        if name != self._name:
+            self._name = name
+            self._relayout()
+
+    def set_symbol(self, symbol: str) -> None:
+        if symbol != self._symbol:
+            self._symbol = symbol
+            self._relayout()
+
+    def set_value(self, value: Any, error: str | None = None) -> None:
+        """Show a new value (or the reason there is none); relayouts only if the text changed."""
+        lines = ["—"] if value is None else formatting.preview(value).split("\n")
+        arr = formatting.as_array(value)
+        shape = formatting.shape_text(arr.shape) if arr is not None and arr.ndim else ""
+        self._value = value
+        if lines != self._value_lines or error != self._error or shape != self._shape_text:
+            self._value_lines, self._error, self._shape_text = lines, error, shape
+            self._relayout()
+        self._refresh_tooltip()
+
+    def set_grad(self, grad: Any) -> None:
+        """Remember the node's `.grad` for the tooltip (wires carry the visible gradient)."""
+        self._grad = grad
+        self._refresh_tooltip()
+
+    def set_flags(self, is_output: bool, requires_grad: bool) -> None:
+        """Output nodes get an accent outline; leaves that require grad show a small ∇ mark."""
+        if (is_output, requires_grad) != (self._is_output, self._requires_grad):
+            self._is_output, self._requires_grad = is_output, requires_grad
+            self._relayout()
+
+    def _refresh_tooltip(self) -> None:
+        parts = [f"<b>{_esc(self._name)}</b> &nbsp;<span>{_esc(self._symbol)}</span>"]
+        if self._error:
+            parts.append(f"<span style='color:{theme.current().error.name()}'>"
+                         f"{_esc(self._error)}</span>")
+        if self._value is not None:
+            parts.append(f"<pre>{_esc(formatting.full_text(self._value))}</pre>")
+        if self._grad is not None:
+            parts.append(f"grad:<pre>{_esc(formatting.full_text(self._grad))}</pre>")
+        self.setToolTip("<br>".join(parts))
+
+    # ---- geometry ------------------------------------------------------------------------------
+    def _relayout(self) -> None:
+        self.prepareGeometryChange()
+        tfm = QFontMetricsF(self._title_font)
+        vfm = QFontMetricsF(self._value_font)
+        lfm = QFontMetricsF(self._label_font)
+        badge_w = max(22.0, QFontMetricsF(self._symbol_font).horizontalAdvance(self._symbol) + 12)
+        shape_w = QFontMetricsF(self._label_font).horizontalAdvance(self._shape_text)
+        title_w = PAD + badge_w + 8 + tfm.horizontalAdvance(self._name) + PAD + 22 + shape_w
+        label_w = max((lfm.horizontalAdvance(p.label) for p in self.inputs), default=0.0)
+        value_lines = self._display_lines()
+        value_w = max(vfm.horizontalAdvance(s) for s in value_lines)
+        body_w = PAD + (label_w + 10 if label_w else 0) + value_w + PAD + 6
+        self._width = min(MAX_W, max(MIN_W, title_w, body_w))
+        rows = max(len(self.inputs), 1)
+        body_h = max(rows * ROW_H, len(value_lines) * vfm.height() + 8) + 6
+        self._height = HEADER_H + body_h
+        self._label_w = label_w
+        for i, port in enumerate(self.inputs):
+            port.setPos(0.0, self._port_y(i))
+        if self.output is not None:
+            self.output.setPos(self._width, HEADER_H + body_h / 2)
+        self.update()
+        for port in self.ports():
+            for wire in port.wires:
+                wire.update_path()
+
+    def _port_y(self, i: int) -> float:
+        n = max(len(self.inputs), 1)
+        body_h = self._height - HEADER_H
+        top = HEADER_H + (body_h - n * ROW_H) / 2
+        return top + ROW_H * (i + 0.5)
+
+    def _display_lines(self) -> list[str]:
+        if self._error:
+            return [_ellipsize(self._error, 34)]
+        return self._value_lines
+
+    def ports(self) -> list[PortItem]:
+        return self.inputs + ([self.output] if self.output else [])
+
+    def input_port(self, key: str | int) -> PortItem | None:
+        return next((p for p in self.inputs if p.key == key), None)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-2, -2, self._width + 4, self._height + 4)
+
+    def shape(self) -> QPainterPath:
+        p = QPainterPath()
+        p.addRoundedRect(QRectF(0, 0, self._width, self._height), RADIUS, RADIUS)
+        return p
+
+    def center(self) -> QPointF:
+        return self.mapToScene(QPointF(self._width / 2, self._height / 2))
+
+    # ---- painting ------------------------------------------------------------------------------
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        t = theme.current()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(0, 0, self._width, self._height)
+        err = self._error is not None
+        border = t.error if err else t.node_border
+        width = 1.2
+        if self.isSelected():
+            border, width = t.node_selected, 2.2
+        elif self._is_output:
+            border, width = t.node_output, 2.0
+        body = QPainterPath()
+        body.addRoundedRect(rect, RADIUS, RADIUS)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.fillPath(body, QBrush(t.error_bg if err else t.node_bg))
+        # header band, clipped to the rounded body
+        header = QPainterPath()
+        header.addRect(QRectF(0, 0, self._width, HEADER_H))
+        painter.fillPath(body.intersected(header), QBrush(t.error if err else t.node_header))
+        painter.setPen(QPen(border, width))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(body)
+        painter.setPen(QPen(border if not self.isSelected() else t.node_border, 0.8))
+        painter.drawLine(QPointF(0.5, HEADER_H), QPointF(self._width - 0.5, HEADER_H))
+
+        # op symbol badge
+        sfm = QFontMetricsF(self._symbol_font)
+        badge_w = max(22.0, sfm.horizontalAdvance(self._symbol) + 12)
+        badge = QRectF(PAD - 3, (HEADER_H - 19) / 2, badge_w, 19)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 60) if err else t.badge_bg)
+        painter.drawRoundedRect(badge, 5, 5)
+        painter.setFont(self._symbol_font)
+        painter.setPen(QColor("white") if err else t.badge_text)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, self._symbol)
+
+        # name
+        painter.setFont(self._title_font)
+        painter.setPen(QColor("white") if err else t.text)
+        reserved = 18 + (QFontMetricsF(self._label_font).horizontalAdvance(self._shape_text) + 6
+                         if self._shape_text and not err else 0)
+        name_rect = QRectF(badge.right() + 7, 0, self._width - badge.right() - PAD - reserved,
+                           HEADER_H)
+        tfm = QFontMetricsF(self._title_font)
+        painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         tfm.elidedText(self._name, Qt.TextElideMode.ElideRight, name_rect.width()))
+        if self._requires_grad or self._is_output:
+            mark = "∇" if self._requires_grad else "◎"
+            painter.setPen(QColor("white") if err else (
+                t.node_output if self._is_output and not self._requires_grad else t.accent))
+            painter.drawText(QRectF(self._width - PAD - 14, 0, 16, HEADER_H),
+                             Qt.AlignmentFlag.AlignCenter, mark)
+
+        # input labels
+        painter.setFont(self._label_font)
+        painter.setPen(t.subtext)
+        for i, port in enumerate(self.inputs):
+            y = self._port_y(i)
+            painter.drawText(QRectF(PAD, y - ROW_H / 2, self._label_w + 4, ROW_H),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             port.label)
+
+        # value block (or the error), right of the labels
+        painter.setFont(self._value_font)
+        painter.setPen(t.error if err else t.text)
+        left = PAD + (self._label_w + 10 if self._label_w else 0)
+        vrect = QRectF(left, HEADER_H + 2, self._width - left - PAD - 4,
+                       self._height - HEADER_H - 4)
+        align = Qt.AlignmentFlag.AlignVCenter | (
+            Qt.AlignmentFlag.AlignRight if self.inputs else Qt.AlignmentFlag.AlignHCenter)
+        vfm = QFontMetricsF(self._value_font)
+        text = "\n".join(vfm.elidedText(s, Qt.TextElideMode.ElideRight, vrect.width())
+                         for s in self._display_lines())
+        painter.drawText(vrect, align, text)
+        if self._shape_text and not err:
+            painter.setFont(self._label_font)
+            painter.setPen(t.subtext)
+            right = self._width - PAD - (18 if self._requires_grad or self._is_output else 0)
+            painter.drawText(QRectF(right - 60, 0, 60, HEADER_H),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             self._shape_text)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for port in self.ports():
+                for wire in port.wires:
+                    wire.update_path()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(1.5 if value else 1)
+        return super().itemChange(change, value)
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _ellipsize(s: str, n: int) -> str:
+    s = s.splitlines()[0] if s else s
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,185 @@
+"""The canvas scene: holds node and wire items by document id and turns gestures into requests.
+
+The scene never edits the document. It emits a request (connect, move, drop an op…) and the
+window's controller applies it through the undo stack, then syncs the items from the document —
+so whatever the document refuses (a cycle, an occupied input) never shows up on the canvas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneMouseEvent,
+)
+
+from app.canvas.interactions import (
+    Interaction,
+    MoveDragInteraction,
+    NewWireInteraction,
+    RubberBandInteraction,
+)
+from app.canvas.node_item import NodeItem
+from app.canvas.port_item import PortItem
+from app.canvas.wire_item import WireItem
+
+OP_MIME = "application/x-chainrule-op"
+SCENE_EXTENT = 50_000.0
+
+
+class CanvasScene(QGraphicsScene):
+    """Items keyed by document ids, plus the current mouse interaction."""
+
+    opDropped = Signal(str, QPointF)  # op name, scene position
+    connectRequested = Signal(str, object, str, object)  # src id, src port, dst id, dst port
+    reconnectRequested = Signal(object, str, object, str, object)  # old wire key, then as above
+    disconnectRequested = Signal(object)  # wire key
+    nodesMoved = Signal(dict)  # node id -> (old QPointF, new QPointF)
+    quickAddRequested = Signal(QPointF)
+    statusMessage = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.nodes: dict[str, NodeItem] = {}
+        self.wires: dict[Any, WireItem] = {}
+        self._interaction: Interaction | None = None
+
+    # ---- items ---------------------------------------------------------------------------------
+    def add_node(self, item: NodeItem) -> NodeItem:
+        self.nodes[item.node_id] = item
+        self.addItem(item)
+        return item
+
+    def remove_node(self, node_id: str) -> None:
+        item = self.nodes.pop(node_id, None)
+        if item is None:
+            return
+        for port in item.ports():
+            for wire in list(port.wires):
+                self.remove_wire(wire.key)
+        self.removeItem(item)
+
+    def add_wire(self, key: Any, source: PortItem, target: PortItem) -> WireItem:
+        self.remove_wire(key)
+        wire = WireItem(source, target, key)
+        wire.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.wires[key] = wire
+        self.addItem(wire)
+        return wire
+
+    def remove_wire(self, key: Any) -> None:
+        wire = self.wires.pop(key, None)
+        if wire is not None:
+            wire.detach()
+            self.removeItem(wire)
+
+    def clear_graph(self) -> None:
+        self.set_interaction(None)
+        for key in list(self.wires):
+            self.remove_wire(key)
+        for node_id in list(self.nodes):
+            self.remove_node(node_id)
+
+    def selected_nodes(self) -> list[NodeItem]:
+        return [it for it in self.selectedItems() if isinstance(it, NodeItem)]
+
+    def selected_wires(self) -> list[WireItem]:
+        return [it for it in self.selectedItems() if isinstance(it, WireItem)]
+
+    def graph_rect(self) -> QRectF:
+        """Bounding rect of the graph only (not helper items), for fit-all and export."""
+        rect = QRectF()
+        for item in list(self.nodes.values()) + list(self.wires.values()):
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    # ---- interactions --------------------------------------------------------------------------
+    @property
+    def interaction(self) -> Interaction | None:
+        return self._interaction
+
+    def set_interaction(self, interaction: Interaction | None) -> None:
+        self._interaction = interaction
+
+    def _top_item(self, pos: QPointF) -> QGraphicsItem | None:
+        for item in self.items(pos):
+            if isinstance(item, (PortItem, NodeItem, WireItem)) and item.isVisible():
+                return item
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._interaction and self._interaction.mouse_press(event):
+            event.accept()
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        item = self._top_item(event.scenePos())
+        if isinstance(item, PortItem):
+            self.set_interaction(NewWireInteraction(self, item))
+            event.accept()
+            return
+        if item is None:
+            mods = event.modifiers()
+            additive = bool(mods & (Qt.KeyboardModifier.ControlModifier
+                                 | Qt.KeyboardModifier.ShiftModifier))
+            self.set_interaction(RubberBandInteraction(self, event.scenePos(), additive))
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        if isinstance(item, NodeItem):
+            self.set_interaction(MoveDragInteraction(self))
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._interaction and self._interaction.mouse_move(event):
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._interaction and self._interaction.mouse_release(event):
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self._top_item(event.scenePos()) is None:
+            self.quickAddRequested.emit(event.scenePos())
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if self._interaction and self._interaction.key_press(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # ---- drops from the palette ----------------------------------------------------------------
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasFormat(OP_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasFormat(OP_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802 - Qt API
+        data = event.mimeData()
+        if not data.hasFormat(OP_MIME):
+            event.ignore()
+            return
+        op = bytes(data.data(OP_MIME)).decode("utf-8")
+        event.acceptProposedAction()
+        self.opDropped.emit(op, event.scenePos())

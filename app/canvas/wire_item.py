@@ -1,0 +1,195 @@
+"""A wire from an output port to an input port, drawn as a smooth horizontal bezier.
+
+After backward the wire carries the gradient that flowed along it (the engine's trace, computed by
+the document): a label at the middle shows it, the colour says its sign and the stroke width grows
+with its magnitude, so the eye finds the large gradients first.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from app import formatting, theme
+from app.canvas.port_item import PortItem
+
+BASE_WIDTH = 1.8
+
+
+def grad_width(magnitude: float) -> float:
+    """Stroke width for a gradient magnitude: log-scaled so 0.01 and 1000 both stay readable."""
+    if magnitude <= 0 or not math.isfinite(magnitude):
+        return BASE_WIDTH
+    return BASE_WIDTH + 4.2 * math.tanh(math.log10(1.0 + magnitude))
+
+
+def bezier_path(a: QPointF, b: QPointF) -> QPainterPath:
+    """Horizontal-tangent cubic from a to b; the handle length adapts so backward wires loop."""
+    dx = b.x() - a.x()
+    handle = max(40.0, abs(dx) * 0.5, min(abs(b.y() - a.y()) * 0.6, 120.0) if dx < 0 else 0.0)
+    path = QPainterPath(a)
+    path.cubicTo(QPointF(a.x() + handle, a.y()), QPointF(b.x() - handle, b.y()), b)
+    return path
+
+
+class WireItem(QGraphicsItem):
+    """A connection; `source`/`target` are ports, `key` identifies the edge in the document."""
+
+    Type = QGraphicsItem.UserType + 3
+
+    def __init__(self, source: PortItem | None, target: PortItem | None,
+                 key: Any = None) -> None:
+        super().__init__()
+        self.source = source
+        self.target = target
+        self.key = key
+        self._grad: Any = None
+        self._label = ""
+        self._sign = 0
+        self._width = BASE_WIDTH
+        self._hover = False
+        self._preview = False  # a wire being dragged: dashed, no label
+        self._loose_end = QPointF()
+        self._path = QPainterPath()
+        self._label_rect = QRectF()
+        self._font = theme.mono_font(8.0)
+        self.setZValue(0)
+        self.setAcceptHoverEvents(True)
+        for port in (source, target):
+            if port is not None:
+                port.wires.append(self)
+                port.update()
+        self.update_path()
+
+    def type(self) -> int:  # noqa: A003 - Qt API name
+        return self.Type
+
+    # ---- content -------------------------------------------------------------------------------
+    @property
+    def grad_text(self) -> str:
+        """The label exactly as drawn (empty before backward)."""
+        return self._label
+
+    @property
+    def grad_sign(self) -> int:
+        return self._sign
+
+    @property
+    def pen_width(self) -> float:
+        return self._width
+
+    def set_grad(self, grad: Any) -> None:
+        """Show the gradient flowing along this wire; None clears the label."""
+        self._grad = grad
+        if grad is None:
+            label, sign, width = "", 0, BASE_WIDTH
+        else:
+            label = formatting.preview(grad, max_items=3, max_rows=1).split("\n")[0]
+            arr = formatting.as_array(grad)
+            if arr is not None and arr.ndim >= 2:
+                label = f"{formatting.shape_text(arr.shape)} {label}"
+            sign = formatting.sign(grad)
+            width = grad_width(formatting.magnitude(grad))
+        if (label, sign, width) != (self._label, self._sign, self._width):
+            self._label, self._sign, self._width = label, sign, width
+            self.update_path()
+        self.setToolTip("" if grad is None else
+                        f"gradient along this wire:<pre>{formatting.full_text(grad)}</pre>")
+
+    def set_preview(self, loose_end: QPointF) -> None:
+        """Used while dragging: one end follows the cursor."""
+        self._preview = True
+        self._loose_end = loose_end
+        self.update_path()
+
+    def detach(self) -> None:
+        """Forget the ports (before removing the item from the scene)."""
+        for port in (self.source, self.target):
+            if port is not None and self in port.wires:
+                port.wires.remove(self)
+                port.update()
+
+    # ---- geometry ------------------------------------------------------------------------------
+    def endpoints(self) -> tuple[QPointF, QPointF]:
+        a = self.source.scene_anchor() if self.source else self._loose_end
+        b = self.target.scene_anchor() if self.target else self._loose_end
+        return a, b
+
+    def update_path(self) -> None:
+        self.prepareGeometryChange()
+        a, b = self.endpoints()
+        self._path = bezier_path(a, b)
+        if self._label and not self._preview:
+            fm = QFontMetricsF(self._font)
+            w = fm.horizontalAdvance(self._label) + 12
+            h = fm.height() + 4
+            mid = self._path.pointAtPercent(0.5)
+            self._label_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+        else:
+            self._label_rect = QRectF()
+        self.update()
+
+    def path(self) -> QPainterPath:
+        return self._path
+
+    def boundingRect(self) -> QRectF:
+        m = self._width + 4
+        return self._path.boundingRect().adjusted(-m, -m, m, m).united(self._label_rect)
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(self._width, 8.0))
+        s = stroker.createStroke(self._path)
+        if not self._label_rect.isNull():
+            s.addRect(self._label_rect)
+        return s
+
+    def color(self) -> QColor:
+        t = theme.current()
+        if self._preview or self._hover or self.isSelected():
+            return t.wire_hover
+        if not self._label:
+            return t.wire
+        return {1: t.grad_pos, -1: t.grad_neg}.get(self._sign, t.grad_zero)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        t = theme.current()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = self.color()
+        pen = QPen(color, self._width, Qt.PenStyle.DashLine if self._preview else
+                   Qt.PenStyle.SolidLine)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        if self._label_rect.isNull():
+            return
+        painter.setPen(QPen(color, 1.2))
+        painter.setBrush(QBrush(t.label_bg))
+        r = self._label_rect.height() / 2
+        painter.drawRoundedRect(self._label_rect, r, r)
+        painter.setFont(self._font)
+        painter.setPen(color if t.is_dark else color.darker(115))
+        painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._hover = False
+        self.update()

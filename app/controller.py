@@ -1,0 +1,283 @@
+"""Keeps the canvas in step with the document and turns canvas gestures into undoable edits.
+
+Flow: a gesture → scene signal → here: build a `core.graph` command (which validates; a refused
+edit only shows its reason in the status bar) → push on the QUndoStack → the document applies it
+and notifies `_on_change` → we update just the affected items and schedule one re-evaluation.
+The app never computes a number itself: values and gradients come from `app.evaluation`, which
+asks core.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QPointF, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from app import undo_commands as uc
+from app.canvas.node_item import HEADER_H, NodeItem
+from app.canvas.scene import CanvasScene
+from app.evaluation import EvalResult, evaluate
+from core.graph import Change, Document, GraphError, Wire
+
+
+def port_layout(doc: Document, node_id: str) -> list[tuple[str, str]]:
+    """(port key, label) for each input port item: fixed ports from the catalog, and for a
+    variadic port its wired slots plus one free slot to wire the next input into."""
+    node = doc.node(node_id)
+    wired = doc.inputs_of(node_id)
+    out: list[tuple[str, str]] = []
+    for p in node.spec.inputs:
+        if not p.variadic:
+            out.append((p.name, p.name))
+            continue
+        idx = sorted(int(k.split(".", 1)[1]) for k in wired if k.startswith(p.name + "."))
+        for i in idx:
+            out.append((f"{p.name}.{i}", f"{p.name}{i}"))
+        nxt = idx[-1] + 1 if idx else 0
+        out.append((f"{p.name}.{nxt}", f"{p.name}{nxt}"))
+    return out
+
+
+class GraphController(QObject):
+    """Owns the document ↔ scene mapping, the undo stack and live re-evaluation."""
+
+    statusMessage = Signal(str)
+    evaluated = Signal(object)  # EvalResult
+    documentReplaced = Signal()
+
+    def __init__(self, scene: CanvasScene, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.scene = scene
+        self.undo_stack = QUndoStack(self)
+        self.doc = Document()
+        self._unsubscribe: Callable[[], None] = self.doc.subscribe(self._on_change)
+        self.auto_backward = True
+        self.result: EvalResult | None = None
+        self.last_eval_ms = 0.0
+        self._backward_once = False
+        self._eval_timer = QTimer(self)
+        self._eval_timer.setSingleShot(True)
+        self._eval_timer.setInterval(0)  # coalesce the changes of one edit into one evaluation
+        self._eval_timer.timeout.connect(self.evaluate_now)
+        scene.opDropped.connect(self.add_op)
+        scene.connectRequested.connect(self.request_connect)
+        scene.reconnectRequested.connect(self.request_reconnect)
+        scene.disconnectRequested.connect(self.request_disconnect)
+        scene.nodesMoved.connect(self.request_move)
+        scene.statusMessage.connect(self.statusMessage)
+
+    # ---- document lifecycle --------------------------------------------------------------------
+    def set_document(self, doc: Document) -> None:
+        """Show another document (New/Open): clears undo history and rebuilds the canvas."""
+        self._unsubscribe()
+        self.doc = doc
+        self._unsubscribe = doc.subscribe(self._on_change)
+        self.undo_stack.clear()
+        self.result = None
+        self._rebuild_all()
+        self.documentReplaced.emit()
+        self.evaluate_now()
+
+    def _rebuild_all(self) -> None:
+        self.scene.clear_graph()
+        for node in self.doc:
+            self._add_item(node.id)
+        for wire in self.doc.wires:
+            self._add_wire_item(wire)
+        self._refresh_flags()
+
+    # ---- applying edits ------------------------------------------------------------------------
+    def push(self, kind: str, *args: Any, **kwargs: Any) -> bool:
+        """Validate and push one edit; on refusal show why and return False."""
+        try:
+            cmd = uc.make(self.doc, kind, *args, **kwargs)
+        except GraphError as e:
+            self.statusMessage.emit(str(e))
+            return False
+        self.undo_stack.push(cmd)
+        return True
+
+    def push_macro(self, text: str, steps: Sequence[uc.Step]) -> bool:
+        """Several edits as one undo step; refused as a whole with the first reason."""
+        if not steps:
+            return False
+        try:
+            cmd = uc.macro(self.doc, text, steps)
+        except GraphError as e:
+            self.statusMessage.emit(str(e))
+            return False
+        self.undo_stack.push(cmd)
+        return True
+
+    def add_op(self, op: str, pos: QPointF) -> str | None:
+        """Add a node of `op` so that `pos` (scene) falls in its header, as dropped."""
+        node_id = self.doc.new_id()
+        x, y = pos.x() - 60.0, pos.y() - HEADER_H / 2
+        if self.push("add_node", op, pos=(x, y), node_id=node_id):
+            self.select_only([node_id])
+            return node_id
+        return None
+
+    def request_connect(self, src: str, _src_port: Any, dst: str, port: Any) -> None:
+        self.push("connect", src, dst, str(port))
+
+    def request_reconnect(self, old: Wire, src: str, _src_port: Any, dst: str,
+                          port: Any) -> None:
+        self.push_macro("reconnect", [("disconnect", (old.dst, old.port), {}),
+                                      ("connect", (src, dst, str(port)), {})])
+
+    def request_disconnect(self, wire: Wire) -> None:
+        self.push("disconnect", wire.dst, wire.port)
+
+    def request_move(self, moved: dict) -> None:
+        positions = {i: (new.x(), new.y()) for i, (_old, new) in moved.items()}
+        if not self.push("move", positions):
+            for i, (old, _new) in moved.items():  # refused: put the items back
+                if i in self.scene.nodes:
+                    self.scene.nodes[i].setPos(old)
+
+    def delete_selection(self) -> None:
+        """Delete selected nodes (with their wires) and selected wires, as one undo step."""
+        nodes = [n.node_id for n in self.scene.selected_nodes()]
+        wires = [w.key for w in self.scene.selected_wires()
+                 if w.key.dst not in nodes and w.key.src not in nodes]
+        steps: list[uc.Step] = [("disconnect", (w.dst, w.port), {}) for w in wires]
+        if nodes:
+            steps.append(("remove_nodes", (nodes,), {}))
+        if len(steps) == 1 and nodes:
+            self.push("remove_nodes", nodes)
+        else:
+            self.push_macro("delete", steps)
+
+    def select_only(self, node_ids: Sequence[str]) -> None:
+        self.scene.clearSelection()
+        for i in node_ids:
+            item = self.scene.nodes.get(i)
+            if item is not None:
+                item.setSelected(True)
+
+    # ---- document → scene ----------------------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        kind = change.kind
+        if kind == "node_added":
+            self._add_item(change.node)
+        elif kind == "node_removed":
+            self.scene.remove_node(change.node)
+        elif kind in ("wire_added", "wire_removed"):
+            wire = change.wire
+            if kind == "wire_removed":
+                self.scene.remove_wire(wire)
+            if self._is_variadic(wire.dst, wire.port):
+                self._rebuild_node(wire.dst)
+            elif kind == "wire_added":
+                self._add_wire_item(wire)
+        elif kind == "node_changed":
+            self._update_item(change.node, change.field)
+            if change.field in ("pos", "name"):
+                return  # no numbers change: no re-evaluation
+        elif kind == "output_changed":
+            self._refresh_flags()
+        elif kind == "reset":
+            self._rebuild_all()
+        self.schedule_evaluation()
+
+    def _is_variadic(self, node_id: str, port: str) -> bool:
+        if node_id not in self.doc:
+            return False
+        p = self.doc.node(node_id).spec.port(port)
+        return bool(p and p.variadic)
+
+    def _add_item(self, node_id: str) -> NodeItem:
+        node = self.doc.node(node_id)
+        spec = node.spec
+        item = NodeItem(node_id, node.name, spec.symbol, port_layout(self.doc, node_id))
+        item.setPos(QPointF(*node.pos))
+        item.set_flags(self.doc.output == node_id, node.requires_grad)
+        if node.value is not None:
+            item.set_value(node.value)
+        self.scene.add_node(item)
+        return item
+
+    def _add_wire_item(self, wire: Wire) -> None:
+        src = self.scene.nodes.get(wire.src)
+        dst = self.scene.nodes.get(wire.dst)
+        if src is None or dst is None or src.output is None:
+            return
+        port = dst.input_port(wire.port)
+        if port is None:
+            return
+        item = self.scene.add_wire(wire, src.output, port)
+        if self.result is not None:
+            item.set_grad(self.result.wire_grads.get(wire))
+
+    def _rebuild_node(self, node_id: str) -> None:
+        """Recreate a node item whose port list changed (variadic inputs)."""
+        if node_id not in self.doc:
+            return
+        selected = node_id in self.scene.nodes and self.scene.nodes[node_id].isSelected()
+        self.scene.remove_node(node_id)
+        item = self._add_item(node_id)
+        item.setSelected(selected)
+        for wire in self.doc.wires_into(node_id) + self.doc.wires_from(node_id):
+            self._add_wire_item(wire)
+        self._apply_result_to(node_id)
+
+    def _update_item(self, node_id: str, field: str | None) -> None:
+        item = self.scene.nodes.get(node_id)
+        if item is None:
+            return
+        node = self.doc.node(node_id)
+        if field == "pos":
+            if item.pos() != QPointF(*node.pos):
+                item.setPos(QPointF(*node.pos))
+        elif field == "name":
+            item.set_name(node.name)
+        elif field == "requires_grad":
+            item.set_flags(self.doc.output == node_id, node.requires_grad)
+        elif field == "value" and node.value is not None:
+            item.set_value(node.value)
+
+    def _refresh_flags(self) -> None:
+        for node_id, item in self.scene.nodes.items():
+            item.set_flags(self.doc.output == node_id, self.doc.node(node_id).requires_grad)
+
+    # ---- evaluation ----------------------------------------------------------------------------
+    def schedule_evaluation(self) -> None:
+        self._eval_timer.start()
+
+    def run_backward(self) -> None:
+        """Backward from the chosen output once, even when auto backward is off."""
+        self._backward_once = True
+        self.evaluate_now()
+
+    def evaluate_now(self) -> EvalResult:
+        """Forward (and backward if enabled) through core, then update the changed items."""
+        self._eval_timer.stop()
+        t0 = time.perf_counter()
+        backward = self.auto_backward or self._backward_once
+        self._backward_once = False
+        self.result = evaluate(self.doc, backward=backward)
+        self.last_eval_ms = (time.perf_counter() - t0) * 1000
+        for node_id in self.scene.nodes:
+            self._apply_result_to(node_id, wires=False)
+        for key, wire in self.scene.wires.items():
+            wire.set_grad(self.result.wire_grads.get(key))
+        if self.result.message:
+            self.statusMessage.emit(self.result.message)
+        self.evaluated.emit(self.result)
+        return self.result
+
+    def _apply_result_to(self, node_id: str, wires: bool = True) -> None:
+        item = self.scene.nodes.get(node_id)
+        if item is None or self.result is None:
+            return
+        r = self.result
+        item.set_value(r.values.get(node_id), r.errors.get(node_id))
+        item.set_grad(r.grads.get(node_id))
+        if wires:
+            for port in item.ports():
+                for w in port.wires:
+                    w.set_grad(r.wire_grads.get(w.key))

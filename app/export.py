@@ -1,0 +1,84 @@
+"""Export the canvas as PNG or SVG, and the graph as a PyTorch script (core writes the code).
+
+Images render the graph's bounding rect (not the viewport), with the theme background and a
+margin, at 2× for PNG so they stay crisp in slides and READMEs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+
+from app import theme
+from app.canvas.scene import CanvasScene
+from core.graph import Document
+
+MARGIN = 30.0
+
+
+def _source_rect(scene: CanvasScene) -> QRectF:
+    rect = scene.graph_rect()
+    if rect.isNull():
+        rect = QRectF(0, 0, 200, 120)
+    return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def _render(scene: CanvasScene, painter: QPainter, target: QRectF, source: QRectF) -> None:
+    selected = scene.selectedItems()
+    for it in selected:  # exports show the graph, not the user's selection
+        it.setSelected(False)
+    try:
+        painter.fillRect(target, theme.current().canvas_bg)
+        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+    finally:
+        for it in selected:
+            it.setSelected(True)
+
+
+def render_image(scene: CanvasScene, scale: float = 2.0) -> QImage:
+    source = _source_rect(scene)
+    size = QSize(int(source.width() * scale), int(source.height() * scale))
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(theme.current().canvas_bg)
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    _render(scene, painter, QRectF(0, 0, size.width(), size.height()), source)
+    painter.end()
+    return image
+
+
+def export_png(scene: CanvasScene, path: str | Path, scale: float = 2.0) -> bool:
+    return render_image(scene, scale).save(str(path), "PNG")
+
+
+def export_svg(scene: CanvasScene, path: str | Path, title: str = "Chainrule graph") -> bool:
+    source = _source_rect(scene)
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(QSize(int(source.width()), int(source.height())))
+    gen.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    gen.setTitle(title)
+    gen.setDescription("Exported from Chainrule")
+    painter = QPainter(gen)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    _render(scene, painter, QRectF(0, 0, source.width(), source.height()), source)
+    return painter.end()
+
+
+def pytorch_script(doc: Document) -> str:
+    """The PyTorch script for the document, written by core's exporter."""
+    try:
+        from core.graph import export as code_export
+    except ImportError as e:
+        raise RuntimeError("the PyTorch exporter is not available in core.graph yet") from e
+    fn = getattr(code_export, "to_pytorch", None) or getattr(code_export, "export_script", None)
+    if fn is None:
+        raise RuntimeError("core.graph.export has no script exporter")
+    return fn(doc)
+
+
+def export_script(doc: Document, path: str | Path) -> None:
+    Path(path).write_text(pytorch_script(doc), encoding="utf-8")

@@ -1,0 +1,581 @@
+"""The main window: palette | canvas (with expression bar) | inspector, plots below.
+
+It only assembles widgets and actions; editing goes through `GraphController`, files through
+`FileManager`, and every number through `app.evaluation` (i.e. core).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QPointF, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clipboard, export, formatting, icons, settings, theme
+from app.canvas.scene import CanvasScene
+from app.canvas.view import CanvasView
+from app.controller import GraphController
+from app.expression_bar import ExpressionBar
+from app.files import FileManager
+from app.inspector import Inspector
+from app.palette import PaletteWidget
+from app.plots import PlotsPanel
+from app.quick_add import QuickAddPopup
+from app.resources import EXAMPLES
+from core.graph import GraphError
+
+STATUS_MS = 6000
+
+
+class LessonBanner(QWidget):
+    """The explanation of an example lesson, shown above the canvas until dismissed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lessonBanner")
+        self.title = QLabel(self)
+        self.title.setFont(theme.ui_font(10.5, bold=True))
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        close = QPushButton("Hide", self)
+        close.setFlat(True)
+        close.clicked.connect(self.hide)
+        col = QVBoxLayout()
+        col.setSpacing(2)
+        col.addWidget(self.title)
+        col.addWidget(self.text)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 8, 10, 8)
+        row.addLayout(col, 1)
+        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_lesson(self, title: str, text: str) -> None:
+        self.title.setText(title)
+        self.text.setText(text)
+        self.setVisible(bool(text or title))
+
+    def apply_theme(self) -> None:
+        t = theme.current()
+        bg = t.accent.lighter(185) if not t.is_dark else t.accent.darker(300)
+        self.setStyleSheet(f"#lessonBanner {{ background: {bg.name()}; "
+                           f"border-bottom: 1px solid {t.node_border.name()}; }}")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+
+
+class MainWindow(QMainWindow):
+    """The Chainrule window."""
+
+    def __init__(self, restore_settings: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("ChainruleMainWindow")
+        self.resize(1380, 860)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks)
+
+        # canvas + controller
+        self.scene = CanvasScene(self)
+        self.view = CanvasView(self.scene, self)
+        self.controller = GraphController(self.scene, self)
+        self.files = FileManager(self.controller, self)
+        self.expression_bar = ExpressionBar(self)
+        self.banner = LessonBanner(self)
+        central = QWidget(self)
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.expression_bar)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+        # docks
+        self.palette_widget = PaletteWidget(self)
+        self.inspector = Inspector(self.controller, self)
+        self.plots = PlotsPanel(self)
+        self.palette_dock = self._dock("Palette", "paletteDock", self.palette_widget,
+                                       Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.plots_dock = self._dock("Plots", "plotsDock", self.plots,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 320],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.plots_dock], [170], Qt.Orientation.Vertical)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.quick_add = QuickAddPopup(self)
+        self._quick_add_pos = QPointF()
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_statusbar()
+        self._connect()
+        self.apply_theme()
+        self._update_title()
+        if restore_settings:
+            self.restore_layout()
+        QTimer.singleShot(0, self.view.fit_all)
+
+    # ---- construction --------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcut=None, icon: str | None = None,
+                tip: str | None = None, checkable: bool = False) -> QAction:
+        act = QAction(text, self)
+        if icon:
+            act.setIcon(icons.icon(icon))
+            act.setData(icon)
+        if shortcut is not None:
+            seqs = shortcut if isinstance(shortcut, list) else [shortcut]
+            act.setShortcuts([QKeySequence(s) for s in seqs])
+        tip = tip or text.replace("&", "").replace("…", "")
+        if act.shortcut().toString():
+            tip += f"  ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        act.setToolTip(tip)
+        act.setStatusTip(tip)
+        act.setCheckable(checkable)
+        if checkable:
+            act.toggled.connect(slot)
+        else:
+            act.triggered.connect(lambda _checked=False: slot())
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        a = self._action
+        stack = self.controller.undo_stack
+        self.act_new = a("&New", self.files.new, std.New, "new", "New graph")
+        self.act_open = a("&Open…", self.files.open, std.Open, "open", "Open a graph file")
+        self.act_save = a("&Save", self.files.save, std.Save, "save", "Save the graph")
+        self.act_save_as = a("Save &As…", self.files.save_as, std.SaveAs)
+        self.act_export_png = a("Canvas as &PNG…", lambda: self._export_image("png"),
+                                icon="export")
+        self.act_export_svg = a("Canvas as &SVG…", lambda: self._export_image("svg"))
+        self.act_export_py = a("PyTorch &script…", self._export_script, icon="python")
+        self.act_quit = a("&Quit", self.close, std.Quit)
+
+        self.act_undo = stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(std.Undo)
+        self.act_undo.setIcon(icons.icon("undo"))
+        self.act_undo.setData("undo")
+        self.act_redo = stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence(std.Redo), QKeySequence("Ctrl+Shift+Z")])
+        self.act_redo.setIcon(icons.icon("redo"))
+        self.act_redo.setData("redo")
+        self.addAction(self.act_undo)
+        self.addAction(self.act_redo)
+        self.act_copy = a("&Copy", self.copy, std.Copy)
+        self.act_cut = a("Cu&t", self.cut, std.Cut)
+        self.act_paste = a("&Paste", self.paste, std.Paste)
+        self.act_duplicate = a("&Duplicate", self.duplicate, "Ctrl+D")
+        self.act_delete = a("De&lete", self.controller.delete_selection,
+                            [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)],
+                            "delete", "Delete the selection")
+        self.act_select_all = a("Select &All", self.select_all, std.SelectAll)
+        self.act_quick_add = a("&Add Node…", self.open_quick_add_at_cursor, "Tab",
+                               tip="Add a node by name (Tab, or double-click the canvas)")
+        self.act_expression = a("Build from &Expression", self.focus_expression, "Ctrl+E")
+
+        self.act_fit = a("&Fit All", self.view.fit_all, "F", "fit", "Frame the whole graph")
+        self.act_zoom_in = a("Zoom &In", lambda: self.view.zoom_by(1.25), std.ZoomIn, "zoom-in")
+        self.act_zoom_out = a("Zoom &Out", lambda: self.view.zoom_by(0.8), std.ZoomOut,
+                              "zoom-out")
+        self.act_zoom_reset = a("&Actual Size", lambda: self.view.set_zoom(1.0), "Ctrl+0")
+        self.act_layout = a("Auto &Layout", self.auto_layout, "Ctrl+L", "layout",
+                            "Arrange the graph in layers")
+
+        self.act_backward = a("Run &Backward", self.controller.run_backward, "Ctrl+B",
+                              "backward", "Run backward from the output now")
+        self.act_auto = a("A&uto Backward", self._set_auto_backward, None, "auto",
+                          "Re-run backward after every edit", checkable=True)
+        self.act_auto.setChecked(True)
+        self.act_set_output = a("Set as &Output", self.set_selected_as_output,
+                                "Ctrl+Shift+O")
+        self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, "F1", "help")
+        self.act_about = a("&About Chainrule", self.show_about)
+
+        # Single-key shortcuts must not fire while typing in a field; Qt gives line edits
+        # the key first (ShortcutOverride), so window-wide context is safe for F/Del/Tab.
+        self.act_quick_add.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.view.addAction(self.act_quick_add)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        m.addActions([self.act_new, self.act_open])
+        self.recent_menu = m.addMenu("Open &Recent")
+        m.addSeparator()
+        m.addActions([self.act_save, self.act_save_as])
+        ex = m.addMenu("&Export")
+        ex.addActions([self.act_export_png, self.act_export_svg, self.act_export_py])
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        self._fill_recent(settings.recent_files())
+
+        m = mb.addMenu("&Edit")
+        m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate,
+                      self.act_delete])
+        m.addSeparator()
+        m.addActions([self.act_select_all, self.act_quick_add, self.act_expression])
+
+        m = mb.addMenu("&View")
+        m.addActions([self.act_fit, self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset])
+        m.addSeparator()
+        m.addAction(self.act_layout)
+        m.addSeparator()
+        for dock in (self.palette_dock, self.inspector_dock, self.plots_dock):
+            m.addAction(dock.toggleViewAction())
+        tm = m.addMenu("&Theme")
+        self.theme_actions: dict[str, QAction] = {}
+        for key, label in (("system", "Follow &System"), ("light", "&Light"), ("dark", "&Dark")):
+            act = QAction(label, self, checkable=True)
+            act.triggered.connect(lambda _c=False, k=key: self.set_theme_choice(k))
+            tm.addAction(act)
+            self.theme_actions[key] = act
+
+        m = mb.addMenu("&Graph")
+        m.addActions([self.act_backward, self.act_auto, self.act_set_output])
+
+        self.examples_menu = mb.addMenu("E&xamples")
+        self._fill_examples()
+
+        m = mb.addMenu("&Help")
+        m.addActions([self.act_shortcuts, self.act_about])
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Main", self)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        tb.addActions([self.act_new, self.act_open, self.act_save])
+        tb.addSeparator()
+        tb.addActions([self.act_undo, self.act_redo, self.act_delete])
+        tb.addSeparator()
+        tb.addActions([self.act_backward, self.act_auto])
+        tb.addSeparator()
+        tb.addActions([self.act_layout, self.act_fit, self.act_zoom_in, self.act_zoom_out])
+        tb.addSeparator()
+        tb.addActions([self.act_export_png, self.act_export_py])
+        self.toolbar = tb
+        self.addToolBar(tb)
+
+    def _build_statusbar(self) -> None:
+        sb = self.statusBar()
+        self.count_label = QLabel()
+        self.eval_label = QLabel()
+        self.zoom_label = QLabel("100%")
+        for w in (self.count_label, self.eval_label, self.zoom_label):
+            w.setObjectName("hint")
+            w.setContentsMargins(8, 0, 8, 0)
+            sb.addPermanentWidget(w)
+        sb.showMessage("Drag ops from the palette, or type an expression above and press Enter.")
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.statusMessage.connect(lambda msg: self.statusBar().showMessage(msg, STATUS_MS))
+        c.evaluated.connect(self._after_evaluation)
+        c.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        c.undo_stack.indexChanged.connect(lambda _i: self._update_title())
+        self.files.pathChanged.connect(lambda _p: self._update_title())
+        self.files.recentChanged.connect(self._fill_recent)
+        self.palette_widget.opActivated.connect(
+            lambda op: c.add_op(op, self.view.mapToScene(self.view.viewport().rect().center())))
+        self.scene.quickAddRequested.connect(self.open_quick_add)
+        self.view.quickAddRequested.connect(self.open_quick_add)
+        self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+        self.quick_add.opChosen.connect(lambda op: c.add_op(op, self._quick_add_pos))
+        self.expression_bar.submitted.connect(self.build_expression)
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda _s: self._system_scheme_changed())
+
+    # ---- theme ---------------------------------------------------------------------------------
+    def theme_choice(self) -> str:
+        return str(settings.settings().value("theme", "system"))
+
+    def set_theme_choice(self, key: str) -> None:
+        s = settings.settings()
+        s.setValue("theme", key)
+        s.sync()
+        theme.apply(QApplication.instance(), None if key == "system" else key == "dark")
+        self.apply_theme()
+
+    def _system_scheme_changed(self) -> None:
+        if self.theme_choice() == "system":
+            self.set_theme_choice("system")
+
+    def apply_theme(self) -> None:
+        """Re-tint icons and repaint canvas items after a theme switch."""
+        for act in self.findChildren(QAction):
+            name = act.data()
+            if isinstance(name, str) and name:
+                act.setIcon(icons.icon(name))
+        for key, act in getattr(self, "theme_actions", {}).items():
+            act.setChecked(key == self.theme_choice())
+        self.banner.apply_theme()
+        self.plots.apply_theme()
+        for item in self.scene.items():
+            item.update()
+        self.view.resetCachedContent()
+        self.view.viewport().update()
+
+    # ---- canvas commands -----------------------------------------------------------------------
+    def open_quick_add(self, scene_pos: QPointF) -> None:
+        self._quick_add_pos = QPointF(scene_pos)
+        global_pos = self.view.viewport().mapToGlobal(self.view.mapFromScene(scene_pos))
+        self.quick_add.popup(global_pos)
+
+    def open_quick_add_at_cursor(self) -> None:
+        self.open_quick_add(self.view.cursor_scene_pos())
+
+    def focus_expression(self) -> None:
+        self.expression_bar.edit.setFocus()
+        self.expression_bar.edit.selectAll()
+
+    def select_all(self) -> None:
+        for item in self.scene.nodes.values():
+            item.setSelected(True)
+
+    def copy(self) -> None:
+        n = clipboard.copy(self.controller)
+        self.statusBar().showMessage(f"Copied {n} node(s)" if n else "Nothing selected",
+                                     STATUS_MS)
+
+    def cut(self) -> None:
+        if clipboard.copy(self.controller):
+            self.controller.delete_selection()
+
+    def paste(self) -> None:
+        clipboard.paste(self.controller)
+
+    def duplicate(self) -> None:
+        clipboard.duplicate(self.controller)
+
+    def set_selected_as_output(self) -> None:
+        nodes = self.scene.selected_nodes()
+        if len(nodes) != 1:
+            self.statusBar().showMessage("Select one node to make it the output.", STATUS_MS)
+            return
+        self.controller.push("set_output", nodes[0].node_id)
+
+    def _set_auto_backward(self, on: bool) -> None:
+        self.controller.auto_backward = on
+        self.controller.evaluate_now()
+
+    def auto_layout(self) -> None:
+        from core.graph.layout import layered_layout
+
+        positions = layered_layout(self.controller.doc)
+        if positions and self.controller.push("move", dict(positions)):
+            self.view.fit_all()
+
+    def build_expression(self, text: str) -> None:
+        """Add the graph of an expression (one undo step), laid out, and frame it."""
+        from app.undo_commands import DocCommand
+        from core.graph.parser import ParseError, insert_command
+
+        doc = self.controller.doc
+        try:
+            origin = None if len(doc) else (0.0, 0.0)
+            cmd = insert_command(doc, text, origin=origin)
+        except ParseError as e:
+            self.expression_bar.show_error(e.reason if hasattr(e, "reason") else str(e),
+                                           getattr(e, "col", None))
+            return
+        except GraphError as e:
+            self.expression_bar.show_error(str(e))
+            return
+        self.expression_bar.clear_error()
+        before = set(doc.nodes)
+        self.controller.undo_stack.push(DocCommand(cmd))
+        self.controller.select_only([i for i in doc.nodes if i not in before])
+        self.view.fit_all()
+        self.statusBar().showMessage(f"Built {text}", STATUS_MS)
+
+    # ---- files ---------------------------------------------------------------------------------
+    def _fill_recent(self, files: list[str]) -> None:
+        self.recent_menu.clear()
+        for path in files:
+            act = self.recent_menu.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _c=False, p=path: self.files.open(p))
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Menu", lambda: (settings.clear_recent(),
+                                                              self._fill_recent([])))
+        self.recent_menu.setEnabled(bool(files))
+
+    def _fill_examples(self) -> None:
+        self.examples_menu.clear()
+        files = sorted(EXAMPLES.glob("*.json")) if EXAMPLES.exists() else []
+        for path in files:
+            act = self.examples_menu.addAction(_example_title(path))
+            act.setIcon(icons.icon("example"))
+            act.setData("example")
+            act.triggered.connect(lambda _c=False, p=path: self.open_example(p))
+        if not files:
+            self.examples_menu.addAction("(no examples found)").setEnabled(False)
+
+    def open_example(self, path: Path) -> bool:
+        """Open a seed lesson (as an untitled copy) and show its explanation."""
+        if not self.files.maybe_save():
+            return False
+        if not self.files.load(path, remember=False):
+            return False
+        meta = self.controller.doc.meta
+        title = str(meta.get("title") or _example_title(path))
+        text = str(meta.get("explanation") or meta.get("description") or "")
+        self.banner.show_lesson(title, text)
+        self.view.fit_all()
+        return True
+
+    def _export_image(self, kind: str) -> None:
+        base = self.files.path.with_suffix("") if self.files.path else Path.home() / "graph"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export canvas as {kind.upper()}",
+                                              f"{base}.{kind}", f"{kind.upper()} (*.{kind})")
+        if not path:
+            return
+        ok = (export.export_png if kind == "png" else export.export_svg)(self.scene, path)
+        self.statusBar().showMessage(f"Exported {path}" if ok else f"Export failed: {path}",
+                                     STATUS_MS)
+
+    def _export_script(self) -> None:
+        base = self.files.path.with_suffix("") if self.files.path else Path.home() / "graph"
+        path, _ = QFileDialog.getSaveFileName(self, "Export PyTorch script", f"{base}.py",
+                                              "Python (*.py)")
+        if not path:
+            return
+        try:
+            export.export_script(self.controller.doc, path)
+        except (GraphError, RuntimeError, OSError) as e:
+            QMessageBox.warning(self, "Export failed", str(e))
+            return
+        self.statusBar().showMessage(f"Exported {path}", STATUS_MS)
+
+    # ---- status --------------------------------------------------------------------------------
+    def _after_evaluation(self, result) -> None:
+        doc = self.controller.doc
+        self.count_label.setText(f"{len(doc)} nodes · {len(doc.wires)} wires")
+        self.eval_label.setText(f"eval {self.controller.last_eval_ms:.1f} ms")
+        out = doc.output
+        if out is not None and out in result.values:
+            arr = formatting.as_array(result.values[out])
+            if arr is not None and arr.size == 1 and arr.dtype.kind == "f":
+                name = doc.node(out).name
+                series = self.plots.series(name)
+                y = float(arr.reshape(-1)[0])
+                if not series or series[-1] != y:
+                    self.plots.append(name, y)
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(self.files.title())
+        self.setWindowModified(self.files.modified)
+
+    # ---- help ----------------------------------------------------------------------------------
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for act in self.actions() + [self.act_undo, self.act_redo]:
+            seq = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
+                            for s in act.shortcuts())
+            if seq:
+                rows.append((act.text().replace("&", ""), seq))
+        rows += [("Pan", "Middle drag, or Space + drag"), ("Zoom", "Mouse wheel (around cursor)"),
+                 ("Connect", "Drag from a port to a port"),
+                 ("Disconnect", "Drag a wire's input end away"),
+                 ("Add node", "Double-click empty canvas"), ("Cancel gesture", "Esc")]
+        return list(dict.fromkeys(rows))
+
+    def show_shortcuts(self) -> None:
+        dlg = QDialog(self)
+        dlg.setWindowTitle("Keyboard shortcuts")
+        rows = self.shortcut_rows()
+        table = QTableWidget(len(rows), 2, dlg)
+        table.setHorizontalHeaderLabels(["Action", "Shortcut"])
+        table.verticalHeader().hide()
+        for i, (name, seq) in enumerate(rows):
+            table.setItem(i, 0, QTableWidgetItem(name))
+            table.setItem(i, 1, QTableWidgetItem(seq))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        lay = QVBoxLayout(dlg)
+        lay.addWidget(table)
+        dlg.resize(460, 520)
+        dlg.exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Chainrule",
+                          "<b>Chainrule</b><br>See every value and every gradient of a "
+                          "computational graph, computed by a small PyTorch-compatible engine.")
+
+    # ---- persistence ---------------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        s = settings.settings()
+        geo = s.value("geometry")
+        state = s.value("windowState")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        auto = s.value("autoBackward", True)
+        self.act_auto.setChecked(auto in (True, "true", "1", 1))
+
+    def save_layout(self) -> None:
+        s = settings.settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("windowState", self.saveState())
+        s.setValue("autoBackward", self.act_auto.isChecked())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.save_layout()
+        self.files.discard_recovery()
+        self.files.autosave_timer.stop()
+        event.accept()
+
+
+def _example_title(path: Path) -> str:
+    return path.stem.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+def menu_of(window: MainWindow, title: str) -> QMenu | None:
+    """Find a top-level menu by its visible title (tests and scripting)."""
+    for act in window.menuBar().actions():
+        if act.text().replace("&", "") == title and act.menu() is not None:
+            return act.menu()
+    return None

@@ -1,0 +1,203 @@
+"""Light and dark themes that follow the system colour scheme.
+
+Colours live in one frozen dataclass so the canvas items never hard-code a colour: switching the
+theme (the system flips to dark at sunset) only swaps the `Theme` object and repaints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Every colour the app paints with, for one scheme."""
+
+    name: str
+    canvas_bg: QColor
+    grid_minor: QColor
+    grid_major: QColor
+    node_bg: QColor
+    node_header: QColor
+    node_border: QColor
+    node_selected: QColor
+    node_output: QColor
+    text: QColor
+    subtext: QColor
+    badge_bg: QColor
+    badge_text: QColor
+    error: QColor
+    error_bg: QColor
+    wire: QColor
+    wire_hover: QColor
+    grad_pos: QColor
+    grad_neg: QColor
+    grad_zero: QColor
+    label_bg: QColor
+    port_in: QColor
+    port_out: QColor
+    accent: QColor
+
+    @property
+    def is_dark(self) -> bool:
+        return self.name == "dark"
+
+
+LIGHT = Theme(
+    name="light",
+    canvas_bg=QColor("#f6f7f9"),
+    grid_minor=QColor("#eceef2"),
+    grid_major=QColor("#dde1e7"),
+    node_bg=QColor("#ffffff"),
+    node_header=QColor("#f1f3f6"),
+    node_border=QColor("#c9ced6"),
+    node_selected=QColor("#2f6fde"),
+    node_output=QColor("#7a4fd6"),
+    text=QColor("#1d2330"),
+    subtext=QColor("#5b6475"),
+    badge_bg=QColor("#e4e9f2"),
+    badge_text=QColor("#2b3445"),
+    error=QColor("#d63a3a"),
+    error_bg=QColor("#fdecec"),
+    wire=QColor("#8c95a6"),
+    wire_hover=QColor("#2f6fde"),
+    grad_pos=QColor("#1f78c8"),
+    grad_neg=QColor("#e0701b"),
+    grad_zero=QColor("#9aa3b2"),
+    label_bg=QColor("#ffffff"),
+    port_in=QColor("#6b7689"),
+    port_out=QColor("#2f6fde"),
+    accent=QColor("#2f6fde"),
+)
+
+DARK = Theme(
+    name="dark",
+    canvas_bg=QColor("#1c1f26"),
+    grid_minor=QColor("#23272f"),
+    grid_major=QColor("#2c313b"),
+    node_bg=QColor("#2a2f39"),
+    node_header=QColor("#323844"),
+    node_border=QColor("#454d5c"),
+    node_selected=QColor("#5b9cff"),
+    node_output=QColor("#a985ff"),
+    text=QColor("#e6e9ef"),
+    subtext=QColor("#a3abba"),
+    badge_bg=QColor("#3d4452"),
+    badge_text=QColor("#e6e9ef"),
+    error=QColor("#ff6b6b"),
+    error_bg=QColor("#4a2a2e"),
+    wire=QColor("#6f7889"),
+    wire_hover=QColor("#5b9cff"),
+    grad_pos=QColor("#58a6ff"),
+    grad_neg=QColor("#ffa657"),
+    grad_zero=QColor("#7d8696"),
+    label_bg=QColor("#2a2f39"),
+    port_in=QColor("#9aa3b2"),
+    port_out=QColor("#5b9cff"),
+    accent=QColor("#5b9cff"),
+)
+
+_current: Theme = LIGHT
+
+
+def current() -> Theme:
+    """The theme in force; canvas items read it at paint time so a switch needs only a repaint."""
+    return _current
+
+
+def system_prefers_dark() -> bool:
+    """Ask Qt for the platform's colour scheme; falls back to the palette's window lightness."""
+    app = QGuiApplication.instance()
+    if app is None:
+        return False
+    scheme = QGuiApplication.styleHints().colorScheme()
+    if scheme == Qt.ColorScheme.Dark:
+        return True
+    if scheme == Qt.ColorScheme.Light:
+        return False
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def _qt_palette(theme: Theme) -> QPalette:
+    """A Fusion palette matching the canvas so docks and canvas read as one surface."""
+    pal = QPalette()
+    if theme.is_dark:
+        window, base, alt = QColor("#23272f"), QColor("#1c1f26"), QColor("#262a33")
+        text, button = theme.text, QColor("#2c313b")
+        disabled = QColor("#6b7280")
+    else:
+        window, base, alt = QColor("#eef0f3"), QColor("#ffffff"), QColor("#f6f7f9")
+        text, button = theme.text, QColor("#f4f5f7")
+        disabled = QColor("#9aa1ad")
+    role = QPalette.ColorRole
+    pal.setColor(role.Window, window)
+    pal.setColor(role.WindowText, text)
+    pal.setColor(role.Base, base)
+    pal.setColor(role.AlternateBase, alt)
+    pal.setColor(role.Text, text)
+    pal.setColor(role.Button, button)
+    pal.setColor(role.ButtonText, text)
+    pal.setColor(role.ToolTipBase, theme.node_bg)
+    pal.setColor(role.ToolTipText, text)
+    pal.setColor(role.PlaceholderText, theme.subtext)
+    pal.setColor(role.Highlight, theme.accent)
+    pal.setColor(role.HighlightedText, QColor("#ffffff"))
+    pal.setColor(role.Link, theme.accent)
+    pal.setColor(role.Mid, theme.node_border)
+    pal.setColor(role.Midlight, theme.grid_major)
+    pal.setColor(role.Dark, theme.node_border.darker(130))
+    for r in (role.Text, role.WindowText, role.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, r, disabled)
+    return pal
+
+
+def _stylesheet(theme: Theme) -> str:
+    """Small touches the palette can't express: dock titles, the error line, flat toolbars."""
+    border = theme.node_border.name()
+    sub = theme.subtext.name()
+    err = theme.error.name()
+    return f"""
+QDockWidget::title {{ padding: 6px 8px; font-weight: 600; }}
+QToolBar {{ border: none; spacing: 2px; padding: 3px 6px; }}
+QToolButton {{ padding: 4px; border-radius: 5px; }}
+QLabel#sectionTitle {{ color: {sub}; font-weight: 600; padding-top: 6px; }}
+QLabel#errorLine {{ color: {err}; font-family: monospace; padding: 0 4px; }}
+QLabel#hint {{ color: {sub}; }}
+QLineEdit, QPlainTextEdit, QTextEdit, QTableWidget {{
+    border: 1px solid {border}; border-radius: 5px; padding: 3px 5px; }}
+QTreeWidget {{ border: none; }}
+QTreeWidget::item {{ padding: 2px 0; }}
+QListWidget::item {{ padding: 3px 2px; }}
+QStatusBar {{ color: {sub}; }}
+"""
+
+
+def apply(app: QApplication, dark: bool | None = None) -> Theme:
+    """Install the theme on the application; `dark=None` follows the system."""
+    global _current
+    if dark is None:
+        dark = system_prefers_dark()
+    _current = DARK if dark else LIGHT
+    app.setStyle("Fusion")
+    app.setPalette(_qt_palette(_current))
+    app.setStyleSheet(_stylesheet(_current))
+    return _current
+
+
+def ui_font(point_size: float = 9.5, bold: bool = False) -> QFont:
+    """The canvas font: the system UI font at a fixed size so node layout doesn't depend on DPI."""
+    f = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    f.setPointSizeF(point_size)
+    f.setBold(bold)
+    return f
+
+
+def mono_font(point_size: float = 9.0) -> QFont:
+    """Values are shown in a fixed-width font so digits line up in matrix previews."""
+    f = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    f.setPointSizeF(point_size)
+    return f
