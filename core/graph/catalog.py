@@ -28,7 +28,7 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 #: Parameter kinds a `Param` may declare; `Param.coerce` turns GUI text into these.
-PARAM_TYPES: tuple[str, ...] = ("float", "int", "int?", "bool", "ints", "choice")
+PARAM_TYPES: tuple[str, ...] = ("float", "int", "int?", "bool", "ints", "index", "choice")
 
 
 class ParamError(ValueError):
@@ -96,6 +96,13 @@ class Param:
                 raise ParamError(f"parameter {self.name!r} must be a list of integers, "
                                  f"got {value!r}")
             return tuple(int(v) for v in value)
+        if t == "index":
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = (value,)
+            if not isinstance(value, (list, tuple)):
+                raise ParamError(f"parameter {self.name!r} must be a list of indices, "
+                                 f"got {value!r}")
+            return tuple(index_part(v, self.name) for v in value)
         if t == "choice":
             if value not in self.choices:
                 raise ParamError(f"parameter {self.name!r} must be one of "
@@ -111,6 +118,10 @@ def _parse_param_text(text: str, t: str, name: str) -> Any:
         return s
     if t == "int?" and s.lower() in ("", "none"):
         return None
+    if t == "index":
+        s = s.strip("()[] ")
+        return tuple(p.strip() if not _is_int(p) else int(p) for p in s.split(",")
+                     if p.strip()) if s else ()
     if t == "bool":
         if s.lower() in ("true", "1", "yes"):
             return True
@@ -126,6 +137,69 @@ def _parse_param_text(text: str, t: str, name: str) -> Any:
         return float(s)
     except ValueError:
         raise ParamError(f"parameter {name!r}: cannot read {text!r} as {t}") from None
+
+
+def _is_int(text: str) -> bool:
+    t = text.strip()
+    return t.lstrip("-").isdigit() and t.count("-") <= 1 and not t.endswith("-")
+
+
+def index_part(v: Any, name: str = "index") -> int | str:
+    """One entry of an index parameter: an int, or text for a slice (":", "1:3", "::2"),
+    "None" (new axis) or "..." — text so that it fits in JSON and reads like Python."""
+    if isinstance(v, bool):
+        raise ParamError(f"parameter {name!r}: {v!r} is not an index")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str):
+        t = v.replace(" ", "")
+        if _is_int(t):
+            return int(t)
+        if t in ("None", "..."):
+            return t
+        parts = t.split(":")
+        if 2 <= len(parts) <= 3 and all(p == "" or _is_int(p) for p in parts):
+            return t
+    raise ParamError(f"parameter {name!r}: {v!r} is not an index (use 0, -1, ':', '1:3', "
+                     "'None' or '...')")
+
+
+def index_key(parts: tuple[int | str, ...]) -> tuple[Any, ...]:
+    """The Python indexing key for an index parameter (slices rebuilt from text)."""
+    out: list[Any] = []
+    for p in parts:
+        if isinstance(p, int):
+            out.append(p)
+        elif p == "None":
+            out.append(None)
+        elif p == "...":
+            out.append(Ellipsis)
+        else:
+            bits = [int(b) if b else None for b in p.split(":")]
+            out.append(slice(*bits))
+    return tuple(out)
+
+
+def index_from_key(key: Any) -> tuple[int | str, ...] | None:
+    """An index parameter for a Python/numpy key, or None if the key is not basic."""
+    parts = key if isinstance(key, tuple) else (key,)
+    out: list[int | str] = []
+    for k in parts:
+        if isinstance(k, (int,)) and not isinstance(k, bool):
+            out.append(int(k))
+        elif type(k).__module__ == "numpy" and getattr(k, "ndim", 1) == 0 and str(
+                getattr(k, "dtype", "")).startswith("int"):
+            out.append(int(k))
+        elif k is None:
+            out.append("None")
+        elif k is Ellipsis:
+            out.append("...")
+        elif isinstance(k, slice):
+            bits = ["" if b is None else str(int(b)) for b in (k.start, k.stop, k.step)]
+            out.append(":".join(bits[:2]) if k.step is None else ":".join(bits))
+        else:
+            return None
+    return tuple(out)
 
 
 Args = Mapping[str, Any]
@@ -155,6 +229,7 @@ class OpSpec:
     template: Any = ""
     has_value: bool = False  # variable / constant: the node holds a value, not an op
     passthrough: bool = False  # output: forwards its input unchanged
+    palette: bool = True  # False: engine building blocks, shown but not offered
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def port(self, name: str) -> Port | None:
@@ -244,12 +319,55 @@ def _reduce_code(fn_name: str) -> Callable[[Mapping[str, str], Mapping[str, Any]
 
 
 def _index(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    idx = p["index"]
-    return a["x"][idx[0] if len(idx) == 1 else tuple(idx)]
+    key = index_key(p["index"])
+    return a["x"][key[0] if len(key) == 1 else key]
 
 
 def _index_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
-    return f"{a['x']}[{', '.join(str(i) for i in p['index'])}]"
+    return f"{a['x']}[{', '.join(str(i) for i in p['index']) or '()'}]"
+
+
+def _is_core(lib: Any) -> bool:
+    return getattr(lib, "__name__", "") == "core"
+
+
+def _expand(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    return a["x"].expand(*p["shape"])
+
+
+def _sum_to(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    if _is_core(lib):
+        return lib.ops.sum_to(a["x"], tuple(p["shape"]))
+    return a["x"].sum_to_size(*p["shape"])
+
+
+def _to_dtype(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    return a["x"].to(getattr(lib, p["dtype"]))
+
+
+def _unindex(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    key = index_key(p["index"])
+    if _is_core(lib):
+        from core.ops.indexing import index_into_zeros  # engine internal: see report
+
+        return index_into_zeros(a["x"], key, tuple(p["shape"]))
+    z = lib.zeros(tuple(p["shape"]), dtype=a["x"].dtype)
+    z[key] = a["x"]
+    return z
+
+
+def _unindex_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
+    # the exported script defines `_unindex` (zeros, then assign at the index)
+    return f"_unindex({a['x']}, {_key_code(p['index'])}, {tuple(p['shape'])!r})"
+
+
+def _key_code(parts: tuple[int | str, ...]) -> str:
+    """Python source for an index key tuple, e.g. (0, slice(None, None))."""
+    items = []
+    for k in index_key(parts):
+        items.append(repr(k) if not isinstance(k, slice) else
+                     f"slice({k.start!r}, {k.stop!r}, {k.step!r})")
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _stack(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
@@ -358,7 +476,7 @@ def _spec_list() -> list[OpSpec]:
                template="torch.reshape({x}, {shape})"),
         OpSpec("index", "linear algebra", "x[i]", "one element (or row) picked by index",
                "∂x[i]/∂x = 1 at i, 0 elsewhere", _X,
-               (Param("index", "ints", (0,), "one integer per indexed dimension"),),
+               (Param("index", "index", (0,), "one entry per dimension: 0, -1, ':', '1:3'"),),
                engine=_index, template=_index_code),
         OpSpec("stack", "linear algebra", "[…]", "join tensors of equal shape along a new dim",
                "∂stack(x₀…)/∂xᵢ = slice i of the gradient",
@@ -376,6 +494,32 @@ def _spec_list() -> list[OpSpec]:
                (_REDUCTION,), engine=_loss("cross_entropy"),
                template="torch.nn.functional.cross_entropy({input}, {target}, "
                         "reduction={reduction})"),
+        # Ops that appear in derivative graphs (Differentiate): the engine's own
+        # building blocks for derivative rules. Shown, but not offered in the palette.
+        OpSpec("expand", "linear algebra", "expand", "broadcast x to a larger shape",
+               "∂expand(x)/∂x: the gradient is summed back to x's shape", _X,
+               (Param("shape", "ints", (1,)),), engine=_expand,
+               template="{x}.expand({shape})", palette=False),
+        OpSpec("sum_to", "reductions", "Σ→", "sum a broadcast tensor down to shape",
+               "∂sum_to(x)/∂x: the gradient is broadcast back", _X,
+               (Param("shape", "ints", (1,)),), engine=_sum_to,
+               template="{x}.sum_to_size({shape})", palette=False,
+               extra={"core_template": "torch.ops.sum_to({x}, {shape})"}),
+        OpSpec("to_dtype", "functions", "dtype", "convert to another dtype",
+               "∂x.to(d)/∂x = 1 (converted back)", _X,
+               (Param("dtype", "choice", "float32", choices=("float32", "float64", "int64",
+                                                             "bool")),),
+               engine=_to_dtype, template=lambda a, p: f"{a['x']}.to(torch.{p['dtype']})",
+               palette=False),
+        OpSpec("where", "functions", "where", "a where condition holds, else b",
+               "∂where(c,a,b)/∂a = c,  ∂/∂b = 1 − c",
+               (Port("condition"), Port("a"), Port("b")),
+               engine=lambda lib, a, p: lib.where(a["condition"], a["a"], a["b"]),
+               template="torch.where({condition}, {a}, {b})", palette=False),
+        OpSpec("unindex", "linear algebra", "→x[i]", "zeros of shape with x placed at index "
+               "(how an index passes its gradient back)", "∂unindex(x)/∂x = x[i] of the "
+               "gradient", _X, (Param("index", "index", (0,)), Param("shape", "ints", (1,))),
+               engine=_unindex, template=_unindex_code, palette=False),
         OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
                "∂out/∂x = ∂x/∂x = 1", (Port("value"),), passthrough=True,
                engine=lambda lib, a, p: a["value"], template="{value}"),
@@ -392,9 +536,10 @@ FUNCTIONS: dict[str, str] = {
 }
 
 
-def ops_in(category: str) -> list[OpSpec]:
+def ops_in(category: str, palette_only: bool = True) -> list[OpSpec]:
     """The palette section for `category`, in catalog order."""
-    return [s for s in OPS.values() if s.category == category]
+    return [s for s in OPS.values() if s.category == category and (s.palette or not
+                                                                     palette_only)]
 
 
 def spec(op: str) -> OpSpec:
