@@ -211,7 +211,7 @@ class Tensor:
     # ------------------------------------------------------------------ shape and type
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)  # numpy's shape is already ints
 
     def size(self, dim: int | None = None) -> Size | int:
         if dim is None:

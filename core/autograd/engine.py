@@ -119,17 +119,17 @@ def _target_node(t: Tensor) -> Node | AccumulateGrad:
 def _postorder(roots: list[Any]) -> list[Any]:
     """Nodes reachable from ``roots``, each after everything it leads to (iterative)."""
     order: list[Any] = []
-    visited: set[int] = set()
+    visited: set[Any] = set()
     for r in roots:
-        if id(r) in visited:
+        if r in visited:
             continue
-        visited.add(id(r))
+        visited.add(r)
         stack = [(r, iter(r.next_functions))]
         while stack:
             node, it = stack[-1]
             for nxt, _ in it:
-                if nxt is not None and id(nxt) not in visited:
-                    visited.add(id(nxt))
+                if nxt is not None and nxt not in visited:
+                    visited.add(nxt)
                     stack.append((nxt, iter(nxt.next_functions)))
                     break
             else:
@@ -166,22 +166,6 @@ def _version_error(t: Tensor, expected: int) -> None:
         f"{producer} is at version {t._vbox[0]}; expected version {expected} instead. Hint: "
         "clone() the tensor before modifying it in place, or don't modify it until after "
         "backward.")
-
-
-def _call_rules(node: Node, g: Tensor, wanted: list[bool]) -> list[Tensor | None]:
-    """Run the op's derivative rules for the inputs whose gradient is wanted."""
-    _check_saved(node)
-    op = node.op
-    ans = (Tensor._from_array(node.out_data, True, node) if op.saves_output else None)
-    params = node.params or {}
-    inputs = node.inputs
-    if op.vjp_all is not None:
-        return list(op.vjp_all(g, ans, *inputs, **params))
-    out: list[Tensor | None] = []
-    for i, want in enumerate(wanted):
-        rule = op.vjps[i] if want else None
-        out.append(rule(g, ans, *inputs, **params) if rule is not None else None)
-    return out
 
 
 def _sum(a: Tensor, b: Tensor, create_graph: bool) -> Tensor:
@@ -224,63 +208,68 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
     """Propagate ``grads`` from ``outputs`` through the graph.
 
     With ``accumulate`` leaves' ``.grad`` are updated (backward); otherwise the
-    gradients arriving at ``inputs`` are returned (grad)."""
+    gradients arriving at ``inputs`` are returned (grad). This loop is the hot path of
+    every backward pass, hence its flat, inlined style."""
     roots = [_target_node(t) for t in outputs]
     order = _postorder(roots)
-    targets: dict[int, int] = {}
-    if inputs is not None:
+    targets: dict[Any, int] = {}
+    prune = inputs is not None
+    if prune:
         for k, t in enumerate(inputs):
-            targets.setdefault(id(_target_node(t)), k)
-        needed: set[int] = set()
+            targets.setdefault(_target_node(t), k)
+        needed: set[Any] | dict[Any, int] = set()
         for node in order:  # children come first in post-order
-            if id(node) in targets or any(
-                    nxt is not None and id(nxt) in needed for nxt, _ in node.next_functions):
-                needed.add(id(node))
-    else:
-        needed = {id(n) for n in order}
-
-    deps: dict[int, int] = {}
+            if node in targets or any(
+                    nxt is not None and nxt in needed for nxt, _ in node.next_functions):
+                needed.add(node)
+    deps: dict[Any, int] = {}
     for node in order:
-        if id(node) in needed:
-            for nxt, _ in node.next_functions:
-                if nxt is not None and id(nxt) in needed:
-                    deps[id(nxt)] = deps.get(id(nxt), 0) + 1
-
-    buffer: dict[int, Tensor] = {}
-    ready: list[tuple[int, int, Any]] = []
-    for node, g in zip(roots, grads):
-        if id(node) not in needed:
+        if prune and node not in needed:
             continue
-        if id(node) in buffer:
-            buffer[id(node)] = _sum(buffer[id(node)], g, create_graph)
+        for nxt, _ in node.next_functions:
+            if nxt is not None and (not prune or nxt in needed):
+                deps[nxt] = deps.get(nxt, 0) + 1
+    if not prune:
+        needed = deps  # every reachable node but the roots; roots are handled below
+
+    buffer: dict[Any, Tensor] = {}
+    ready: list[tuple[int, Any]] = []
+    for node, g in zip(roots, grads):
+        if prune and node not in needed:
+            continue
+        if node in buffer:
+            buffer[node] = _sum(buffer[node], g, create_graph)
         else:
-            buffer[id(node)] = g
-            if deps.get(id(node), 0) == 0:
-                heapq.heappush(ready, (-node.seq, id(node), node))
+            buffer[node] = g
+            if deps.get(node, 0) == 0:
+                heapq.heappush(ready, (-node.seq, node))
 
     captured: list[Tensor | None] = [None] * (len(inputs) if inputs is not None else 0)
     recorders = _trace.ACTIVE
     prev_mode = STATE.enabled
     STATE.enabled = create_graph
+    pop, push = heapq.heappop, heapq.heappush
     try:
         while ready:
-            _, nid, node = heapq.heappop(ready)
-            g = buffer.pop(nid)
-            target = targets.get(nid)
+            node = pop(ready)[1]
+            g = buffer.pop(node)
+            target = targets.get(node) if prune else None
             if type(node) is AccumulateGrad:
                 var = node.variable
-                g = _apply_hooks(var._hooks, g)
+                if var._hooks:
+                    g = _apply_hooks(var._hooks, g)
                 step_acc: list[tuple[Tensor, Tensor]] = []
                 if target is not None and not accumulate:
                     captured[target] = g
-                elif accumulate and (inputs is None or target is not None):
+                elif accumulate and (not prune or target is not None):
                     _store_grad(var, g, create_graph)
                     step_acc.append((var, g))
                 for rec in recorders:
                     rec.steps.append(_trace.BackwardStep(node, g, (), step_acc))
                 continue
 
-            g = _apply_hooks(node.hooks, g)
+            if node.hooks:
+                g = _apply_hooks(node.hooks, g)
             step_acc = []
             if node.retain_ref is not None:
                 kept = node.retain_ref()
@@ -293,25 +282,44 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
                 else:
                     captured[target] = g
             edges = node.next_functions
-            wanted = [nxt is not None and id(nxt) in needed for nxt, _ in edges]
-            results = _call_rules(node, g, wanted) if any(wanted) else [None] * len(edges)
-            for (nxt, _), want, gi in zip(edges, wanted, results):
-                if not want:
+            op = node.op
+            if prune:
+                wanted = [nxt is not None and nxt in needed for nxt, _ in edges]
+            else:
+                wanted = [nxt is not None for nxt, _ in edges]
+            results: list[Tensor | None]
+            if True in wanted:
+                if node.released or op.saves or op.saves_output:
+                    _check_saved(node)
+                ans = Tensor._from_array(node.out_data, True, node) if op.saves_output else None
+                params = node.params or _NO_PARAMS
+                ins = node.inputs
+                if op.vjp_all is not None:
+                    results = list(op.vjp_all(g, ans, *ins, **params))
+                else:
+                    rules = op.vjps
+                    results = [rules[i](g, ans, *ins, **params) if w and rules[i] is not None
+                               else None for i, w in enumerate(wanted)]
+            else:
+                results = [None] * len(edges)
+            for i, (nxt, _) in enumerate(edges):
+                if not wanted[i]:
                     continue
-                key = id(nxt)
+                gi = results[i]
                 if gi is not None:
-                    prev = buffer.get(key)
-                    buffer[key] = gi if prev is None else _sum(prev, gi, create_graph)
-                deps[key] -= 1
-                if deps[key] == 0:
-                    if key in buffer:
-                        heapq.heappush(ready, (-nxt.seq, key, nxt))
+                    prev = buffer.get(nxt)
+                    buffer[nxt] = gi if prev is None else _sum(prev, gi, create_graph)
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    if nxt in buffer:
+                        push(ready, (-nxt.seq, nxt))
                     else:
                         _skip(nxt, deps, needed, buffer, ready)
-            for rec in recorders:
-                rec.steps.append(_trace.BackwardStep(
-                    node, g, tuple(gi if w else None for w, gi in zip(wanted, results)),
-                    step_acc))
+            if recorders:
+                grads_in = tuple(gi if w else None for w, gi in zip(wanted, results))
+                for rec in recorders:
+                    rec.steps.append(_trace.BackwardStep(node, g, grads_in, step_acc))
             if not retain_graph:
                 node.release()
     finally:
@@ -319,18 +327,21 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
     return captured
 
 
-def _skip(node: Any, deps: dict[int, int], needed: set[int], buffer: dict[int, Tensor],
-          ready: list[tuple[int, int, Any]]) -> None:
-    """A node every gradient of which was None: release its children's dependencies."""
+_NO_PARAMS: dict[str, Any] = {}
+
+
+def _skip(node: Any, deps: dict[Any, int], needed: Any, buffer: dict[Any, Tensor],
+          ready: list[tuple[int, Any]]) -> None:
+    """A node no gradient reached (every rule gave None): release its dependants."""
     stack = [node]
     while stack:
         n = stack.pop()
         for nxt, _ in n.next_functions:
-            if nxt is None or id(nxt) not in needed:
+            if nxt is None or nxt not in needed:
                 continue
-            deps[id(nxt)] -= 1
-            if deps[id(nxt)] == 0:
-                if id(nxt) in buffer:
-                    heapq.heappush(ready, (-nxt.seq, id(nxt), nxt))
+            deps[nxt] -= 1
+            if deps[nxt] == 0:
+                if nxt in buffer:
+                    heapq.heappush(ready, (-nxt.seq, nxt))
                 else:
                     stack.append(nxt)

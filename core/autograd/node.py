@@ -30,12 +30,20 @@ FREED_MESSAGE = (
 class TensorMeta:
     """What a released node still knows about an input: enough for shape-only rules."""
 
-    __slots__ = ("shape", "dtype", "ndim")
+    __slots__ = ("shape", "_np_dtype")
 
     def __init__(self, t: Tensor) -> None:
         self.shape = t.shape
-        self.dtype = t.dtype
-        self.ndim = t.ndim
+        self._np_dtype = t._data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def dtype(self) -> Any:
+        from ..dtypes import from_numpy_dtype
+        return from_numpy_dtype(self._np_dtype)
 
 
 class RemovableHandle:
@@ -96,11 +104,13 @@ class Node:
 
     def release(self) -> None:
         """Free saved values; shape-only rules still work on a second backward."""
-        if self.released or self.inputs is None:
+        if self.released:
             return
         self.released = True
-        self.inputs = tuple(TensorMeta(t) for t in self.inputs)
-        self.out_data = None
+        if self.op.saves or self.op.saves_output:
+            # drop the saved values; rules that only read shapes keep working
+            self.inputs = tuple(TensorMeta(t) for t in self.inputs)
+            self.out_data = None
 
 
 class AccumulateGrad:
@@ -110,7 +120,7 @@ class AccumulateGrad:
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
-        self.seq = 1 << 62  # run as soon as it is ready, like PyTorch's
+        self.seq = (1 << 62) + next(_seq)  # run as soon as ready, like PyTorch's
         self.next_functions = ()
 
     def name(self) -> str:

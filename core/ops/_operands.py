@@ -48,6 +48,15 @@ def _result_dtype(operands: tuple[Any, ...]) -> _dt.dtype:
 
 def tensors(*operands: Any) -> tuple[Tensor, ...]:
     """Promote operands (tensors and Python scalars) to one dtype, PyTorch's way."""
+    if len(operands) == 2:  # the common cases first: they run on every arithmetic op
+        a, b = operands
+        ta, tb = type(a), type(b)
+        if ta is Tensor and tb is Tensor and a._data.dtype == b._data.dtype:
+            return operands  # type: ignore[return-value]
+        if ta is Tensor and (tb is float or tb is int) and a._data.dtype.kind == "f":
+            return a, scalar(b, a._data.dtype)
+        if tb is Tensor and (ta is float or ta is int) and b._data.dtype.kind == "f":
+            return scalar(a, b._data.dtype), b
     first = operands[0]
     if isinstance(first, Tensor):
         npd = first._data.dtype
@@ -55,9 +64,24 @@ def tensors(*operands: Any) -> tuple[Tensor, ...]:
             if not isinstance(o, Tensor) or o._data.dtype != npd:
                 break
         else:
-            return operands  # type: ignore[return-value]  # the fast, common case
+            return operands  # type: ignore[return-value]
     out_dt = _result_dtype(operands)
     return tuple(_coerce(o, out_dt) for o in operands)
+
+
+_SCALAR_CACHE: dict[tuple[Any, ...], Tensor] = {}
+
+
+def scalar(value: float, np_dtype: np.dtype) -> Tensor:
+    """A 0-d constant for a Python number. Cached: the constants of ``x * 2 + 1`` are
+    made once, not on every call (they are never written to)."""
+    key = (value, type(value), np_dtype)
+    t = _SCALAR_CACHE.get(key)
+    if t is None:
+        if len(_SCALAR_CACHE) > 4096:
+            _SCALAR_CACHE.clear()
+        t = _SCALAR_CACHE[key] = Tensor._from_array(np.asarray(value, dtype=np_dtype))
+    return t
 
 
 def _coerce(o: Any, dt: _dt.dtype) -> Tensor:

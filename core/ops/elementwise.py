@@ -219,7 +219,21 @@ def tanh(x: Tensor) -> Tensor:
     return record(TANH, (x,), np.tanh(x._data))
 
 
-defvjp(TANH, lambda g, ans, x: mul(g, sub(1, mul(ans, ans))))
+# The rule is itself an op (as in PyTorch): one fused step instead of three, and its
+# own rule below keeps create_graph working.
+TANH_BACKWARD = defop("tanh_backward", "TanhBackwardBackward0", saves=(0, 1))
+
+
+def tanh_backward(g: Tensor, y: Tensor) -> Tensor:
+    """g · (1 − y²), the gradient of tanh given its output y."""
+    yd = y._data
+    return record(TANH_BACKWARD, (g, y), g._data * (1 - yd * yd))
+
+
+defvjp(TANH, lambda g, ans, x: tanh_backward(g, ans))
+defvjp(TANH_BACKWARD,
+       lambda gg, ans, g, y: tanh_backward(gg, y),
+       lambda gg, ans, g, y: mul(mul(mul(gg, g), y), -2))
 
 SIGMOID = defop("sigmoid", "SigmoidBackward0", saves_output=True)
 
@@ -230,7 +244,19 @@ def sigmoid(x: Tensor) -> Tensor:
     return record(SIGMOID, (x,), one / (one + np.exp(-x._data)))
 
 
-defvjp(SIGMOID, lambda g, ans, x: mul(mul(g, sub(1, ans)), ans))
+SIGMOID_BACKWARD = defop("sigmoid_backward", "SigmoidBackwardBackward0", saves=(0, 1))
+
+
+def sigmoid_backward(g: Tensor, y: Tensor) -> Tensor:
+    """g · (1 − y) · y, the gradient of sigmoid given its output y (one fused op)."""
+    yd = y._data
+    return record(SIGMOID_BACKWARD, (g, y), g._data * (1 - yd) * yd)
+
+
+defvjp(SIGMOID, lambda g, ans, x: sigmoid_backward(g, ans))
+defvjp(SIGMOID_BACKWARD,
+       lambda gg, ans, g, y: sigmoid_backward(gg, y),
+       lambda gg, ans, g, y: mul(mul(gg, g), sub(1, mul(y, 2))))
 
 RELU = defop("relu", "ReluBackward0", saves=(0,))
 

@@ -73,19 +73,20 @@ def record(op: OpDef, inputs: tuple[Tensor, ...], out: Any, params: dict[str, An
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     t = Tensor._from_array(out)
-    if STATE.enabled:
-        for i in inputs:
-            if i._requires_grad:
-                break
-        else:
-            return t
-        node = Node(op, inputs, params, name)
-        if op.saves_output:
-            node.out_data = out
-            node.out_box = t._vbox
-            node.out_version = t._vbox[0]
-        t._grad_fn = node
-        t._requires_grad = True
+    if not STATE.enabled:
+        return t
+    for i in inputs:
+        if i._requires_grad:
+            break
+    else:
+        return t
+    node = Node(op, inputs, params, name)
+    if op.saves_output:
+        node.out_data = out
+        node.out_box = t._vbox
+        node.out_version = t._vbox[0]
+    t._grad_fn = node
+    t._requires_grad = True
     return t
 
 
