@@ -141,7 +141,9 @@ class GraphController(QObject):
 
     def delete_selection(self) -> None:
         """Delete selected nodes (with their wires) and selected wires, as one undo step."""
-        nodes = [n.node_id for n in self.scene.selected_nodes()]
+        selected = {n.node_id for n in self.scene.selected_nodes()}
+        # document order, so undo re-inserts the nodes in their original order
+        nodes = [i for i in self.doc.nodes if i in selected]
         wires = [w.key for w in self.scene.selected_wires()
                  if w.key.dst not in nodes and w.key.src not in nodes]
         steps: list[uc.Step] = [("disconnect", (w.dst, w.port), {}) for w in wires]

@@ -62,7 +62,7 @@ class FileManager(QObject):
 
     def title(self) -> str:
         name = self.path.name if self.path else "Untitled"
-        return f"{name}{' •' if self.modified else ''} — Chainrule"
+        return f"{name}[*] — Chainrule"
 
     # ---- commands ------------------------------------------------------------------------------
     def new(self) -> bool:

@@ -35,6 +35,7 @@ from app.controller import GraphController
 from app.expression_bar import ExpressionBar
 from app.files import FileManager
 from app.inspector import Inspector
+from app.layout import stretch
 from app.palette import PaletteWidget
 from app.plots import PlotsPanel
 from app.quick_add import QuickAddPopup
@@ -395,31 +396,32 @@ class MainWindow(QMainWindow):
         self.controller.evaluate_now()
 
     def auto_layout(self) -> None:
+        """Tidy up: core's layered layout (one undoable move), stretched to our node sizes."""
         from core.graph.layout import layered_layout
 
-        positions = layered_layout(self.controller.doc)
-        if positions and self.controller.push("move", dict(positions)):
+        positions = stretch(layered_layout(self.controller.doc))
+        if positions and self.controller.push("move", positions):
             self.view.fit_all()
 
     def build_expression(self, text: str) -> None:
-        """Add the graph of an expression (one undo step), laid out, and frame it."""
-        from app.undo_commands import DocCommand
+        """Add the graph of an expression as one undo step, laid out, made the output."""
         from core.graph.parser import ParseError, insert_command
 
         doc = self.controller.doc
         try:
             origin = None if len(doc) else (0.0, 0.0)
-            cmd = insert_command(doc, text, origin=origin)
+            planned = insert_command(doc, text, origin=origin)
         except ParseError as e:
-            self.expression_bar.show_error(e.reason if hasattr(e, "reason") else str(e),
-                                           getattr(e, "col", None))
+            self.expression_bar.show_error(e.reason, e.col)
             return
         except GraphError as e:
             self.expression_bar.show_error(str(e))
             return
+        steps = _expression_steps(planned.steps, doc.output is None)
         self.expression_bar.clear_error()
         before = set(doc.nodes)
-        self.controller.undo_stack.push(DocCommand(cmd))
+        if not self.controller.push_macro(planned.text, steps):
+            return
         self.controller.select_only([i for i in doc.nodes if i not in before])
         self.view.fit_all()
         self.statusBar().showMessage(f"Built {text}", STATUS_MS)
@@ -567,6 +569,27 @@ class MainWindow(QMainWindow):
         self.files.discard_recovery()
         self.files.autosave_timer.stop()
         event.accept()
+
+
+def _expression_steps(steps: list, choose_output: bool) -> list:
+    """The parser's planned edits with positions stretched to our node sizes, plus choosing the
+    new output node when the document has none yet (so backward runs right away)."""
+    adds = {kw["node_id"]: kw["pos"] for kind, _a, kw in steps if kind == "add_node"}
+    xs = [p[0] for p in adds.values()]
+    ys = [p[1] for p in adds.values()]
+    origin = (min(xs), (min(ys) + max(ys)) / 2) if adds else (0.0, 0.0)
+    moved = stretch(adds, origin)
+    out: list = []
+    output_id = None
+    for kind, args, kw in steps:
+        if kind == "add_node":
+            kw = {**kw, "pos": moved[kw["node_id"]]}
+            if kw.get("op") == "output":
+                output_id = kw["node_id"]
+        out.append((kind, tuple(args), kw))
+    if choose_output and output_id is not None:
+        out.append(("set_output", (output_id,), {}))
+    return out
 
 
 def _example_title(path: Path) -> str:

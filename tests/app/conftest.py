@@ -1,0 +1,49 @@
+"""Fixtures for driving the real widgets offscreen, isolated from the user's settings."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_settings(tmp_path_factory):
+    """QSettings and the recovery file go to a temporary folder, never the user's."""
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QStandardPaths.setTestModeEnabled(True)
+    yield
+
+
+@pytest.fixture
+def errors_seen(monkeypatch):
+    """Capture what the excepthook would show instead of opening a modal dialog."""
+    from app import errors
+
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr(errors, "show_dialog", lambda s, d: seen.append((s, d)))
+    return seen
+
+
+@pytest.fixture
+def window(qtbot, errors_seen):
+    """A shown main window with the light theme; closing never prompts."""
+    from app import theme
+    from app.__main__ import create_app
+    from app.main_window import MainWindow
+
+    app = create_app()
+    theme.apply(app, dark=False)
+    w = MainWindow(restore_settings=False)
+    w.files.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
+    w.resize(1200, 800)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.files.discard_recovery()

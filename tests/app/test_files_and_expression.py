@@ -1,0 +1,111 @@
+"""Expression bar, save/open round trip, recent files, recovery, and the error dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from app import errors, settings
+from app.files import recovery_path
+from core.graph import serialize
+
+
+def type_expression(window, text: str) -> None:
+    edit = window.expression_bar.edit
+    edit.setFocus()
+    edit.clear()
+    QTest.keyClicks(edit, text)
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_expression_bar_builds_the_expected_graph(window):
+    type_expression(window, "a*x**2 + b*x + c")
+    doc = window.controller.doc
+    ops = sorted(n.op for n in doc)
+    assert ops == sorted(["variable"] * 4 + ["mul", "pow", "mul", "add", "add"]
+                         + (["constant"] if any(n.op == "constant" for n in doc) else [])
+                         + (["output"] if any(n.op == "output" for n in doc) else []))
+    names = {n.name for n in doc if n.op == "variable"}
+    assert names == {"a", "x", "b", "c"}
+    assert len(window.scene.nodes) == len(doc)
+    assert len(window.scene.wires) == len(doc.wires)
+    # x feeds both the square and b*x
+    x = doc.by_name("x")
+    assert len(doc.wires_from(x.id)) == 2
+    assert doc.output is not None
+    assert not window.expression_bar.error.isVisible()
+    # one undo step removes the whole expression
+    window.controller.undo_stack.undo()
+    assert len(doc) == 0 and window.scene.nodes == {}
+
+
+def test_expression_error_points_at_the_column(window):
+    type_expression(window, "a * (x + ")
+    bar = window.expression_bar
+    assert bar.error.isVisible()
+    text = bar.error.text()
+    assert "^" in text
+    assert len(window.controller.doc) == 0
+    type_expression(window, "a + $b")
+    text = bar.error.text()
+    assert text.index("^") >= 4  # indented to the `$` at column 5
+    assert bar.edit.cursorPosition() == 4  # and the cursor is put there
+    assert len(window.controller.doc) == 0
+
+
+def test_save_open_round_trip(window, tmp_path):
+    type_expression(window, "exp(w * x) + w")
+    doc = window.controller.doc
+    w = doc.by_name("w")
+    window.controller.push("set_value", w.id, "[1.5, -2.0]")
+    saved = serialize.to_dict(doc)
+    path = tmp_path / "g.json"
+    window.files.ask_save_path = lambda: str(path)
+    assert window.files.save()
+    assert path.exists()
+    assert not window.files.modified
+    assert "g.json" in window.windowTitle()
+    assert window.files.new()
+    assert len(window.controller.doc) == 0 and window.scene.nodes == {}
+    assert window.files.open(path)
+    assert serialize.to_dict(window.controller.doc) == saved
+    assert len(window.scene.nodes) == len(saved["nodes"])
+    assert len(window.scene.wires) == len(saved["wires"])
+    assert str(path.resolve()) in settings.recent_files()
+    assert window.recent_menu.isEnabled()
+
+
+def test_unsaved_changes_prompt_can_cancel(window):
+    type_expression(window, "a + b")
+    asked = []
+    window.files.ask_unsaved = lambda: asked.append(1) or QMessageBox.StandardButton.Cancel
+    assert not window.files.new()
+    assert asked and len(window.controller.doc) > 0
+
+
+def test_autosave_and_recovery(window):
+    type_expression(window, "u * v")
+    saved = serialize.to_dict(window.controller.doc)
+    window.files.autosave()
+    assert recovery_path().exists()
+    window.files.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
+    window.files.new()
+    assert window.files.offer_recovery(ask=lambda: True)
+    assert serialize.to_dict(window.controller.doc) == saved
+    assert window.files.modified  # recovered work is unsaved work
+    window.files.discard_recovery()
+    assert not recovery_path().exists()
+
+
+def test_unexpected_exception_shows_dialog_and_app_keeps_document(window, errors_seen):
+    type_expression(window, "p * q")
+    before = serialize.to_dict(window.controller.doc)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as e:
+        errors.excepthook(type(e), e, e.__traceback__)
+    assert errors_seen and "boom" in errors_seen[0][0]
+    assert "Traceback" in errors_seen[0][1]
+    assert serialize.to_dict(window.controller.doc) == before
+    assert window.isVisible()
