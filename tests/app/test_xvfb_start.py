@@ -1,0 +1,94 @@
+"""The app starts and shows its main window under a real X server (Xvfb), as in CI.
+
+Runs `python -m app` in a subprocess on a private Xvfb display with the xcb platform plugin;
+skipped where Xvfb isn't installed (CI installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app.__main__ import create_app
+from app import theme
+from app.main_window import MainWindow
+
+app = create_app()
+assert QApplication.platformName() == "xcb", QApplication.platformName()
+theme.apply(app)
+w = MainWindow(restore_settings=False)
+w.show()
+def check():
+    ok = w.isVisible() and w.windowHandle() is not None and w.windowHandle().isExposed()
+    print("VISIBLE" if ok else "NOT-VISIBLE", w.width(), w.height(), flush=True)
+    w.files.discard_recovery()
+    app.exit(0 if ok else 3)
+QTimer.singleShot(1500, check)
+sys.exit(app.exec())
+"""
+
+
+def _missing_xcb_libs() -> list[str]:
+    """Shared libraries the xcb platform plugin needs but the system lacks (via ldd)."""
+    import PySide6
+
+    qt = Path(PySide6.__file__).parent / "Qt"
+    libs = [qt / "plugins" / "platforms" / "libqxcb.so", *sorted((qt / "lib").glob(
+        "libQt6XcbQpa.so*"))[:1]]
+    if shutil.which("ldd") is None:
+        return []
+    missing: set[str] = set()
+    for lib in libs:
+        if lib.exists():
+            out = subprocess.run(["ldd", str(lib)], capture_output=True, text=True).stdout
+            missing |= {ln.split()[0] for ln in out.splitlines() if "not found" in ln}
+    return sorted(missing)
+
+
+def _free_display() -> int:
+    for n in range(91, 140):
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
+            return n
+    raise RuntimeError("no free X display number")
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb not installed")
+def test_main_window_shows_under_xvfb(tmp_path):
+    missing = _missing_xcb_libs()
+    if missing:
+        pytest.skip("Qt's xcb plugin needs system libraries that are missing: "
+                    + ", ".join(missing)
+                    + " (apt-get install libxcb-icccm4 libxcb-keysyms1 and friends)")
+    display = _free_display()
+    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1600x1000x24", "-nolisten",
+                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{display}").exists():
+                break
+            time.sleep(0.05)
+        env = dict(os.environ)
+        env.pop("QT_QPA_PLATFORM", None)
+        env.update(DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", HOME=str(tmp_path),
+                   XDG_CONFIG_HOME=str(tmp_path / "config"),
+                   XDG_DATA_HOME=str(tmp_path / "data"),
+                   PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+        proc = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=90)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "VISIBLE" in proc.stdout
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
