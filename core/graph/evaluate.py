@@ -1,0 +1,600 @@
+"""Evaluating a document through the engine: values, errors, gradients, replay steps.
+
+Forward runs node by node in topological order; a node that fails gets an error of its
+own (the engine's message: shapes, unwired inputs) while every node not downstream of
+it still evaluates. The evaluator listens to the document, so after a value edit only
+that node and what depends on it are recomputed.
+
+Backward never re-derives a gradient: it runs the engine (`autograd.grad` under
+`record_backward`) and reads each wire's gradient and each node's total from the
+engine's trace, so what the app replays step by step is what the engine did. A wire's
+gradient is what the node it enters sent back along it; it is read from the engine
+step of that node (input slot i of its grad_fn), or — when a catalog op is several
+engine ops, or the engine converted an input — from a `clone` the evaluator put on that
+input, whose step receives exactly that wire's contribution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.graph.catalog import OpSpec
+from core.graph.document import Change, Document, GraphError, Wire
+
+# how the gradient of one input wire is found in the trace
+_STEP = "step"  # (kind, grad_fn, slot): grad_inputs[slot] of grad_fn's step
+_ALIAS = "alias"  # (kind, clone grad_fn): grad_output of the clone's step
+_PASS = "pass"  # the node forwards this input unchanged: wire grad = node's total
+_NONE = "none"  # no gradient can flow (constant, detach, integer input)
+
+
+def _engine() -> Any:
+    import core  # lazy: the document must work without the engine
+
+    return core
+
+
+@dataclass
+class ReplayStep:
+    """One step of backward as the app replays it.
+
+    kind: "seed" (the gradient argument arrives at the output), "node" (a node received
+    its total `grad` and sent gradients back along its input wires: `sends`), "wire"
+    (part of a composite node sent the gradient of one input wire), "leaf" (a variable
+    received its total, as `.grad`), "internal" (an engine step inside a composite
+    node, e.g. the pieces of mse_loss). `engine_name` is the engine node's name().
+    """
+
+    index: int
+    kind: str
+    node: str
+    engine_name: str
+    grad: np.ndarray | None = None
+    sends: list[tuple[Wire, np.ndarray | None]] = field(default_factory=list)
+
+
+@dataclass
+class BackwardResult:
+    """Gradients of one backward pass from `output`."""
+
+    output: str
+    gradient: np.ndarray | None = None  # the seed (gradient argument) used
+    node_grads: dict[str, np.ndarray | None] = field(default_factory=dict)
+    wire_grads: dict[Wire, np.ndarray | None] = field(default_factory=dict)
+    leaf_grads: dict[str, np.ndarray] = field(default_factory=dict)  # .grad, accumulates
+    steps: list[ReplayStep] = field(default_factory=list)
+    error: str | None = None
+
+
+class Evaluator:
+    """Values and gradients of a document, kept up to date incrementally."""
+
+    def __init__(self, doc: Document, lib: Any = None) -> None:
+        self.doc = doc
+        self.lib = lib if lib is not None else _engine()
+        self.values: dict[str, np.ndarray] = {}
+        self.errors: dict[str, str] = {}
+        self.warnings: dict[str, str] = {}
+        self._tensors: dict[str, Any] = {}
+        self._wire_src: dict[str, dict[str, tuple[Any, ...]]] = {}
+        self._owned: dict[str, list[Any]] = {}  # node -> its internal engine nodes
+        self._dirty: set[str] = set(doc.nodes)
+        self._topo: list[str] | None = None
+        self.last_backward: BackwardResult | None = None
+        self._unsubscribe = doc.subscribe(self._on_change)
+
+    def close(self) -> None:
+        """Stop listening to the document."""
+        self._unsubscribe()
+
+    # ------------------------------------------------------------------ change tracking
+    def _on_change(self, ch: Change) -> None:
+        k = ch.kind
+        if k == "node_changed" and ch.field in ("name", "pos"):
+            return
+        if k == "output_changed":
+            self.last_backward = None
+            return
+        self.last_backward = None
+        if k == "reset":
+            self._tensors.clear()
+            self.values.clear()
+            self.errors.clear()
+            self.warnings.clear()
+            self._dirty = set(self.doc.nodes)
+            self._topo = None
+            return
+        if k in ("node_added", "node_removed", "wire_added", "wire_removed"):
+            self._topo = None
+        if k == "node_removed":
+            for d in (self._tensors, self.values, self.errors, self.warnings,
+                      self._wire_src, self._owned):
+                d.pop(ch.node, None)  # type: ignore[arg-type]
+            self._dirty.discard(ch.node)  # type: ignore[arg-type]
+            return
+        if ch.node is not None:
+            self._dirty.add(ch.node)
+
+    @property
+    def dirty(self) -> set[str]:
+        """Nodes whose value is out of date (their descendants are too)."""
+        return set(self._dirty)
+
+    # ------------------------------------------------------------------ forward
+    def forward(self) -> list[str]:
+        """Bring every value up to date; returns the ids recomputed (topological order)."""
+        if self._topo is None:
+            self._topo = self.doc.topo_order()
+        dirty = self._dirty
+        changed: set[str] = set()
+        order: list[str] = []
+        inputs_of = self.doc.inputs_of
+        for nid in self._topo:
+            if nid in dirty or nid not in self._tensors and nid not in self.errors or any(
+                    s in changed for s in inputs_of(nid).values()):
+                self._eval_node(nid)
+                changed.add(nid)
+                order.append(nid)
+        self._dirty = set()
+        return order
+
+    def value(self, node_id: str) -> np.ndarray | None:
+        """The node's current value (evaluating if needed), None if it has an error."""
+        if self._dirty or self._topo is None:
+            self.forward()
+        return self.values.get(node_id)
+
+    def tensor(self, node_id: str) -> Any:
+        """The engine tensor of a node (after forward)."""
+        return self._tensors.get(node_id)
+
+    def _clear(self, nid: str) -> None:
+        self._tensors.pop(nid, None)
+        self.values.pop(nid, None)
+        self.errors.pop(nid, None)
+        self.warnings.pop(nid, None)
+        self._wire_src[nid] = {}
+        self._owned[nid] = []
+
+    def _eval_node(self, nid: str) -> None:
+        self._clear(nid)
+        node = self.doc.node(nid)
+        spec = node.spec
+        lib = self.lib
+        if spec.has_value:
+            arr = np.array(node.value, copy=True)
+            t = lib.from_numpy(arr)
+            if node.requires_grad:
+                t.requires_grad_(True)
+            self._store(nid, t)
+            return
+        wired = self.doc.inputs_of(nid)
+        args, err = self._gather(node.name, spec, wired)
+        if err is not None:
+            self.errors[nid] = err
+            return
+        try:
+            t = spec.call(args, node.params, lib)
+        except Exception as e:  # the engine's message is the user's explanation
+            self.errors[nid] = _message(e)
+            return
+        if not isinstance(t, lib.Tensor):
+            self.errors[nid] = f"{spec.name} did not produce a tensor"
+            return
+        self._map_wires(nid, spec, wired, args, node.params, t)
+        self._store(nid, self._tensors.get(nid, t))
+        if self.values[nid].dtype.kind == "f" and np.isnan(self.values[nid]).any() and not any(
+                np.isnan(self.values[s]).any() for s in wired.values()
+                if self.values[s].dtype.kind == "f"):
+            self.warnings[nid] = (f"{spec.name} produced nan (e.g. log or sqrt of a negative "
+                                  "number, or 0/0)")
+
+    def _store(self, nid: str, t: Any) -> None:
+        self._tensors[nid] = t
+        v = t.detach().numpy().view()
+        v.flags.writeable = False
+        self.values[nid] = v
+
+    def _gather(self, name: str, spec: OpSpec, wired: dict[str, str]
+                ) -> tuple[dict[str, Any], str | None]:
+        args: dict[str, Any] = {}
+        for port in spec.inputs:
+            if port.variadic:
+                idx = sorted((int(p.split(".")[1]), s) for p, s in wired.items()
+                             if p.startswith(port.name + "."))
+                if not idx:
+                    return args, f"input {port.name!r} needs at least one wire"
+                items = []
+                for _, s in idx:
+                    if s not in self._tensors:
+                        return args, _upstream(self.doc, port.name, s)
+                    items.append(self._tensors[s])
+                args[port.name] = items
+                continue
+            src = wired.get(port.name)
+            if src is None:
+                if port.optional:
+                    args[port.name] = None
+                    continue
+                return args, f"input {port.name!r} is not wired"
+            if src not in self._tensors:
+                return args, _upstream(self.doc, port.name, src)
+            args[port.name] = self._tensors[src]
+        return args, None
+
+    def _map_wires(self, nid: str, spec: OpSpec, wired: dict[str, str], args: dict[str, Any],
+                   params: dict[str, Any], out: Any) -> None:
+        """Find, for each input wire, where its gradient will appear in the trace."""
+        ports = _flat_ports(spec, args)  # [(port name, tensor)] in call order
+        src_map: dict[str, tuple[Any, ...]] = {}
+        grad_ports = [(p, t) for p, t in ports if t.requires_grad]
+        for p, t in ports:
+            if not t.requires_grad:
+                src_map[p] = (_NONE,)
+        if not grad_ports:
+            self._wire_src[nid] = src_map
+            return
+        passing = [p for p, t in grad_ports if t is out]
+        if passing:  # the op returned an input unchanged (output node, no-op reshape...)
+            for p, _ in grad_ports:
+                src_map[p] = (_PASS,) if p in passing else (_NONE,)
+            self._wire_src[nid] = src_map
+            return
+        g = out.grad_fn
+        if g is None:  # detach, integer results: nothing flows back
+            for p, _ in grad_ports:
+                src_map[p] = (_NONE,)
+            self._wire_src[nid] = src_map
+            return
+        nf = g.next_functions
+        if len(nf) == len(ports) and all(
+                _feeds(nf[i][0], t) for i, (_, t) in enumerate(ports)):
+            for i, (p, t) in enumerate(ports):
+                if t.requires_grad:
+                    src_map[p] = (_STEP, g, i)
+            self._wire_src[nid] = src_map
+            return
+        # composite op or converted input: re-run on clones, one per input wire
+        clones = {p: self.lib.clone(t) for p, t in grad_ports}
+        new_args = dict(args)
+        for port in spec.inputs:
+            if port.variadic:
+                new_args[port.name] = [clones.get(f"{port.name}.{i}", t)
+                                       for i, t in enumerate(args[port.name])]
+            elif args.get(port.name) is not None and port.name in clones:
+                new_args[port.name] = clones[port.name]
+        out2 = spec.call(new_args, params, self.lib)
+        for p, c in clones.items():
+            src_map[p] = (_ALIAS, c.grad_fn)
+        self._wire_src[nid] = src_map
+        self._owned[nid] = _internal_nodes(out2.grad_fn, {id(c.grad_fn) for c in
+                                                          clones.values()})
+        self._tensors[nid] = out2
+
+    # ------------------------------------------------------------------ backward
+    def backward(self, output: str | None = None, gradient: Any = None,
+                 accumulate: bool = False) -> BackwardResult:
+        """Run backward from `output` (default: the document's chosen output) with the
+        gradient argument `gradient` (default: the document's, or ones for a scalar).
+
+        `accumulate=True` adds the variables' gradients to the previous pass's, as
+        `.grad` does when backward runs twice (the retain_graph lesson)."""
+        self.forward()
+        doc = self.doc
+        out = output if output is not None else doc.output
+        if out is None:
+            raise GraphError("choose an output to run backward from")
+        doc.node(out)
+        prev = self.last_backward if accumulate else None
+        res = BackwardResult(out)
+        if out in self.errors:
+            res.error = f"the output has an error: {self.errors[out]}"
+            return self._finish(res, prev)
+        root = self._tensors[out]
+        if gradient is None and out == doc.output:
+            gradient = doc.output_gradient
+        seed = None
+        if gradient is not None:
+            seed = self.lib.from_numpy(np.array(gradient, dtype=root.detach().numpy().dtype))
+        if not root.requires_grad:
+            res.error = ("the output does not depend on any variable that requires grad "
+                         "(tick requires_grad on a variable)")
+            return self._finish(res, prev)
+        relevant = doc.ancestors(out) | {out}
+        leaves = [n for n in relevant if doc.node(n).op == "variable"
+                  and doc.node(n).requires_grad and n in self._tensors]
+        from core.autograd.trace import record_backward
+
+        try:
+            with record_backward() as trace:
+                self.lib.autograd.grad([root], [self._tensors[n] for n in leaves],
+                                       grad_outputs=None if seed is None else [seed],
+                                       retain_graph=True, allow_unused=True)
+        except Exception as e:
+            res.error = _message(e)
+            return self._finish(res, prev)
+        seed_arr = (np.ones_like(self.values[out]) if seed is None
+                    else seed.detach().numpy().copy())
+        res.gradient = seed_arr
+        self._read_trace(res, trace.steps, relevant, leaves, seed_arr)
+        return self._finish(res, prev)
+
+    def _finish(self, res: BackwardResult, prev: BackwardResult | None) -> BackwardResult:
+        if prev is not None and prev.output == res.output and res.error is None:
+            for n, g in prev.leaf_grads.items():
+                if n in res.leaf_grads and g.shape == res.leaf_grads[n].shape:
+                    res.leaf_grads[n] = res.leaf_grads[n] + g
+        self.last_backward = res
+        return res
+
+    def _read_trace(self, res: BackwardResult, steps: Sequence[Any], relevant: set[str],
+                    leaves: list[str], seed: np.ndarray) -> None:
+        doc = self.doc
+        by_node = {id(s.node): s for s in steps}
+        leaf_of = {id(self._tensors[n]): n for n in leaves}
+        acc_steps = {id(s.node.variable): s for s in steps if hasattr(s.node, "variable")}
+
+        def arr(t: Any) -> np.ndarray | None:
+            return None if t is None else t.detach().numpy().copy()
+
+        # wire gradients from the steps; pass-through wires after totals (reverse topo)
+        order = [n for n in self._topo or doc.topo_order() if n in relevant]
+        totals: dict[str, np.ndarray | None] = {}
+        wire_grads: dict[Wire, np.ndarray | None] = {}
+        for nid in reversed(order):
+            outgoing = [w for w in doc.wires_from(nid) if w.dst in relevant]
+            node = doc.node(nid)
+            if nid == res.output:
+                total: np.ndarray | None = seed
+            elif node.op == "variable" and nid in leaves:
+                acc = acc_steps.get(id(self._tensors[nid]))
+                total = arr(acc.grad_output) if acc is not None else None
+            elif any(m[0] == _PASS for m in self._wire_src.get(nid, {}).values()):
+                total = _sum([wire_grads.get(w) for w in outgoing])
+            else:
+                t = self._tensors.get(nid)
+                s = by_node.get(id(t.grad_fn)) if t is not None and t.grad_fn is not None \
+                    else None
+                total = arr(s.grad_output) if s is not None else None
+            totals[nid] = total
+            for port, src in doc.inputs_of(nid).items():
+                m = self._wire_src.get(nid, {}).get(port, (_NONE,))
+                g = None
+                if m[0] == _STEP:
+                    s = by_node.get(id(m[1]))
+                    g = arr(s.grad_inputs[m[2]]) if s is not None else None
+                elif m[0] == _ALIAS:
+                    s = by_node.get(id(m[1]))
+                    g = arr(s.grad_output) if s is not None else None
+                elif m[0] == _PASS:
+                    g = total
+                wire_grads[Wire(src, nid, port)] = g
+        res.node_grads = totals
+        res.wire_grads = wire_grads
+        res.leaf_grads = {n: g for n in leaves if (g := totals.get(n)) is not None}
+        res.steps = self._replay(steps, res, leaf_of)
+
+    def _replay(self, steps: Sequence[Any], res: BackwardResult, leaf_of: dict[int, str]
+                ) -> list[ReplayStep]:
+        doc = self.doc
+        owner: dict[int, tuple[str, str, Any]] = {}  # engine node -> (kind, doc id, extra)
+        for nid, t in self._tensors.items():
+            m = self._wire_src.get(nid, {})
+            if t.grad_fn is not None and not any(v[0] == _PASS for v in m.values()):
+                owner.setdefault(id(t.grad_fn), ("node", nid, None))
+            for port, v in m.items():
+                if v[0] == _ALIAS:
+                    owner[id(v[1])] = ("wire", nid, port)
+            for inner in self._owned.get(nid, []):
+                owner.setdefault(id(inner), ("internal", nid, None))
+        out: list[ReplayStep] = []
+        wires_in = {nid: doc.inputs_of(nid) for nid in res.node_grads}
+        seed_wires = [(Wire(s, res.output, p), res.wire_grads.get(Wire(s, res.output, p)))
+                      for p, s in wires_in.get(res.output, {}).items()
+                      if self._wire_src.get(res.output, {}).get(p, (_NONE,))[0] == _PASS]
+        out.append(ReplayStep(0, "seed", res.output, "gradient", res.gradient, seed_wires))
+        for s in steps:
+            name = s.node.name()
+            if hasattr(s.node, "variable"):
+                nid = leaf_of.get(id(s.node.variable))
+                if nid is not None:
+                    out.append(ReplayStep(len(out), "leaf", nid, name,
+                                          res.node_grads.get(nid)))
+                continue
+            info = owner.get(id(s.node))
+            if info is None:
+                continue
+            kind, nid, extra = info
+            ins = wires_in.get(nid, {})
+            if kind == "node":
+                sends = [(Wire(src, nid, p), res.wire_grads.get(Wire(src, nid, p)))
+                         for p, src in ins.items()
+                         if self._wire_src.get(nid, {}).get(p, (_NONE,))[0] == _STEP]
+                out.append(ReplayStep(len(out), "node", nid, name, res.node_grads.get(nid),
+                                      sends))
+                # pass-through nodes fed by this one forward the gradient unchanged
+            elif kind == "wire":
+                w = Wire(ins[extra], nid, extra)
+                out.append(ReplayStep(len(out), "wire", nid, name, None,
+                                      [(w, res.wire_grads.get(w))]))
+            else:
+                out.append(ReplayStep(len(out), "internal", nid, name,
+                                      s.grad_output.detach().numpy().copy()))
+        return out
+
+    # ------------------------------------------------------------------ autograd.grad
+    def grad(self, outputs: str | Sequence[str], inputs: str | Sequence[str],
+             grad_outputs: Sequence[Any] | None = None) -> list[np.ndarray | None]:
+        """`autograd.grad(outputs, inputs)` on node values: gradients of the (summed)
+        outputs with respect to the input nodes (variables requiring grad)."""
+        self.forward()
+        outs = [outputs] if isinstance(outputs, str) else list(outputs)
+        ins = [inputs] if isinstance(inputs, str) else list(inputs)
+        for n in outs + ins:
+            if n in self.errors:
+                raise GraphError(f"{self.doc.node(n).name} has an error: {self.errors[n]}")
+        go = None
+        if grad_outputs is not None:
+            go = [None if g is None else self.lib.from_numpy(
+                np.array(g, dtype=self.values[o].dtype)) for o, g in zip(outs, grad_outputs)]
+        try:
+            gs = self.lib.autograd.grad([self._tensors[o] for o in outs],
+                                        [self._tensors[i] for i in ins], grad_outputs=go,
+                                        retain_graph=True, allow_unused=True)
+        except Exception as e:
+            raise GraphError(_message(e)) from None
+        return [None if g is None else g.detach().numpy().copy() for g in gs]
+
+    # ------------------------------------------------------------------ functions of variables
+    def function(self, output: str, inputs: Sequence[str],
+                 env: dict[str, Any] | None = None) -> Callable[..., Any]:
+        """The document as a function of the chosen variables: f(*tensors) -> output
+        tensor, recomputing the output's ancestors with the given tensors in place of
+        those variables (for jacobian/hessian and Differentiate). If `env` is given, the
+        last call leaves every node's tensor in it."""
+        doc = self.doc
+        for i in inputs:
+            if not doc.node(i).spec.has_value:
+                raise GraphError(f"{doc.node(i).name} is not a variable or constant")
+        needed = doc.ancestors(output) | {output}
+        order = [n for n in doc.topo_order() if n in needed]
+        lib = self.lib
+        out_env = env
+
+        def f(*xs: Any) -> Any:
+            env: dict[str, Any] = dict(zip(inputs, xs)) if out_env is None else out_env
+            env.clear()
+            env.update(zip(inputs, xs))
+            for nid in order:
+                if nid in env:
+                    continue
+                node = doc.node(nid)
+                spec = node.spec
+                if spec.has_value:
+                    t = lib.from_numpy(np.array(node.value, copy=True))
+                    if node.requires_grad:
+                        t.requires_grad_(True)
+                    env[nid] = t
+                    continue
+                wired = doc.inputs_of(nid)
+                args: dict[str, Any] = {}
+                for port in spec.inputs:
+                    if port.variadic:
+                        idx = sorted((int(p.split(".")[1]), s) for p, s in wired.items()
+                                     if p.startswith(port.name + "."))
+                        args[port.name] = [env[s] for _, s in idx]
+                    elif port.name in wired:
+                        args[port.name] = env[wired[port.name]]
+                    elif port.optional:
+                        args[port.name] = None
+                    else:
+                        raise GraphError(f"{node.name}: input {port.name!r} is not wired")
+                env[nid] = spec.call(args, node.params, lib)
+            return env[output]
+
+        return f
+
+    def _inputs_for(self, inputs: Sequence[str]) -> tuple[Any, ...]:
+        return tuple(self.lib.from_numpy(np.array(self.doc.node(i).value, copy=True))
+                     for i in inputs)
+
+    def jacobian(self, output: str, inputs: str | Sequence[str]) -> Any:
+        """∂output/∂inputs at the current values (one array, or a tuple for several)."""
+        ins = [inputs] if isinstance(inputs, str) else list(inputs)
+        f = self.function(output, ins)
+        try:
+            j = self.lib.autograd.functional.jacobian(f, self._inputs_for(ins))
+        except GraphError:
+            raise
+        except Exception as e:
+            raise GraphError(_message(e)) from None
+        return _to_numpy(j[0] if isinstance(inputs, str) and isinstance(j, tuple) else j)
+
+    def hessian(self, output: str, inputs: str | Sequence[str]) -> Any:
+        """Second derivatives of a scalar output with respect to the inputs."""
+        ins = [inputs] if isinstance(inputs, str) else list(inputs)
+        f = self.function(output, ins)
+        try:
+            h = self.lib.autograd.functional.hessian(f, self._inputs_for(ins))
+        except GraphError:
+            raise
+        except Exception as e:
+            raise GraphError(_message(e)) from None
+        if isinstance(inputs, str) and isinstance(h, tuple):
+            h = h[0][0] if isinstance(h[0], tuple) else h[0]
+        return _to_numpy(h)
+
+    def differentiate(self, output: str | None = None, wrt: str | Sequence[str] | None = None,
+                      gradient: Any = None) -> Document:
+        """A new document computing ∂output/∂wrt (see `core.graph.differentiate`)."""
+        from core.graph.differentiate import differentiate
+
+        return differentiate(self, output, wrt, gradient)
+
+
+# ---------------------------------------------------------------------- helpers
+def _message(e: BaseException) -> str:
+    msg = str(e) or type(e).__name__
+    return msg if isinstance(e, (RuntimeError, GraphError)) else f"{type(e).__name__}: {msg}"
+
+
+def _upstream(doc: Document, port: str, src: str) -> str:
+    return f"input {port!r} has no value (error in {doc.node(src).name})"
+
+
+def _flat_ports(spec: OpSpec, args: dict[str, Any]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for port in spec.inputs:
+        v = args.get(port.name)
+        if port.variadic:
+            out += [(f"{port.name}.{i}", t) for i, t in enumerate(v or [])]
+        elif v is not None:
+            out.append((port.name, v))
+    return out
+
+
+def _feeds(engine_node: Any, t: Any) -> bool:
+    """Whether `engine_node` (a next_functions entry) is where `t`'s gradient goes."""
+    if t.grad_fn is not None:
+        return engine_node is t.grad_fn
+    if t.requires_grad:
+        return getattr(engine_node, "variable", None) is t
+    return engine_node is None
+
+
+def _internal_nodes(root: Any, stop: set[int]) -> list[Any]:
+    """Engine nodes from `root` down to (not including) the nodes in `stop`."""
+    seen: set[int] = set()
+    out: list[Any] = []
+    stack = [root] if root is not None else []
+    while stack:
+        n = stack.pop()
+        if n is None or id(n) in seen or id(n) in stop or hasattr(n, "variable"):
+            continue
+        seen.add(id(n))
+        out.append(n)
+        stack.extend(nf for nf, _ in n.next_functions)
+    return out
+
+
+def _sum(gs: list[np.ndarray | None]) -> np.ndarray | None:
+    present = [g for g in gs if g is not None]
+    if not present:
+        return None
+    total = present[0]
+    for g in present[1:]:
+        total = total + g
+    return total
+
+
+def _to_numpy(x: Any) -> Any:
+    if isinstance(x, tuple):
+        return tuple(_to_numpy(v) for v in x)
+    return x.detach().numpy().copy()
+
+
+__all__ = ["BackwardResult", "Evaluator", "ReplayStep"]
