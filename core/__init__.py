@@ -13,6 +13,7 @@ from typing import Any
 
 from . import autograd, dtypes
 from ._size import Size
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     BoolTensor,
