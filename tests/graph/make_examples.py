@@ -1,0 +1,121 @@
+"""Build resources/examples/*.json: the seed lessons as documents.
+
+Run `python -m tests.graph.make_examples` to regenerate; tests/graph/test_examples.py
+loads the committed files and checks their numbers, so a file edited by hand is
+checked too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from core.graph import Document
+from core.graph.layout import apply_layout, layered_layout
+from core.graph.parser import parse
+from core.graph.serialize import save
+
+OUT = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def _lesson(text: str, values: dict, grad_vars: tuple[str, ...], title: str,
+            explanation: str, source: str, **meta: object) -> Document:
+    doc = parse(text, values=values, requires_grad=False)
+    for name in grad_vars:
+        doc.set_requires_grad(doc.by_name(name).id, True)
+    doc.meta = {"title": title, "explanation": explanation, "source": source, **meta}
+    return doc
+
+
+def build() -> dict[str, Document]:
+    docs: dict[str, Document] = {}
+    docs["01_quadratic"] = _lesson(
+        "y = a*x**2 + b*x + c", {"x": 0.0, "a": 1.0, "b": -2.0, "c": 1.0}, ("x",),
+        "f(x) = x² − 2x + 1 at x = 0",
+        "Backward from y gives dy/dx = 2ax + b = −2 at x = 0. Differentiate the graph "
+        "(create_graph=True) to get dy/dx as its own graph; differentiate that again for "
+        "the second derivative, 2.",
+        "eat_pytorch 2-2: backward of a scalar; autograd.grad with create_graph=True")
+    docs["02_shifted_square"] = _lesson(
+        "z = (x + 2)**2 + 3", {"x": 2.0}, ("x",),
+        "z = (x + 2)² + 3 at x = 2",
+        "z = 19. Backward: ∂z/∂x = 2(x + 2) = 8. Follow the gradient along the wires: the "
+        "pow node sends 2·(x + 2)·1 = 8 back to the add node, which passes it on to x.",
+        "PyTorch autograd lesson: simple situation automatic derivation")
+    docs["03_dot_product"] = _lesson(
+        "y = 2*dot(x, x)", {"x": [0.0, 1.0, 2.0, 3.0]}, ("x",),
+        "y = 2·xᵀx for x = [0, 1, 2, 3]",
+        "y = 28. The gradient of 2xᵀx is 4x = [0, 4, 8, 12]: dot sends x to each of its two "
+        "input wires (both come from x), and x adds them up.",
+        "d2l: automatic differentiation, a simple function")
+    docs["04_nonscalar_backward"] = _lesson(
+        "y = a*x**2 + b*x + c", {"x": [[0.0, 0.0], [1.0, 2.0]], "a": 1.0, "b": -2.0, "c": 1.0},
+        ("x",), "Backward of a non-scalar y with a gradient argument",
+        "y is a 2×2 matrix, so backward needs a gradient argument of the same shape "
+        "(here all ones): it is the same as backward of sum(y·gradient). x.grad = "
+        "2x − 2 = [[−2, −2], [0, 2]].",
+        "eat_pytorch 2-2: non-scalar backpropagation")
+    d = docs["04_nonscalar_backward"]
+    d.set_output(d.output, gradient=[[1.0, 1.0], [1.0, 1.0]])
+    docs["05_two_outputs"] = _lesson(
+        "y1 = x1*x2\ny2 = x1 + x2\ny1\ny2", {"x1": 1.0, "x2": 2.0}, ("x1", "x2"),
+        "autograd.grad with two inputs and two outputs",
+        "grad(y1, [x1, x2]) = (x2, x1) = (2, 1). With both outputs, grad sums their "
+        "gradients: grad([y1, y2], [x1, x2]) = (2 + 1, 1 + 1) = (3, 2).",
+        "eat_pytorch 2-2: autograd.grad with several variables")
+    rng = np.random.default_rng(0)
+    docs["06_mean_matmul"] = _lesson(
+        "out = mean(y - x @ w)",
+        {"x": rng.standard_normal((10, 20)).round(4).astype(np.float32),
+         "y": rng.standard_normal((10, 5)).round(4).astype(np.float32),
+         "w": rng.standard_normal((20, 5)).round(4).astype(np.float32)},
+        ("x", "y", "w"), "mean(y − x @ w) with matrices",
+        "Each of the 50 entries of y − x@w contributes 1/50 to the mean, so y.grad is 0.02 "
+        "everywhere; x.grad = −(1/50)·(row sums of w) in every row; w.grad = −(1/50)·"
+        "(column sums of x) in every column.",
+        "PyTorch autograd lesson: a more complicated example")
+    docs["07_power_vector"] = _lesson(
+        "n = reshape([m[0, 0]**2, m[0, 1]**3], (1, 2))", {"m": [[2.0, 3.0]]}, ("m",),
+        "n = (m₀², m₁³) with backward(ones)",
+        "n = (4, 27). Backward with gradient (1, 1): ∂n/∂m₀ = 2m₀ = 4 and ∂n/∂m₁ = 3m₁² = 27, "
+        "so m.grad = [[4, 27]]. Each index node sends its gradient back into a zero matrix at "
+        "its position; m adds the two.",
+        "PyTorch autograd lesson: automated derivation of complex situations")
+    d = docs["07_power_vector"]
+    d.set_output(d.output, gradient=[[1.0, 1.0]])
+    docs["08_jacobian"] = _lesson(
+        "k = [x[0]**2 + 3*x[1], x[1]**2 + 2*x[0]]", {"x": [2.0, 3.0]}, ("x",),
+        "The Jacobian exercise",
+        "k = (x₀² + 3x₁, x₁² + 2x₀) = (13, 13). Its Jacobian is [[2x₀, 3], [2, 2x₁]] = "
+        "[[4, 3], [2, 6]]: run Jacobian of k with respect to x, or backward with the "
+        "gradient argument (1, 0) for the first row and (0, 1) for the second.",
+        "PyTorch autograd lesson: little exercise")
+    d = docs["08_jacobian"]
+    d.set_output(d.output, gradient=[1.0, 0.0])
+    docs["09_detach"] = _lesson(
+        "y = x*x\nu = detach(y)\nz = u*x\nsum(z)", {"x": [0.0, 1.0, 2.0, 3.0]}, ("x",),
+        "Detaching computation",
+        "u has y's values but no history: no gradient flows back through detach. So the "
+        "gradient of sum(u·x) with respect to x is u = x² = [0, 1, 4, 9], not 3x².",
+        "d2l: detaching computation")
+    docs["10_retain_graph"] = _lesson(
+        "y = x*2 + x**2 + 3", {"x": 3.0}, ("x",),
+        "Backward twice: gradients accumulate",
+        "y = 18 and dy/dx = 2 + 2x = 8. Run backward again (the graph was kept, "
+        "retain_graph=True) and x.grad accumulates to 8 + 8 = 16.",
+        "PyTorch autograd lesson: multiple automatic derivation")
+    for doc in docs.values():
+        apply_layout(doc, layered_layout(doc))
+    return docs
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, doc in build().items():
+        save(doc, OUT / f"{name}.json")
+        print("wrote", OUT / f"{name}.json")
+
+
+if __name__ == "__main__":
+    main()
