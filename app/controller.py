@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoStack
 from app import undo_commands as uc
 from app.canvas.node_item import HEADER_H, NodeItem
 from app.canvas.scene import CanvasScene
-from app.evaluation import EvalResult, evaluate
+from app.evaluation import EvalResult, EvalSession
 from core.graph import Change, Document, GraphError, Wire
 
 
@@ -54,8 +54,10 @@ class GraphController(QObject):
         self.undo_stack = QUndoStack(self)
         self.doc = Document()
         self._unsubscribe: Callable[[], None] = self.doc.subscribe(self._on_change)
+        self.session = EvalSession(self.doc)
         self.auto_backward = True
         self.result: EvalResult | None = None
+        self._grad_shown: set[str] = set()
         self.last_eval_ms = 0.0
         self._backward_once = False
         self._eval_timer = QTimer(self)
@@ -73,10 +75,13 @@ class GraphController(QObject):
     def set_document(self, doc: Document) -> None:
         """Show another document (New/Open): clears undo history and rebuilds the canvas."""
         self._unsubscribe()
+        self.session.close()
         self.doc = doc
         self._unsubscribe = doc.subscribe(self._on_change)
+        self.session = EvalSession(doc)
         self.undo_stack.clear()
         self.result = None
+        self._grad_shown = set()
         self._rebuild_all()
         self.documentReplaced.emit()
         self.evaluate_now()
@@ -261,12 +266,24 @@ class GraphController(QObject):
         t0 = time.perf_counter()
         backward = self.auto_backward or self._backward_once
         self._backward_once = False
-        self.result = evaluate(self.doc, backward=backward)
+        self.result = self.session.run(backward)
         self.last_eval_ms = (time.perf_counter() - t0) * 1000
-        for node_id in self.scene.nodes:
+        changed = self.result.changed
+        ids = self.scene.nodes if changed is None else [i for i in changed
+                                                        if i in self.scene.nodes]
+        for node_id in ids:
             self._apply_result_to(node_id, wires=False)
+        grads = self.result.grads
+        for node_id in self._grad_shown.symmetric_difference(grads):
+            if node_id in self.scene.nodes:
+                self.scene.nodes[node_id].set_grad(grads.get(node_id))
+        for node_id in grads:
+            if node_id in self.scene.nodes:
+                self.scene.nodes[node_id].set_grad(grads[node_id])
+        self._grad_shown = set(grads)
+        wire_grads = self.result.wire_grads
         for key, wire in self.scene.wires.items():
-            wire.set_grad(self.result.wire_grads.get(key))
+            wire.set_grad(wire_grads.get(key))
         if self.result.message:
             self.statusMessage.emit(self.result.message)
         self.evaluated.emit(self.result)
@@ -279,6 +296,7 @@ class GraphController(QObject):
         r = self.result
         item.set_value(r.values.get(node_id), r.errors.get(node_id))
         item.set_grad(r.grads.get(node_id))
+        item.set_warning(r.warnings.get(node_id))
         if wires:
             for port in item.ports():
                 for w in port.wires:

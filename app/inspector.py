@@ -220,15 +220,24 @@ class Inspector(QScrollArea):
         self.output_btn.setEnabled(not is_out)
 
         r = self.controller.result
-        value = r.values.get(node.id) if r else None
+        tensor = r.tensor(node.id) if r else None
+        value = tensor if tensor is not None else (r.values.get(node.id) if r else None)
         self.value_view.setPlainText(formatting.full_text(value) if value is not None else "—")
         grad = r.grads.get(node.id) if r else None
-        self.grad_view.setPlainText(formatting.full_text(grad) if grad is not None else
-                                    ("None" if node.op == "variable" else "— (not a leaf)"))
-        fn = r.grad_fns.get(node.id) if r else None
-        self.grad_fn.setText(f"grad_fn = {fn}" if fn else "grad_fn = None")
+        if grad is not None:
+            self.grad_title.setText(".grad")
+            self.grad_view.setPlainText(formatting.full_text(grad))
+        elif r is not None and r.node_grads.get(node.id) is not None:
+            out = doc.node(doc.output).name if doc.output in doc else "output"
+            self.grad_title.setText(f"∂{out}/∂{node.name}  (.grad is None: not a leaf)")
+            self.grad_view.setPlainText(formatting.full_text(r.node_grads[node.id]))
+        else:
+            self.grad_title.setText(".grad")
+            self.grad_view.setPlainText("None")
+        fn = r.grad_fn_name(node.id) if r else None
+        self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
         self.derivative.setText(spec.derivative_text)
-        err = r.errors.get(node.id) if r else None
+        err = (r.errors.get(node.id) or r.warnings.get(node.id)) if r else None
         self.error.setText(err or "")
         self.error.setVisible(bool(err))
 

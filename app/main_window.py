@@ -306,21 +306,21 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         c = self.controller
-        c.statusMessage.connect(lambda msg: self.statusBar().showMessage(msg, STATUS_MS))
+        c.statusMessage.connect(self.show_status)
         c.evaluated.connect(self._after_evaluation)
-        c.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
-        c.undo_stack.indexChanged.connect(lambda _i: self._update_title())
-        self.files.pathChanged.connect(lambda _p: self._update_title())
+        c.undo_stack.cleanChanged.connect(self._update_title)
+        c.undo_stack.indexChanged.connect(self._update_title)
+        self.files.pathChanged.connect(self._update_title)
         self.files.recentChanged.connect(self._fill_recent)
         self.palette_widget.opActivated.connect(
             lambda op: c.add_op(op, self.view.mapToScene(self.view.viewport().rect().center())))
         self.scene.quickAddRequested.connect(self.open_quick_add)
         self.view.quickAddRequested.connect(self.open_quick_add)
-        self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+        self.view.zoomChanged.connect(self._show_zoom)
         self.quick_add.opChosen.connect(lambda op: c.add_op(op, self._quick_add_pos))
         self.expression_bar.submitted.connect(self.build_expression)
         hints = QGuiApplication.styleHints()
-        hints.colorSchemeChanged.connect(lambda _s: self._system_scheme_changed())
+        hints.colorSchemeChanged.connect(self._system_scheme_changed)
 
     # ---- theme ---------------------------------------------------------------------------------
     def theme_choice(self) -> str:
@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
         theme.apply(QApplication.instance(), None if key == "system" else key == "dark")
         self.apply_theme()
 
-    def _system_scheme_changed(self) -> None:
+    def _system_scheme_changed(self, *_args) -> None:
         if self.theme_choice() == "system":
             self.set_theme_choice("system")
 
@@ -501,7 +501,13 @@ class MainWindow(QMainWindow):
                 if not series or series[-1] != y:
                     self.plots.append(name, y)
 
-    def _update_title(self) -> None:
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_MS)
+
+    def _show_zoom(self, z: float) -> None:
+        self.zoom_label.setText(f"{z * 100:.0f}%")
+
+    def _update_title(self, *_args) -> None:
         self.setWindowTitle(self.files.title())
         self.setWindowModified(self.files.modified)
 

@@ -41,6 +41,7 @@ class NodeItem(QGraphicsItem):
         self._is_output = False
         self._requires_grad = False
         self._grad: Any = None
+        self._warning: str | None = None
         self._width = MIN_W
         self._height = HEADER_H + ROW_H
         self.inputs: list[PortItem] = [PortItem(self, key, label, False) for key, label in inputs]
@@ -95,12 +96,16 @@ class NodeItem(QGraphicsItem):
         if lines != self._value_lines or error != self._error or shape != self._shape_text:
             self._value_lines, self._error, self._shape_text = lines, error, shape
             self._relayout()
-        self._refresh_tooltip()
 
     def set_grad(self, grad: Any) -> None:
         """Remember the node's `.grad` for the tooltip (wires carry the visible gradient)."""
         self._grad = grad
-        self._refresh_tooltip()
+
+    def set_warning(self, warning: str | None) -> None:
+        """A value that is suspicious but not an error (e.g. nan): a ⚠ mark and the reason."""
+        if warning != self._warning:
+            self._warning = warning
+            self.update()
 
     def set_flags(self, is_output: bool, requires_grad: bool) -> None:
         """Output nodes get an accent outline; leaves that require grad show a small ∇ mark."""
@@ -108,16 +113,22 @@ class NodeItem(QGraphicsItem):
             self._is_output, self._requires_grad = is_output, requires_grad
             self._relayout()
 
-    def _refresh_tooltip(self) -> None:
+    def tooltip_html(self) -> str:
+        """The whole value (and grad, error or warning); built on hover, not on every edit."""
         parts = [f"<b>{_esc(self._name)}</b> &nbsp;<span>{_esc(self._symbol)}</span>"]
-        if self._error:
-            parts.append(f"<span style='color:{theme.current().error.name()}'>"
-                         f"{_esc(self._error)}</span>")
+        for msg in (self._error, self._warning):
+            if msg:
+                parts.append(f"<span style='color:{theme.current().error.name()}'>"
+                             f"{_esc(msg)}</span>")
         if self._value is not None:
             parts.append(f"<pre>{_esc(formatting.full_text(self._value))}</pre>")
         if self._grad is not None:
             parts.append(f"grad:<pre>{_esc(formatting.full_text(self._grad))}</pre>")
-        self.setToolTip("<br>".join(parts))
+        return "<br>".join(parts)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.setToolTip(self.tooltip_html())
+        super().hoverEnterEvent(event)
 
     # ---- geometry ------------------------------------------------------------------------------
     def _relayout(self) -> None:
@@ -223,6 +234,10 @@ class NodeItem(QGraphicsItem):
         tfm = QFontMetricsF(self._title_font)
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          tfm.elidedText(self._name, Qt.TextElideMode.ElideRight, name_rect.width()))
+        if self._warning and not err:
+            painter.setPen(t.grad_neg)
+            painter.drawText(QRectF(self._width - PAD - 32, 0, 16, HEADER_H),
+                             Qt.AlignmentFlag.AlignCenter, "⚠")
         if self._requires_grad or self._is_output:
             mark = "∇" if self._requires_grad else "◎"
             painter.setPen(QColor("white") if err else (

@@ -105,8 +105,6 @@ class WireItem(QGraphicsItem):
         if (label, sign, width) != (self._label, self._sign, self._width):
             self._label, self._sign, self._width = label, sign, width
             self.update_path()
-        self.setToolTip("" if grad is None else
-                        f"gradient along this wire:<pre>{formatting.full_text(grad)}</pre>")
 
     def set_preview(self, loose_end: QPointF) -> None:
         """Used while dragging: one end follows the cursor."""
@@ -187,6 +185,8 @@ class WireItem(QGraphicsItem):
         painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.setToolTip("" if self._grad is None else "gradient along this wire:<pre>"
+                        f"{formatting.full_text(self._grad)}</pre>")
         self._hover = True
         self.update()
 
