@@ -26,6 +26,9 @@ def reduced_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return None
+    if ndim == 0:  # dim 0 / -1 of a 0-d tensor, as torch allows: nothing to reduce
+        _wrap_dim(dims[0], 0)
+        return ()
     return tuple(sorted({_wrap_dim(d, ndim) for d in dims}))
 
 
