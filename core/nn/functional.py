@@ -12,6 +12,8 @@ import numpy as np
 
 from core.tensor import Tensor
 
+from .. import ops as _ops
+
 __all__ = [
     "cross_entropy",
     "linear",
@@ -83,7 +85,9 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Ten
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002
-    """``input @ weight.T + bias``."""
+    """``input @ weight.T + bias`` (one AddmmBackward0 node for 2-D input, as in torch)."""
+    if bias is not None and input.dim() == 2 and bias.dim() == 1:
+        return _ops.addmm(bias, input, weight.t())
     out = input @ weight.t()
     if bias is not None:
         out = out + bias
@@ -111,6 +115,8 @@ def mse_loss(
     """Mean (or sum) of squared differences; broadcasts like torch (which warns on mismatch)."""
     reduction = _reduction(size_average, reduce, reduction)
     target = _as_tensor(target, input)
+    if weight is None:
+        return _ops.mse_loss(input, target, reduction)
     diff = input - target
     loss = diff * diff
     if weight is not None:
@@ -158,6 +164,8 @@ def nll_loss(
     if np.any((safe < 0) | (safe >= n_classes)):
         bad = int(safe[(safe < 0) | (safe >= n_classes)].flat[0])
         raise IndexError(f"Target {bad} is out of bounds.")
+    if weight is None and bool(valid.all()) and input.dim() <= 2:
+        return _ops.nll_loss_plain(input, target, reduction)
     picked = input[_class_index(Tensor._from_array(safe), input)]
     if weight is not None:
         w = np.asarray(weight._data)[safe] * valid

@@ -46,7 +46,8 @@ from .elementwise import (
                           where,
 )
 from .indexing import getitem, index_put
-from .linalg import dot, matmul, mm, mv, outer
+from .linalg import addmm, dot, matmul, mm, mv, outer
+from .loss import mse_loss, nll_loss_plain
 from .reduction import amax, argmax, argmin, max, mean, min, norm, prod, std, sum, var
 from .registry import REGISTRY, OpDef, defop, defvjp, defvjp_all, record
 from .shape import cat, flatten, permute, reshape, squeeze, stack, t, transpose, unsqueeze, view
@@ -55,7 +56,8 @@ from .shape import cat, flatten, permute, reshape, squeeze, stack, t, transpose,
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"core\.ops")
 
 __all__ = [
-    "REGISTRY", "OpDef", "abs", "add", "amax", "argmax", "argmin", "as_tensor_like",
+    "REGISTRY", "OpDef", "abs", "add", "addmm", "mse_loss", "nll_loss_plain", "amax",
+    "argmax", "argmin", "as_tensor_like",
     "bitwise_and", "bitwise_or", "cat", "clamp", "clone", "cos", "defop", "defvjp",
     "defvjp_all", "div", "dot", "eq", "exp", "expand", "flatten", "floor_divide", "ge",
     "getitem", "gt", "index_put", "isclose", "le", "log", "log_softmax", "logical_and",

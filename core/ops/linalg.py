@@ -101,3 +101,32 @@ def dot(a: Tensor, b: Tensor) -> Tensor:
 
 def outer(a: Tensor, b: Tensor) -> Tensor:
     return mul(unsqueeze(a, -1), b)
+
+
+ADDMM = defop("addmm", "AddmmBackward0", saves=(1, 2))
+
+
+def addmm(bias: Tensor, a: Tensor, b: Tensor, beta: float = 1, alpha: float = 1) -> Tensor:
+    """bias + a @ b in one op (what nn.Linear runs on 2-D input, as in PyTorch)."""
+    if beta != 1 or alpha != 1:
+        from .elementwise import add
+        return add(mul(bias, beta), mul(matmul(a, b), alpha))
+    bias, a, b = tensors(bias, a, b)
+    if a._data.ndim != 2 or b._data.ndim != 2:
+        raise RuntimeError(f"addmm: expected 2-D matrices, got {a._data.ndim}D and "
+                           f"{b._data.ndim}D")
+    try:
+        prod = np.matmul(a._data, b._data)
+        out = prod + bias._data
+    except ValueError:
+        raise _shape_error(a, b) from None
+    if out.shape != prod.shape:
+        raise RuntimeError(f"addmm: bias of shape {list(bias.shape)} can't be broadcast to "
+                           f"the product's shape {list(prod.shape)}")
+    return record(ADDMM, (bias, a, b), out)
+
+
+defvjp(ADDMM,
+       lambda g, ans, bias, a, b: sum_to(g, tuple(bias.shape)),
+       lambda g, ans, bias, a, b: matmul(g, transpose(b, -1, -2)),
+       lambda g, ans, bias, a, b: matmul(transpose(a, -1, -2), g))
