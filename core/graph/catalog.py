@@ -445,6 +445,11 @@ def _spec_list() -> list[OpSpec]:
                (Param("dim", "int", -1, "the dimension that sums to one"),),
                engine=lambda lib, a, p: lib.softmax(a["x"], dim=p["dim"]),
                template="torch.softmax({x}, dim={dim})"),
+        OpSpec("log_softmax", "functions", "log softmax", "log(softmax(x)) along dim, "
+               "computed stably", "∂(log sᵢ)/∂xⱼ = δᵢⱼ − sⱼ", _X,
+               (Param("dim", "int", -1),),
+               engine=lambda lib, a, p: lib.log_softmax(a["x"], dim=p["dim"]),
+               template="torch.log_softmax({x}, dim={dim})"),
         OpSpec("detach", "functions", "detach", "the same value, cut off from the graph: "
                "no gradient flows back through it", "∂detach(x)/∂x = 0 (by decree)", _X,
                engine=lambda lib, a, p: a["x"].detach(), template="{x}.detach()"),
@@ -520,6 +525,21 @@ def _spec_list() -> list[OpSpec]:
                "(how an index passes its gradient back)", "∂unindex(x)/∂x = x[i] of the "
                "gradient", _X, (Param("index", "index", (0,)), Param("shape", "ints", (1,))),
                engine=_unindex, template=_unindex_code, palette=False),
+        OpSpec("tanh_backward", "functions", "tanh′", "grad · (1 − y²): how tanh passes a "
+               "gradient back, given its output y", "∂/∂grad = 1 − y²,  ∂/∂y = −2·grad·y",
+               (Port("grad"), Port("y")),
+               engine=lambda lib, a, p: a["grad"] * (1 - a["y"] * a["y"]),
+               template="{grad} * (1 - {y} * {y})", palette=False),
+        OpSpec("sigmoid_backward", "functions", "σ′", "grad · y · (1 − y): how sigmoid "
+               "passes a gradient back, given its output y",
+               "∂/∂grad = y(1 − y),  ∂/∂y = grad·(1 − 2y)", (Port("grad"), Port("y")),
+               engine=lambda lib, a, p: a["grad"] * a["y"] * (1 - a["y"]),
+               template="{grad} * {y} * (1 - {y})", palette=False),
+        OpSpec("addmm", "linear algebra", "+@", "bias + a @ b in one step (what a Linear "
+               "layer runs)", "∂/∂bias = 1,  ∂/∂a = G@bᵀ,  ∂/∂b = aᵀ@G",
+               (Port("bias"), Port("a"), Port("b")),
+               engine=lambda lib, a, p: lib.addmm(a["bias"], a["a"], a["b"]),
+               template="torch.addmm({bias}, {a}, {b})", palette=False),
         OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
                "∂out/∂x = ∂x/∂x = 1", (Port("value"),), passthrough=True,
                engine=lambda lib, a, p: a["value"], template="{value}"),

@@ -31,9 +31,11 @@ if TYPE_CHECKING:
     from core.graph.evaluate import Evaluator
 
 _SAME = {"add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "abs", "sin", "cos",
-         "tanh", "sigmoid", "relu", "maximum", "matmul", "softmax"}
+         "tanh", "sigmoid", "relu", "maximum", "matmul", "softmax", "log_softmax"}
 _UNARY = {"neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu",
-          "softmax"}
+          "softmax", "log_softmax"}
+_FIXED_PORTS = {"tanh_backward": ["grad", "y"], "sigmoid_backward": ["grad", "y"],
+                "addmm": ["bias", "a", "b"]}
 
 
 class _Builder:
@@ -88,11 +90,15 @@ class _Builder:
                    ) -> tuple[str, dict[str, Any], list[str | None], list[tuple[str, Any]]]:
         """(catalog op, its params, a port per engine input, extra constant inputs)."""
         n = len(ins)
+        if op in _FIXED_PORTS:
+            return op, {}, _FIXED_PORTS[op], []
+        if op == "mse_loss":
+            return op, {"reduction": p.get("reduction", "mean")}, ["input", "target"], []
         if op in _SAME:
-            if op == "softmax":
+            if op in ("softmax", "log_softmax"):
                 if p.get("dim") is None:
-                    raise GraphError("cannot show softmax of a scalar")
-                return "softmax", {"dim": p["dim"]}, ["x"], []
+                    raise GraphError(f"cannot show {op} of a scalar")
+                return op, {"dim": p["dim"]}, ["x"], []
             return op, {}, (["x"] if op in _UNARY else ["a", "b"][:n]), []
         if op == "pow_scalar":
             return "pow", {"exponent": float(p["p"])}, ["base"], []
