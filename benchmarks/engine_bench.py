@@ -29,12 +29,20 @@ import core  # noqa: E402
 
 def best_of(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
     """Best wall time of ``repeat`` runs of ``number`` calls, in seconds per call."""
-    best = float("inf")
+    return side_by_side([fn], repeat, number)[0]
+
+
+def side_by_side(fns: list[Callable[[], object]], repeat: int = 5, number: int = 1
+                 ) -> list[float]:
+    """Best time per call of each function, runs interleaved so that load from other
+    processes hits ours and the reference alike."""
+    best = [float("inf")] * len(fns)
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / number)
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            best[i] = min(best[i], (time.perf_counter() - t0) / number)
     return best
 
 
@@ -54,16 +62,25 @@ def small_chain(lib: object, n_ops: int = 300) -> Callable[[], None]:
 
 def bench_small() -> None:
     n_ops = 300
-    ours = best_of(small_chain(core, n_ops), repeat=7, number=5) / n_ops
-    print(f"small-op overhead (fwd+bwd, 4 elements): core {ours * 1e6:.2f} µs/op", end="")
+    torch = _torch()
+    if torch is None:
+        ours = best_of(small_chain(core, n_ops), repeat=7, number=5) / n_ops
+        print(f"small-op overhead (fwd+bwd, 4 elements): core {ours * 1e6:.2f} µs/op "
+              "(torch not installed: no reference)")
+        return
+    ours, ref = (t / n_ops for t in side_by_side(
+        [small_chain(core, n_ops), small_chain(torch, n_ops)], repeat=9, number=5))
+    print(f"small-op overhead (fwd+bwd, 4 elements): core {ours * 1e6:.2f} µs/op, "
+          f"torch {ref * 1e6:.2f} µs/op, ratio {ours / ref:.2f}x")
+
+
+def _torch() -> object | None:
     try:
         import torch
     except ImportError:
-        print("  (torch not installed: no reference)")
-        return
+        return None
     torch.set_num_threads(1)
-    ref = best_of(small_chain(torch, n_ops), repeat=7, number=5) / n_ops
-    print(f", torch {ref * 1e6:.2f} µs/op, ratio {ours / ref:.2f}x")
+    return torch
 
 
 def bench_mlp() -> None:
@@ -123,28 +140,36 @@ def bench_mlp() -> None:
 
     numpy_step()
     core_step()
-    ref = best_of(numpy_step, repeat=7, number=3)
-    ours = best_of(core_step, repeat=7, number=3)
+    ref, ours = side_by_side([numpy_step, core_step], repeat=9, number=3)
     print(f"MLP step 784-512-512-10, batch 256: numpy {ref * 1e3:.2f} ms, core "
           f"{ours * 1e3:.2f} ms, ratio {ours / ref:.3f}x")
 
 
+def scalar_chain(lib: object, n: int) -> Callable[[], None]:
+    x = lib.tensor(1.0, requires_grad=True)
+
+    def run() -> None:
+        y = x
+        for _ in range(n):
+            y = y * 1.0000001
+        y.backward()
+
+    return run
+
+
 def bench_chain() -> None:
-    per_op = []
+    torch = _torch()
+    libs = [core] + ([torch] if torch is not None else [])
+    per_op: list[list[float]] = []
     for n in (10_000, 50_000, 100_000):
-        x = core.tensor(1.0, requires_grad=True)
-
-        def run(n: int = n, x: core.Tensor = x) -> None:
-            y = x
-            for _ in range(n):
-                y = y * 1.0000001
-            y.backward()
-
-        t = best_of(run, repeat=2)
-        per_op.append(t / n)
-        print(f"scalar chain of {n:>7,} ops (fwd+bwd): {t * 1e3:8.1f} ms, "
-              f"{t / n * 1e6:.2f} µs/op")
-    print(f"  cost per op at 100k / at 10k: {per_op[-1] / per_op[0]:.2f}x (1.0 = linear)")
+        times = side_by_side([scalar_chain(lib, n) for lib in libs], repeat=2)
+        per_op.append([t / n for t in times])
+        ref = f", torch {times[1] / n * 1e6:.2f} µs/op" if torch is not None else ""
+        print(f"scalar chain of {n:>7,} ops (fwd+bwd): core {times[0] * 1e3:8.1f} ms, "
+              f"{times[0] / n * 1e6:.2f} µs/op{ref}")
+    growth = [per_op[-1][i] / per_op[0][i] for i in range(len(libs))]
+    ref = f"; torch {growth[1]:.2f}x" if torch is not None else ""
+    print(f"  cost per op at 100k / at 10k: core {growth[0]:.2f}x{ref} (1.0 = linear)")
 
 
 BENCHES = {"small": bench_small, "mlp": bench_mlp, "chain": bench_chain}
