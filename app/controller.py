@@ -83,8 +83,26 @@ class GraphController(QObject):
         self.result = None
         self._grad_shown = set()
         self._rebuild_all()
+        self._spread_if_overlapping()
         self.documentReplaced.emit()
         self.evaluate_now()
+
+    def _spread_if_overlapping(self) -> None:
+        """Files laid out for smaller nodes (e.g. by core's layout) get their positions stretched
+        about their top-left until nodes no longer crowd each other. Not an undoable edit: it is how
+        the file is shown; saving keeps the readable positions."""
+        if not self.scene.crowded_nodes():
+            return
+        base = {n.id: n.pos for n in self.doc}
+        origin = (min(p[0] for p in base.values()), min(p[1] for p in base.values()))
+        for factor in (1.25, 1.5, 1.75, 2.0, 2.5, 3.0):
+            for node_id, (x, y) in base.items():
+                self.scene.nodes[node_id].setPos(origin[0] + (x - origin[0]) * factor,
+                                                 origin[1] + (y - origin[1]) * factor)
+            if not self.scene.crowded_nodes():
+                break
+        for node_id, item in self.scene.nodes.items():
+            self.doc.move(node_id, (item.pos().x(), item.pos().y()))
 
     def _rebuild_all(self) -> None:
         self.scene.clear_graph()

@@ -72,8 +72,9 @@ def preview(value: Any, max_items: int = 4, max_rows: int = 3) -> str:
         return _row(arr, max_items)
     if arr.ndim == 2:
         rows = arr.shape[0]
-        shown = [_row(arr[i], max_items) for i in range(min(rows, max_rows - 1 if rows > max_rows
-                                                           else rows))]
+        per_row = max(3, max_items - 1)  # matrices get a narrower row so nodes stay compact
+        shown = [_row(arr[i], per_row) for i in range(min(rows, max_rows - 1 if rows > max_rows
+                                                          else rows))]
         if rows > max_rows:
             shown.append("⋮")
         return "\n".join(shown)
@@ -140,3 +141,22 @@ def sign(value: Any) -> int:
     if s == 0:
         return 1 if np.nanmax(a) > 0 else -1
     return 1 if s > 0 else -1
+
+
+def grad_label(value: Any) -> str:
+    """One short line for a wire's gradient pill: a number, a short vector, or for bigger
+    tensors the shape with either its single repeated value or its first entry."""
+    arr = as_array(value)
+    if arr is None:
+        return ""
+    if arr.ndim == 0 or arr.size == 1:
+        return fmt_number(arr.reshape(-1)[0].item() if arr.size else 0.0)
+    flat = arr.reshape(-1)
+    if arr.ndim == 1 and arr.size <= 4:
+        return _row(flat, 4)
+    shape = shape_text(arr.shape)
+    if flat.dtype != bool and np.all(flat == flat[0]):
+        return f"{shape}: all {fmt_number(flat[0].item(), 3)}"
+    if arr.ndim == 1 and arr.size <= 6:
+        return _row(flat, 3)
+    return f"{shape} […]"  # hover for the whole tensor

@@ -19,8 +19,8 @@ class PlotsPanel(QWidget):
         super().__init__(parent)
         self.plot = pg.PlotWidget(self)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.setLabel("bottom", "evaluation")
-        self.plot.setLabel("left", "output value")
+        self.plot.setLabel("bottom", "edit")
+        self.plot.setTitle("Output value after each edit", size="9pt")
         self.plot.addLegend(offset=(-10, 10))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 6)
@@ -32,6 +32,7 @@ class PlotsPanel(QWidget):
     def apply_theme(self) -> None:
         t = theme.current()
         self.plot.setBackground(t.canvas_bg)
+        self.plot.setTitle("Output value after each edit", size="9pt", color=t.subtext.name())
         for axis in ("left", "bottom"):
             ax = self.plot.getAxis(axis)
             ax.setPen(pg.mkPen(t.subtext))
@@ -47,6 +48,7 @@ class PlotsPanel(QWidget):
                                    symbol="o", symbolSize=5)
             self._curves[name] = curve
         curve.setData(list(range(len(ys))), ys)
+        self.plot.setXRange(0, max(len(ys) - 1, 10), padding=0.02)
 
     def append(self, name: str, y: float, limit: int = 500) -> None:
         ys = self._series.get(name, [])[-(limit - 1):] + [y]

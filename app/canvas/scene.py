@@ -26,7 +26,7 @@ from app.canvas.interactions import (
 )
 from app.canvas.node_item import NodeItem
 from app.canvas.port_item import PortItem
-from app.canvas.wire_item import WireItem
+from app.canvas.wire_item import GradLabelItem, WireItem
 
 OP_MIME = "application/x-chainrule-op"
 SCENE_EXTENT = 50_000.0
@@ -87,6 +87,16 @@ class CanvasScene(QGraphicsScene):
         for node_id in list(self.nodes):
             self.remove_node(node_id)
 
+    def crowded_nodes(self, gap: float = 90.0) -> bool:
+        """Whether two node items overlap or sit closer side by side than `gap` (too little
+        room for a wire's gradient label): a file laid out for smaller nodes."""
+        for item in self.nodes.values():
+            rect = item.sceneBoundingRect().adjusted(-gap / 2, 6, gap / 2, -6)
+            for other in self.items(rect):
+                if other is not item and isinstance(other, NodeItem):
+                    return True
+        return False
+
     def selected_nodes(self) -> list[NodeItem]:
         return [it for it in self.selectedItems() if isinstance(it, NodeItem)]
 
@@ -98,6 +108,9 @@ class CanvasScene(QGraphicsScene):
         rect = QRectF()
         for item in list(self.nodes.values()) + list(self.wires.values()):
             rect = rect.united(item.sceneBoundingRect())
+        for wire in self.wires.values():
+            if wire.label.isVisible():
+                rect = rect.united(wire.label.sceneBoundingRect())
         return rect
 
     # ---- interactions --------------------------------------------------------------------------
@@ -110,6 +123,8 @@ class CanvasScene(QGraphicsScene):
 
     def _top_item(self, pos: QPointF) -> QGraphicsItem | None:
         for item in self.items(pos):
+            if isinstance(item, GradLabelItem):
+                return item.wire
             if isinstance(item, (PortItem, NodeItem, WireItem)) and item.isVisible():
                 return item
         return None

@@ -1,8 +1,8 @@
 """A wire from an output port to an input port, drawn as a smooth horizontal bezier.
 
 After backward the wire carries the gradient that flowed along it (the engine's trace, computed by
-the document): a label at the middle shows it, the colour says its sign and the stroke width grows
-with its magnitude, so the eye finds the large gradients first.
+the document's evaluator): a label near its input end shows it, the colour says its sign and the
+stroke width grows with its magnitude, so the eye finds the large gradients first.
 """
 
 from __future__ import annotations
@@ -44,8 +44,59 @@ def bezier_path(a: QPointF, b: QPointF) -> QPainterPath:
     return path
 
 
+class GradLabelItem(QGraphicsItem):
+    """The gradient pill of a wire. A separate top-level item stacked above the nodes, so a
+    label is never hidden under a node whatever the wire's shape."""
+
+    Type = QGraphicsItem.UserType + 4
+
+    def __init__(self, wire: WireItem) -> None:
+        super().__init__()
+        self.wire = wire
+        self._rect = QRectF()
+        self.setZValue(2.5)
+        self.setAcceptHoverEvents(True)
+        self.setVisible(False)
+
+    def type(self) -> int:  # noqa: A003 - Qt API name
+        return self.Type
+
+    def set_rect(self, rect: QRectF) -> None:
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+        self.setVisible(not rect.isNull() and self.wire.isVisible())
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if self._rect.isNull():
+            return
+        t = theme.current()
+        color = self.wire.color()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(color, 1.2))
+        painter.setBrush(QBrush(t.label_bg))
+        r = self._rect.height() / 2
+        painter.drawRoundedRect(self._rect, r, r)
+        painter.setFont(self.wire.label_font)
+        painter.setPen(color if t.is_dark else color.darker(115))
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.wire.grad_text)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.setToolTip(self.wire.tooltip_html())
+        self.wire.set_hover(True)
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.wire.set_hover(False)
+
+
 class WireItem(QGraphicsItem):
-    """A connection; `source`/`target` are ports, `key` identifies the edge in the document."""
+    """A connection; `source`/`target` are ports, `key` identifies the wire in the document."""
 
     Type = QGraphicsItem.UserType + 3
 
@@ -64,7 +115,8 @@ class WireItem(QGraphicsItem):
         self._loose_end = QPointF()
         self._path = QPainterPath()
         self._label_rect = QRectF()
-        self._font = theme.mono_font(8.0)
+        self.label_font = theme.mono_font(8.0)
+        self.label = GradLabelItem(self)
         self.setZValue(0)
         self.setAcceptHoverEvents(True)
         for port in (source, target):
@@ -96,10 +148,7 @@ class WireItem(QGraphicsItem):
         if grad is None:
             label, sign, width = "", 0, BASE_WIDTH
         else:
-            label = formatting.preview(grad, max_items=3, max_rows=1).split("\n")[0]
-            arr = formatting.as_array(grad)
-            if arr is not None and arr.ndim >= 2:
-                label = f"{formatting.shape_text(arr.shape)} {label}"
+            label = formatting.grad_label(grad)
             sign = formatting.sign(grad)
             width = grad_width(formatting.magnitude(grad))
         if (label, sign, width) != (self._label, self._sign, self._width):
@@ -119,6 +168,17 @@ class WireItem(QGraphicsItem):
                 port.wires.remove(self)
                 port.update()
 
+    def tooltip_html(self) -> str:
+        """Built on hover only: formatting a big gradient on every edit would be wasted work."""
+        if self._grad is None:
+            return ""
+        return f"gradient along this wire:<pre>{formatting.full_text(self._grad)}</pre>"
+
+    def set_hover(self, on: bool) -> None:
+        self._hover = on
+        self.update()
+        self.label.update()
+
     # ---- geometry ------------------------------------------------------------------------------
     def endpoints(self) -> tuple[QPointF, QPointF]:
         a = self.source.scene_anchor() if self.source else self._loose_end
@@ -130,29 +190,42 @@ class WireItem(QGraphicsItem):
         a, b = self.endpoints()
         self._path = bezier_path(a, b)
         if self._label and not self._preview:
-            fm = QFontMetricsF(self._font)
+            fm = QFontMetricsF(self.label_font)
             w = fm.horizontalAdvance(self._label) + 12
             h = fm.height() + 4
-            mid = self._path.pointAtPercent(0.5)
-            self._label_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+            at = self._label_point(a, b, w)
+            self._label_rect = QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
         else:
             self._label_rect = QRectF()
+        self.label.set_rect(self._label_rect)
         self.update()
+
+    def _label_point(self, a: QPointF, b: QPointF, label_w: float) -> QPointF:
+        """Near the input end (the gradient is what the consumer sends back along this input),
+        so labels of wires from one source into different ports don't stack on each other."""
+        target_x = b.x() - 16 - label_w / 2
+        if b.x() - a.x() < label_w + 40 or target_x <= a.x():
+            return self._path.pointAtPercent(0.5)
+        lo, hi = 0.0, 1.0
+        for _ in range(16):  # x(t) increases along a forward wire: bisect for target_x
+            mid = (lo + hi) / 2
+            if self._path.pointAtPercent(mid).x() < target_x:
+                lo = mid
+            else:
+                hi = mid
+        return self._path.pointAtPercent((lo + hi) / 2)
 
     def path(self) -> QPainterPath:
         return self._path
 
     def boundingRect(self) -> QRectF:
         m = self._width + 4
-        return self._path.boundingRect().adjusted(-m, -m, m, m).united(self._label_rect)
+        return self._path.boundingRect().adjusted(-m, -m, m, m)
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
         stroker.setWidth(max(self._width, 8.0))
-        s = stroker.createStroke(self._path)
-        if not self._label_rect.isNull():
-            s.addRect(self._label_rect)
-        return s
+        return stroker.createStroke(self._path)
 
     def color(self) -> QColor:
         t = theme.current()
@@ -165,7 +238,6 @@ class WireItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        t = theme.current()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         color = self.color()
         pen = QPen(color, self._width, Qt.PenStyle.DashLine if self._preview else
@@ -174,22 +246,24 @@ class WireItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
-        if self._label_rect.isNull():
-            return
-        painter.setPen(QPen(color, 1.2))
-        painter.setBrush(QBrush(t.label_bg))
-        r = self._label_rect.height() / 2
-        painter.drawRoundedRect(self._label_rect, r, r)
-        painter.setFont(self._font)
-        painter.setPen(color if t.is_dark else color.darker(115))
-        painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
+        change_t = QGraphicsItem.GraphicsItemChange
+        if change == change_t.ItemSceneChange:
+            if self.label.scene() is not None:
+                self.label.scene().removeItem(self.label)
+        elif change == change_t.ItemSceneHasChanged:
+            if value is not None:
+                value.addItem(self.label)
+        elif change == change_t.ItemVisibleHasChanged:
+            self.label.setVisible(bool(value) and not self._label_rect.isNull())
+        elif change == change_t.ItemSelectedHasChanged:
+            self.label.update()
+        return super().itemChange(change, value)
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
-        self.setToolTip("" if self._grad is None else "gradient along this wire:<pre>"
-                        f"{formatting.full_text(self._grad)}</pre>")
-        self._hover = True
-        self.update()
+        self.setToolTip(self.tooltip_html())
+        self.set_hover(True)
 
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802 - Qt API
-        self._hover = False
-        self.update()
+        self.set_hover(False)
