@@ -70,15 +70,13 @@ def export_svg(scene: CanvasScene, path: str | Path, title: str = "Chainrule gra
 
 def pytorch_script(doc: Document) -> str:
     """The PyTorch script for the document, written by core's exporter."""
-    try:
-        from core.graph import export as code_export
-    except ImportError as e:
-        raise RuntimeError("the PyTorch exporter is not available in core.graph yet") from e
-    fn = getattr(code_export, "to_pytorch", None) or getattr(code_export, "export_script", None)
-    if fn is None:
-        raise RuntimeError("core.graph.export has no script exporter")
-    return fn(doc)
+    from core.graph import export as code_export
+
+    return code_export.to_pytorch(doc)
 
 
 def export_script(doc: Document, path: str | Path) -> None:
-    Path(path).write_text(pytorch_script(doc), encoding="utf-8")
+    """Write the script (core writes it atomically)."""
+    from core.graph import export as code_export
+
+    code_export.save_script(doc, path)
