@@ -58,8 +58,14 @@ def _unwrap(data: Any) -> Any:
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
 
-    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_vbox", "_acc_ref", "_hooks",
-                 "_retains_grad", "_base", "__weakref__", "__dict__")
+    # Hot attributes are slots; rarely-set ones are class defaults shadowed per instance
+    # (in __dict__) only when used, which keeps creating a tensor cheap.
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_vbox", "__weakref__",
+                 "__dict__")
+    _acc_ref: weakref.ref | None = None
+    _hooks: list[Callable[..., Any]] | None = None
+    _retains_grad = False
+    _base: Tensor | None = None
     __array_priority__ = 1000
     __array_ufunc__ = None  # numpy defers to our reflected operators
 
@@ -87,10 +93,6 @@ class Tensor:
         t._grad_fn = grad_fn
         t._grad = None
         t._vbox = [0]
-        t._acc_ref = None
-        t._hooks = None
-        t._retains_grad = False
-        t._base = None
         return t
 
     # ------------------------------------------------------------------ autograd state

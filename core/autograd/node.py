@@ -27,25 +27,6 @@ FREED_MESSAGE = (
 )
 
 
-class TensorMeta:
-    """What a released node still knows about an input: enough for shape-only rules."""
-
-    __slots__ = ("shape", "_np_dtype")
-
-    def __init__(self, t: Tensor) -> None:
-        self.shape = t.shape
-        self._np_dtype = t._data.dtype
-
-    @property
-    def ndim(self) -> int:
-        return len(self.shape)
-
-    @property
-    def dtype(self) -> Any:
-        from ..dtypes import from_numpy_dtype
-        return from_numpy_dtype(self._np_dtype)
-
-
 class RemovableHandle:
     """Returned by ``register_hook``; ``remove()`` takes the hook off again."""
 
@@ -61,9 +42,15 @@ class RemovableHandle:
 class Node:
     """The ``grad_fn`` of a tensor produced by a recorded op."""
 
-    __slots__ = ("op", "inputs", "versions", "params", "next_functions", "seq", "out_data",
-                 "out_box", "out_version", "hooks", "retain_ref", "released", "_name",
-                 "__weakref__")
+    __slots__ = ("op", "inputs", "versions", "params", "next_functions", "seq", "_name",
+                 "__weakref__", "__dict__")
+    # set only on some nodes; class defaults keep recording an op cheap
+    out_data: Any = None
+    out_box: list[int] | None = None
+    out_version = 0
+    hooks: list[Callable[..., Any]] | None = None
+    retain_ref: weakref.ref | None = None
+    released = False
 
     def __init__(self, op: OpDef, inputs: tuple[Tensor, ...], params: dict[str, Any] | None,
                  name: str | None = None) -> None:
@@ -83,12 +70,6 @@ class Node:
         self.next_functions: tuple[tuple[Node | AccumulateGrad | None, int], ...] = tuple(nf)
         saves = op.saves
         self.versions = tuple(inputs[i]._vbox[0] for i in saves) if saves else ()
-        self.out_data = None
-        self.out_box: list[int] | None = None
-        self.out_version = 0
-        self.hooks: list[Callable[..., Any]] | None = None
-        self.retain_ref: weakref.ref | None = None
-        self.released = False
 
     def name(self) -> str:
         return self._name
@@ -108,8 +89,9 @@ class Node:
             return
         self.released = True
         if self.op.saves or self.op.saves_output:
-            # drop the saved values; rules that only read shapes keep working
-            self.inputs = tuple(TensorMeta(t) for t in self.inputs)
+            # drop the saved values (running this node again is the "second time" error);
+            # nodes whose rules read only shapes keep their inputs and can run again
+            self.inputs = None
             self.out_data = None
 
 
