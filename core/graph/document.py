@@ -55,7 +55,7 @@ from core.graph.catalog import OPS, OpSpec, ParamError
 from core.graph.values import DTYPES, ValueParseError, dtype_name, parse_value
 
 #: Names a node may not take: they would shadow what the exported scripts need.
-RESERVED_NAMES = frozenset({"torch", "core", "print", "np", "gradient"})
+RESERVED_NAMES = frozenset({"torch", "core", "print", "np", "gradient", "float", "_unindex"})
 
 
 class GraphError(ValueError):
