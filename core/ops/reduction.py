@@ -15,8 +15,25 @@ from .elementwise import const, div, mul, pow, sign, sqrt, sub, where
 from .registry import defop, defvjp, record
 from .shape import reshape
 
-MaxResult = namedtuple("MaxResult", ["values", "indices"])
-MinResult = namedtuple("MinResult", ["values", "indices"])
+
+class _ReturnType:
+    """Printed as torch prints ``torch.return_types.max(values=..., indices=...)``."""
+
+    _fields: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        name = type(self).__name__.removesuffix("Result").lower()
+        body = ",\n".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"torch.return_types.{name}(\n{body})"
+
+
+class MaxResult(_ReturnType, namedtuple("MaxResult", ["values", "indices"])):
+    __slots__ = ()
+
+
+class MinResult(_ReturnType, namedtuple("MinResult", ["values", "indices"])):
+    __slots__ = ()
+
 
 
 def reduced_axes(dim: Any, ndim: int) -> tuple[int, ...] | None:
@@ -43,6 +60,8 @@ def _spread(g: Tensor, shape: tuple[int, ...], axes: tuple[int, ...] | None) -> 
     return expand(reshape(g, _kept_shape(shape, axes)), shape)
 
 
+_TORCH_TYPE_NAMES = {"int64": "Long", "bool": "Bool", "float32": "Float", "float64": "Double"}
+
 SUM = defop("sum", "SumBackward0")
 
 
@@ -67,8 +86,9 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
     if dtype is not None:
         x = to_dtype(x, _dt.to_dtype(dtype))
     if not x.dtype.is_floating_point:
+        got = _TORCH_TYPE_NAMES.get(x.dtype.name, x.dtype.name)
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {x.dtype.name.capitalize()}")
+                           f"floating point or complex dtype. Got: {got}")
     axes = reduced_axes(dim, x._data.ndim)
     out = x._data.mean(axis=axes, keepdims=keepdim)
     return record(MEAN, (x,), out, {"axes": axes},
@@ -89,7 +109,8 @@ PROD = defop("prod", "ProdBackward0", saves=(0,), saves_output=True)
 def prod(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = reduced_axes(dim, x._data.ndim)
     return record(PROD, (x,), x._data.prod(axis=axes, keepdims=keepdim),
-                  {"axes": axes, "keepdim": keepdim})
+                  {"axes": axes, "keepdim": keepdim},
+                  name="ProdBackward0" if dim is None else "ProdBackward1")
 
 
 def _prod_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool) -> Tensor:
@@ -139,10 +160,12 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     return _extreme(x, dim, keepdim, False)
 
 
-def _amax_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any) -> Tensor:
-    # ties share the gradient evenly, as PyTorch's max()/min() do
-    hit = x._data == ans._data
-    return mul(expand(g, x.shape), const(hit / hit.sum(), g))
+def _amax_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool = False) -> Tensor:
+    # ties share the gradient evenly, as PyTorch's max()/min()/amax() do
+    kept = _kept_shape(x.shape, axes)
+    hit = x._data == ans._data.reshape(kept)
+    share = hit / hit.sum(axis=axes, keepdims=True)
+    return mul(_spread(g, x.shape, axes), const(share, g))
 
 
 def _max_dim_vjp(g: Tensor, ans: Any, x: Tensor, dim: int, indices: np.ndarray,
@@ -160,7 +183,9 @@ defvjp(MAX_DIM, _max_dim_vjp)
 
 
 def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return max(x) if dim is None else max(x, dim, keepdim).values
+    axes = reduced_axes(dim, x._data.ndim)
+    return record(AMAX, (x,), x._data.max(axis=axes, keepdims=keepdim),
+                  {"axes": axes, "keepdim": keepdim}, name="AmaxBackward0")
 
 
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
