@@ -675,8 +675,8 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:  # noqa: N802
-        return _F.t(self) if self._data.ndim <= 2 else _F.permute(
-            self, tuple(reversed(range(self._data.ndim))))
+        # torch records x.T as a permute for every ndim (PermuteBackward0, not TBackward0)
+        return _F.permute(self, tuple(reversed(range(self._data.ndim))))
 
     @property
     def mT(self) -> Tensor:  # noqa: N802
