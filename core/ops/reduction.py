@@ -114,9 +114,20 @@ def prod(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 def _prod_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool) -> Tensor:
-    # ∂/∂xᵢ Πx = Π_{j≠i} xⱼ; written as ans / x, valid where x has no zeros
-    full = _spread(mul(g, ans), x.shape, axes)
-    return div(full, x)
+    # ∂/∂xᵢ Πx = Π_{j≠i} xⱼ: ans / x where a slice has no zeros (the common, fast case)
+    zero = x._data == 0
+    if not zero.any():
+        return div(_spread(mul(g, ans), x.shape, axes), x)
+    # with zeros (as torch): one zero at i gives Π_{j≠i} xⱼ there and 0 elsewhere (kept as
+    # x_zero · Π_{nonzero}/xᵢ so the second derivative is right too); two or more give 0
+    count = zero.sum(axis=axes, keepdims=True)
+    safe = where(zero, 1, x)
+    prod_nz = prod(safe, axes, keepdim=True)
+    zsum = sum(where(zero, x, 0), axes, keepdim=True)
+    at_nonzero = div(mul(where(count == 0, 1, zsum), prod_nz), safe)
+    excl = where(zero, expand(prod_nz, x.shape), at_nonzero)
+    keep = const(np.broadcast_to(count <= 1, x.shape), g)
+    return mul(mul(_spread(g, x.shape, axes), excl), keep)
 
 
 defvjp(PROD, _prod_vjp)
