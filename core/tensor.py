@@ -480,7 +480,7 @@ class Tensor:
             node = result._grad_fn
             self._grad_fn = node
             self._requires_grad = result._requires_grad
-            if node is not None and node.out_box is not None:
+            if node is not None and node.op.saves_output:
                 node.out_box = self._vbox
                 node.out_version = self._vbox[0]
             self._retains_grad = False

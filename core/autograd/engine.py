@@ -148,7 +148,7 @@ def _check_saved(node: Node) -> None:
         t = inputs[i]
         if t._vbox[0] != v:
             _version_error(t, v)
-    if op.saves_output and node.out_box is not None and node.out_box[0] != node.out_version:
+    if op.saves_output and node.out_box[0] != node.out_version:
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [torch.{_TYPE_NAMES.get(str(node.out_data.dtype), 'Float')}"
@@ -326,8 +326,8 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
                 grads_in = tuple(gi if w else None for w, gi in zip(wanted, results))
                 for rec in recorders:
                     rec.steps.append(_trace.BackwardStep(node, g, grads_in, step_acc))
-            if not retain_graph:
-                node.release()
+            if not retain_graph and (op.saves or op.saves_output):
+                node.release()  # shape-only nodes keep what they have and can run again
     finally:
         STATE.enabled = prev_mode
         if pause_gc:

@@ -42,15 +42,12 @@ class RemovableHandle:
 class Node:
     """The ``grad_fn`` of a tensor produced by a recorded op."""
 
+    # out_data/out_box/out_version are set (and read) only for ops that save their output
     __slots__ = ("op", "inputs", "versions", "params", "next_functions", "seq", "_name",
-                 "__weakref__", "__dict__")
+                 "released", "out_data", "out_box", "out_version", "__weakref__", "__dict__")
     # set only on some nodes; class defaults keep recording an op cheap
-    out_data: Any = None
-    out_box: list[int] | None = None
-    out_version = 0
     hooks: list[Callable[..., Any]] | None = None
     retain_ref: weakref.ref | None = None
-    released = False
 
     def __init__(self, op: OpDef, inputs: tuple[Tensor, ...], params: dict[str, Any] | None,
                  name: str | None = None) -> None:
@@ -70,6 +67,7 @@ class Node:
         self.next_functions: tuple[tuple[Node | AccumulateGrad | None, int], ...] = tuple(nf)
         saves = op.saves
         self.versions = tuple(inputs[i]._vbox[0] for i in saves) if saves else ()
+        self.released = False
 
     def name(self) -> str:
         return self._name

@@ -131,7 +131,7 @@ EXPAND = defop("expand", "ExpandBackward0")
 
 def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum a broadcast gradient back down to an input's shape."""
-    if g._data.shape == tuple(shape):
+    if g._data.shape == shape:  # Size and tuple compare equal
         return g
     return record(SUM_TO, (g,), sum_to_array(g._data, tuple(shape)), {"shape": tuple(shape)})
 

@@ -26,7 +26,11 @@ def add(a: Any, b: Any, alpha: float = 1) -> Tensor:
     if alpha != 1:
         b = mul(b, alpha)
     a, b = tensors(a, b)
-    return record(ADD, (a, b), elementwise(np.add, a, b))
+    try:
+        out = a._data + b._data
+    except ValueError:
+        out = elementwise(np.add, a, b)  # raises PyTorch's broadcasting error
+    return record(ADD, (a, b), out)
 
 
 defvjp(ADD,
@@ -53,7 +57,11 @@ MUL = defop("mul", "MulBackward0", saves=(0, 1))
 
 def mul(a: Any, b: Any) -> Tensor:
     a, b = tensors(a, b)
-    return record(MUL, (a, b), elementwise(np.multiply, a, b))
+    try:
+        out = a._data * b._data
+    except ValueError:
+        out = elementwise(np.multiply, a, b)  # raises PyTorch's broadcasting error
+    return record(MUL, (a, b), out)
 
 
 defvjp(MUL,
