@@ -3,6 +3,7 @@ reduction is spread back over the elements that were reduced."""
 
 from __future__ import annotations
 
+import warnings
 from collections import namedtuple
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..tensor import Tensor, _wrap_dim
 from ._operands import expand, to_dtype
-from .elementwise import const, div, mul, pow, sign, sqrt, sub, where
+from .elementwise import const, div, mul, pow, sign, sub, where
 from .registry import defop, defvjp, record
 from .shape import reshape
 
@@ -255,15 +256,59 @@ def _norm_vjp(g: Tensor, ans: Tensor, x: Tensor, p: float, axes: Any, keepdim: b
 defvjp(NORM, _norm_vjp)
 
 
+VAR = defop("var", "VarBackward0", saves=(0,))
+STD = defop("std", "StdBackward0", saves=(0,), saves_output=True)
+
+
+def _var_params(x: Tensor, dim: Any, unbiased: bool, correction: int | None
+                ) -> tuple[tuple[int, ...] | None, int]:
+    if not x.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes (got "
+                           f"{x.dtype}; convert with .float())")
+    axes = reduced_axes(dim, x._data.ndim)
+    ddof = correction if correction is not None else (1 if unbiased else 0)
+    return axes, ddof
+
+
+def _moment(x: Tensor, fn: str, axes: Any, ddof: int, keepdim: bool) -> np.ndarray:
+    n = x._data.size if axes is None else int(np.prod([x._data.shape[a] for a in axes]))
+    if n > ddof:
+        return getattr(x._data, fn)(axis=axes, ddof=ddof, keepdims=keepdim)
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # nan/inf, as torch gives
+        return getattr(x._data, fn)(axis=axes, ddof=ddof, keepdims=keepdim)
+
+
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
         correction: int | None = None) -> Tensor:
-    """Composite: mean of squared deviations (its gradient comes from the parts)."""
-    axes = reduced_axes(dim, x._data.ndim)
+    """Mean of squared deviations, divided by n - correction (Bessel's by default)."""
+    axes, ddof = _var_params(x, dim, unbiased, correction)
+    return record(VAR, (x,), _moment(x, "var", axes, ddof, keepdim), {"axes": axes, "ddof": ddof})
+
+
+def _centred_over(x: Tensor, axes: Any, ddof: int) -> Tensor:
+    """(x - mean) / (n - ddof): the shared factor of var's and std's rules."""
     n = x._data.size if axes is None else int(np.prod([x._data.shape[a] for a in axes]))
-    ddof = correction if correction is not None else (1 if unbiased else 0)
-    centred = sub(x, mean(x, axes, keepdim=True))
-    return div(sum(mul(centred, centred), axes, keepdim), n - ddof)
+    return div(sub(x, mean(x, axes, keepdim=True)), n - ddof)
 
 
-def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False) -> Tensor:
-    return sqrt(var(x, dim, unbiased, keepdim))
+defvjp(VAR, lambda g, ans, x, axes, ddof: mul(mul(_spread(g, x.shape, axes), 2),
+                                             _centred_over(x, axes, ddof)))
+
+
+def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+        correction: int | None = None) -> Tensor:
+    axes, ddof = _var_params(x, dim, unbiased, correction)
+    return record(STD, (x,), _moment(x, "std", axes, ddof, keepdim), {"axes": axes, "ddof": ddof})
+
+
+def _std_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, ddof: int) -> Tensor:
+    zero = ans._data == 0  # torch gives 0, not nan, where the deviation is 0
+    safe = where(zero, 1, ans) if zero.any() else ans
+    scale = div(g, safe)
+    if zero.any():
+        scale = where(zero, 0, scale)
+    return mul(_spread(scale, x.shape, axes), _centred_over(x, axes, ddof))
+
+
+defvjp(STD, _std_vjp)
