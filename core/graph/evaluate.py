@@ -195,7 +195,7 @@ class Evaluator:
 
     def _store(self, nid: str, t: Any) -> None:
         self._tensors[nid] = t
-        v = t.detach().numpy().view()
+        v = np.asarray(t.detach().numpy()).view()
         v.flags.writeable = False
         self.values[nid] = v
 
@@ -336,33 +336,45 @@ class Evaluator:
         doc = self.doc
         by_node = {id(s.node): s for s in steps}
         leaf_of = {id(self._tensors[n]): n for n in leaves}
+        leaf_set = set(leaves)
         acc_steps = {id(s.node.variable): s for s in steps if hasattr(s.node, "variable")}
 
         def arr(t: Any) -> np.ndarray | None:
-            return None if t is None else t.detach().numpy().copy()
+            # a read-only view: the engine made this gradient for this pass only
+            if t is None:
+                return None
+            # np.asarray: the engine's summed 0-d gradients are numpy scalars (see report)
+            v = np.asarray(t.detach().numpy()).view()
+            v.flags.writeable = False
+            return v
 
         # wire gradients from the steps; pass-through wires after totals (reverse topo)
         order = [n for n in self._topo or doc.topo_order() if n in relevant]
+        ins = {n: doc.inputs_of(n) for n in order}
+        outgoing: dict[str, list[Wire]] = {n: [] for n in order}
+        for n in order:
+            for port, src in ins[n].items():
+                outgoing[src].append(Wire(src, n, port))
         totals: dict[str, np.ndarray | None] = {}
         wire_grads: dict[Wire, np.ndarray | None] = {}
+        empty: dict[str, tuple[Any, ...]] = {}
         for nid in reversed(order):
-            outgoing = [w for w in doc.wires_from(nid) if w.dst in relevant]
-            node = doc.node(nid)
+            wsrc = self._wire_src.get(nid, empty)
             if nid == res.output:
                 total: np.ndarray | None = seed
-            elif node.op == "variable" and nid in leaves:
+            elif nid in leaf_set:
                 acc = acc_steps.get(id(self._tensors[nid]))
                 total = arr(acc.grad_output) if acc is not None else None
-            elif any(m[0] == _PASS for m in self._wire_src.get(nid, {}).values()):
-                total = _sum([wire_grads.get(w) for w in outgoing])
+            elif any(m[0] == _PASS for m in wsrc.values()):
+                total = _sum([wire_grads.get(w) for w in outgoing[nid]])
             else:
                 t = self._tensors.get(nid)
                 s = by_node.get(id(t.grad_fn)) if t is not None and t.grad_fn is not None \
                     else None
                 total = arr(s.grad_output) if s is not None else None
             totals[nid] = total
-            for port, src in doc.inputs_of(nid).items():
-                m = self._wire_src.get(nid, {}).get(port, (_NONE,))
+            for port, src in ins[nid].items():
+                m = wsrc.get(port, (_NONE,))
                 g = None
                 if m[0] == _STEP:
                     s = by_node.get(id(m[1]))
@@ -376,11 +388,10 @@ class Evaluator:
         res.node_grads = totals
         res.wire_grads = wire_grads
         res.leaf_grads = {n: g for n in leaves if (g := totals.get(n)) is not None}
-        res.steps = self._replay(steps, res, leaf_of)
+        res.steps = self._replay(steps, res, leaf_of, ins)
 
-    def _replay(self, steps: Sequence[Any], res: BackwardResult, leaf_of: dict[int, str]
-                ) -> list[ReplayStep]:
-        doc = self.doc
+    def _replay(self, steps: Sequence[Any], res: BackwardResult, leaf_of: dict[int, str],
+                wires_in: dict[str, dict[str, str]]) -> list[ReplayStep]:
         owner: dict[int, tuple[str, str, Any]] = {}  # engine node -> (kind, doc id, extra)
         for nid, t in self._tensors.items():
             m = self._wire_src.get(nid, {})
@@ -392,7 +403,6 @@ class Evaluator:
             for inner in self._owned.get(nid, []):
                 owner.setdefault(id(inner), ("internal", nid, None))
         out: list[ReplayStep] = []
-        wires_in = {nid: doc.inputs_of(nid) for nid in res.node_grads}
         seed_wires = [(Wire(s, res.output, p), res.wire_grads.get(Wire(s, res.output, p)))
                       for p, s in wires_in.get(res.output, {}).items()
                       if self._wire_src.get(res.output, {}).get(p, (_NONE,))[0] == _PASS]
@@ -447,7 +457,7 @@ class Evaluator:
                                         retain_graph=True, allow_unused=True)
         except Exception as e:
             raise GraphError(_message(e)) from None
-        return [None if g is None else g.detach().numpy().copy() for g in gs]
+        return [None if g is None else np.array(g.detach().numpy()) for g in gs]
 
     # ------------------------------------------------------------------ functions of variables
     def function(self, output: str, inputs: Sequence[str],
@@ -594,7 +604,7 @@ def _sum(gs: list[np.ndarray | None]) -> np.ndarray | None:
 def _to_numpy(x: Any) -> Any:
     if isinstance(x, tuple):
         return tuple(_to_numpy(v) for v in x)
-    return x.detach().numpy().copy()
+    return np.array(x.detach().numpy())
 
 
 __all__ = ["BackwardResult", "Evaluator", "ReplayStep"]
