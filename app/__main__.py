@@ -78,6 +78,10 @@ def screenshot(window, args: argparse.Namespace) -> int:
             print(f"could not open {path}", file=sys.stderr)
             return 1
     window.controller.run_backward()
+    doc = window.controller.doc
+    leaf = next((n.id for n in doc if n.requires_grad), None)
+    if leaf is not None:  # show a leaf's .grad in the inspector
+        window.controller.select_only([leaf])
     window.show()
     for _ in range(3):
         QApplication.processEvents()

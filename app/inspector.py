@@ -346,7 +346,7 @@ def _readout() -> QPlainTextEdit:
     w = QPlainTextEdit()
     w.setReadOnly(True)
     w.setFont(theme.mono_font(9))
-    w.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    w.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
     w.setMaximumHeight(96)
     return w
 

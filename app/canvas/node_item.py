@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -89,6 +90,8 @@ class NodeItem(QGraphicsItem):
 
     def set_value(self, value: Any, error: str | None = None) -> None:
         """Show a new value (or the reason there is none); relayouts only if the text changed."""
+        if error == self._error and value is not None and _same_value(value, self._value):
+            return
         lines = ["—"] if value is None else formatting.preview(value).split("\n")
         arr = formatting.as_array(value)
         shape = formatting.shape_text(arr.shape) if arr is not None and arr.ndim else ""
@@ -282,6 +285,16 @@ class NodeItem(QGraphicsItem):
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self.setZValue(1.5 if value else 1)
         return super().itemChange(change, value)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if b is None:
+        return False
+    try:
+        return (a.shape == b.shape and a.dtype == b.dtype
+                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
+    except (AttributeError, TypeError):
+        return False
 
 
 def _esc(s: str) -> str:

@@ -39,6 +39,7 @@ class PortItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setZValue(2)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setToolTip(f"{'output' if is_output else 'input'} {label}".strip())
 
     def type(self) -> int:  # noqa: A003 - Qt API name

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -44,6 +45,17 @@ def bezier_path(a: QPointF, b: QPointF) -> QPainterPath:
     return path
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Identical gradients (None, or equal arrays of one shape and dtype)."""
+    if a is None or b is None:
+        return a is b
+    try:
+        return (a.shape == b.shape and a.dtype == b.dtype
+                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
+    except (AttributeError, TypeError):
+        return False
+
+
 class GradLabelItem(QGraphicsItem):
     """The gradient pill of a wire. A separate top-level item stacked above the nodes, so a
     label is never hidden under a node whatever the wire's shape."""
@@ -57,6 +69,7 @@ class GradLabelItem(QGraphicsItem):
         self.setZValue(2.5)
         self.setAcceptHoverEvents(True)
         self.setVisible(False)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def type(self) -> int:  # noqa: A003 - Qt API name
         return self.Type
@@ -114,6 +127,7 @@ class WireItem(QGraphicsItem):
         self._preview = False  # a wire being dragged: dashed, no label
         self._loose_end = QPointF()
         self._path = QPainterPath()
+        self._bounds = QRectF()
         self._label_rect = QRectF()
         self.label_font = theme.mono_font(8.0)
         self.label = GradLabelItem(self)
@@ -144,6 +158,8 @@ class WireItem(QGraphicsItem):
 
     def set_grad(self, grad: Any) -> None:
         """Show the gradient flowing along this wire; None clears the label."""
+        if _same(grad, self._grad):
+            return  # most wires keep their gradient after a local edit: skip the formatting
         self._grad = grad
         if grad is None:
             label, sign, width = "", 0, BASE_WIDTH
@@ -189,6 +205,8 @@ class WireItem(QGraphicsItem):
         self.prepareGeometryChange()
         a, b = self.endpoints()
         self._path = bezier_path(a, b)
+        m = self._width + 4
+        self._bounds = self._path.boundingRect().adjusted(-m, -m, m, m)
         if self._label and not self._preview:
             fm = QFontMetricsF(self.label_font)
             w = fm.horizontalAdvance(self._label) + 12
@@ -219,8 +237,7 @@ class WireItem(QGraphicsItem):
         return self._path
 
     def boundingRect(self) -> QRectF:
-        m = self._width + 4
-        return self._path.boundingRect().adjusted(-m, -m, m, m)
+        return self._bounds  # cached in update_path: Qt asks for it many times per paint
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
