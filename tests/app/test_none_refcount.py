@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-import app  # noqa: F401 - importing the app applies the workaround
 from PySide6.QtCore import QRectF
+
+import app  # noqa: F401 - importing the app applies the workaround
 
 
 def test_void_qt_calls_do_not_exhaust_none():
