@@ -71,6 +71,11 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801
         self._prev = STATE.enabled
         STATE.enabled = self._mode
 
+    def __call__(self, fn: F) -> F:
+        # used as a decorator the constructor's switch must not leak (torch restores too)
+        STATE.enabled = self._prev
+        return super().__call__(fn)
+
     def __enter__(self) -> None:
         pass
 
