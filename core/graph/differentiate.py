@@ -119,6 +119,14 @@ class _Builder:
             return "reshape", {"shape": tuple(int(s) for s in out.shape)}, ["x"], []
         if op == "transpose":
             return "transpose", {"dim0": int(p["d0"]), "dim1": int(p["d1"])}, ["x"], []
+        if op == "permute":  # x.T is recorded as a permute; a swap of two dims is transpose
+            dims = [int(d) for d in p["dims"]]
+            moved = [i for i, d in enumerate(dims) if d != i]
+            if len(moved) == 2 and dims[moved[0]] == moved[1]:
+                return "transpose", {"dim0": moved[0], "dim1": moved[1]}, ["x"], []
+            if not moved:
+                return "reshape", {"shape": tuple(int(s) for s in out.shape)}, ["x"], []
+            raise GraphError(f"cannot show a permute of dims {tuple(dims)} as a node yet")
         if op == "getitem":
             idx = index_from_key(p.get("key"))
             if idx is None:

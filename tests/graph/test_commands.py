@@ -1,6 +1,8 @@
 """Commands: validate when built, redo/undo exactly, moves merge."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.graph import Document, GraphError, History, Macro
 
@@ -101,3 +103,56 @@ def test_remove_restores_output_and_wires():
     assert d.output is None
     h.undo()
     assert to_dict(d) == before and d.output == sq
+
+
+_KINDS = ["add", "remove", "connect", "disconnect", "value", "param", "rename", "move",
+          "output", "grad"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_KINDS), st.integers(0, 50), st.integers(0, 50)),
+                max_size=25))
+def test_random_edit_sequences_undo_to_the_start(ops):
+    """Any sequence of edits, valid or not, undoes back to the start and redoes to the end;
+    an edit that raises GraphError changes nothing."""
+    d, x, sq = _doc()
+    start = to_dict(d)
+    h = History()
+    for kind, i, j in ops:
+        ids = list(d.nodes)
+        a = ids[i % len(ids)] if ids else "none"
+        b = ids[j % len(ids)] if ids else "none"
+        before = to_dict(d)
+        try:
+            if kind == "add":
+                cmd = d.make_command("add_node", ["mul", "tanh", "variable", "stack"][i % 4])
+            elif kind == "remove":
+                cmd = d.make_command("remove_node", a)
+            elif kind == "connect":
+                port = ["a", "b", "x", "base", "xs.0", "value"][j % 6]
+                cmd = d.make_command("connect", a, b, port)
+            elif kind == "disconnect":
+                cmd = d.make_command("disconnect", a, ["a", "b", "x", "base"][j % 4])
+            elif kind == "value":
+                cmd = d.make_command("set_value", a, ["1.5", "[1, 2]", "[[1", "true"][j % 4])
+            elif kind == "param":
+                cmd = d.make_command("set_param", a, "exponent", ["3", "x", 2][j % 3])
+            elif kind == "rename":
+                cmd = d.make_command("rename", a, ["q", "x", "1y", "sq"][j % 4])
+            elif kind == "move":
+                cmd = d.make_command("move", a, (i, j))
+            elif kind == "output":
+                cmd = d.make_command("set_output", a if j % 3 else None)
+            else:
+                cmd = d.make_command("set_requires_grad", a, bool(j % 2))
+        except GraphError:
+            assert to_dict(d) == before
+            continue
+        h.push(cmd)
+    end = to_dict(d)
+    while h.can_undo():
+        h.undo()
+    assert to_dict(d) == start
+    while h.can_redo():
+        h.redo()
+    assert to_dict(d) == end

@@ -198,3 +198,40 @@ def test_stack_index_softmax_cross_entropy_forward():
     ev = Evaluator(doc)
     ev.forward()
     assert not ev.errors, ev.errors
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["value", "param", "disconnect", "remove", "undo"]),
+                          st.integers(0, 30), st.floats(-3, 3)), max_size=12))
+def test_incremental_matches_fresh_evaluation(edits):
+    from core.graph import History
+
+    doc = parse("p = a*x**2\nq = tanh(b*x) + p\nsum(q * a) + mean(p)",
+                values={"a": [1.0, 2.0], "x": [0.5, -1.0], "b": 3.0})
+    ev = Evaluator(doc)
+    ev.forward()
+    h = History()
+    for kind, i, v in edits:
+        ids = list(doc.nodes)
+        nid = ids[i % len(ids)]
+        try:
+            if kind == "value":
+                h.push(doc.make_command("set_value", nid, [v, v + 1]))
+            elif kind == "param":
+                h.push(doc.make_command("set_param", nid, "exponent", v))
+            elif kind == "disconnect":
+                port = next(iter(doc.inputs_of(nid)), None)
+                h.push(doc.make_command("disconnect", nid, port))
+            elif kind == "remove":
+                h.push(doc.make_command("remove_node", nid))
+            elif h.can_undo():
+                h.undo()
+        except GraphError:
+            pass
+        ev.forward()
+        fresh = Evaluator(doc.copy())
+        fresh.forward()
+        assert set(ev.errors) == set(fresh.errors)
+        assert set(ev.values) == set(fresh.values)
+        for k, val in fresh.values.items():
+            np.testing.assert_array_equal(ev.values[k], val)
