@@ -139,12 +139,15 @@ def _postorder(roots: list[Any]) -> list[Any]:
     return order
 
 
-def _check_saved(node: Node) -> None:
+def _check_saved(node: Node, wanted: list[bool]) -> None:
     op = node.op
     if node.released and (op.saves or op.saves_output):
         raise RuntimeError(FREED_MESSAGE)
     inputs = node.inputs
+    reads = op.reads
     for i, v in zip(op.saves, node.versions):
+        if reads is not None and not any(w and i in r for w, r in zip(wanted, reads)):
+            continue  # only the rules of inputs not differentiated here read it (x * c)
         t = inputs[i]
         if t._vbox[0] != v:
             _version_error(t, v)
@@ -296,7 +299,7 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
             results: list[Tensor | None]
             if True in wanted:
                 if node.released or op.saves or op.saves_output:
-                    _check_saved(node)
+                    _check_saved(node, wanted)
                 ans = Tensor._from_array(node.out_data, True, node) if op.saves_output else None
                 params = node.params or _NO_PARAMS
                 ins = node.inputs

@@ -52,7 +52,7 @@ defvjp(SUB,
        lambda g, ans, a, b: sum_to(g, a.shape),
        lambda g, ans, a, b: sum_to(neg(g), b.shape))
 
-MUL = defop("mul", "MulBackward0", saves=(0, 1))
+MUL = defop("mul", "MulBackward0", saves=(0, 1), reads=((1,), (0,)))
 
 
 def mul(a: Any, b: Any) -> Tensor:
@@ -68,7 +68,7 @@ defvjp(MUL,
        lambda g, ans, a, b: sum_to(mul(g, b), a.shape),
        lambda g, ans, a, b: sum_to(mul(g, a), b.shape))
 
-DIV = defop("div", "DivBackward0", saves=(0, 1))
+DIV = defop("div", "DivBackward0", saves=(0, 1), reads=((1,), (0, 1)))
 
 
 def div(a: Any, b: Any) -> Tensor:

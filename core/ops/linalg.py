@@ -11,7 +11,7 @@ from .elementwise import mul
 from .registry import defop, defvjp, record
 from .shape import squeeze, transpose, unsqueeze
 
-MATMUL = defop("matmul", "MmBackward0", saves=(0, 1))
+MATMUL = defop("matmul", "MmBackward0", saves=(0, 1), reads=((1,), (0,)))
 
 
 def _shape_error(a: Tensor, b: Tensor) -> RuntimeError:

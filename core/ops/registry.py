@@ -32,7 +32,7 @@ REGISTRY: dict[str, OpDef] = {}
 class OpDef:
     """One entry of the table: names, what the rules read, and the rules themselves."""
 
-    __slots__ = ("name", "backward_name", "saves", "saves_output", "vjps", "vjp_all")
+    __slots__ = ("name", "backward_name", "saves", "saves_output", "vjps", "vjp_all", "reads")
 
     def __init__(self, name: str, backward_name: str, saves: tuple[int, ...],
                  saves_output: bool) -> None:
@@ -42,16 +42,22 @@ class OpDef:
         self.saves_output = saves_output
         self.vjps: tuple[Vjp | None, ...] = ()
         self.vjp_all: Vjp | None = None
+        # reads[j]: the saved inputs input j's rule reads (None: every rule reads every
+        # saved input). An in-place change to a value only unneeded rules read is no error.
+        self.reads: tuple[tuple[int, ...], ...] | None = None
 
     def __repr__(self) -> str:
         return f"OpDef({self.name!r})"
 
 
 def defop(name: str, backward_name: str, saves: tuple[int, ...] = (),
-          saves_output: bool = False) -> OpDef:
+          saves_output: bool = False,
+          reads: tuple[tuple[int, ...], ...] | None = None) -> OpDef:
     """Declare an op. ``saves`` lists the inputs whose *values* the rules read (their
-    in-place modification before backward is an error); ``saves_output`` likewise."""
+    in-place modification before backward is an error); ``saves_output`` likewise;
+    ``reads`` optionally says which of them each input's rule reads."""
     op = OpDef(name, backward_name, saves, saves_output)
+    op.reads = reads
     REGISTRY[name] = op
     return op
 
