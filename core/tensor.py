@@ -592,7 +592,7 @@ class Tensor:
         return _F.sign(self)
 
     def reciprocal(self) -> Tensor:
-        return _F.div(1.0, self)
+        return _F.reciprocal(self)
 
     def square(self) -> Tensor:
         return _F.pow(self, 2)

@@ -72,6 +72,9 @@ DIV = defop("div", "DivBackward0", saves=(0, 1), reads=((1,), (0, 1)))
 
 
 def div(a: Any, b: Any) -> Tensor:
+    if not isinstance(a, Tensor) and isinstance(b, Tensor) and isinstance(a, (int, float)):
+        # c / x is recorded as torch records it: reciprocal(x) * c
+        return mul(reciprocal(b), a)
     a, b = tensors(a, b)
     if not a.dtype.is_floating_point:  # true division of integers gives floats
         a, b = to_dtype(a, _dt.float32), to_dtype(b, _dt.float32)
@@ -81,6 +84,17 @@ def div(a: Any, b: Any) -> Tensor:
 defvjp(DIV,
        lambda g, ans, a, b: sum_to(div(g, b), a.shape),
        lambda g, ans, a, b: sum_to(mul(neg(g), div(div(a, b), b)), b.shape))
+
+RECIPROCAL = defop("reciprocal", "ReciprocalBackward0", saves_output=True)
+
+
+def reciprocal(x: Tensor) -> Tensor:
+    x = _float(x)
+    one = x._data.dtype.type(1)
+    return record(RECIPROCAL, (x,), one / x._data)
+
+
+defvjp(RECIPROCAL, lambda g, ans, x: mul(neg(g), mul(ans, ans)))
 
 NEG = defop("neg", "NegBackward0")
 
@@ -121,8 +135,8 @@ def _pow_scalar_vjp(g: Tensor, ans: Any, x: Tensor, p: float) -> Tensor:
 
 
 def _pow_base_vjp(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> Tensor:
-    zero_exp = const(y._data == 0, g)
-    return sum_to(mul(mul(g, mul(y, pow(x, sub(y, 1)))), sub(1, zero_exp)), x.shape)
+    # torch masks y == 0 (where 0 ** -1 would turn the masked product into nan)
+    return sum_to(where(y._data == 0, 0, mul(g, mul(y, pow(x, sub(y, 1))))), x.shape)
 
 
 def _pow_exponent_vjp(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> Tensor:
