@@ -46,6 +46,7 @@ import keyword
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
@@ -120,6 +121,7 @@ class Document:
 
     def __init__(self) -> None:
         self._g = nx.DiGraph()
+        self._nodes: dict[str, Node] = {}  # id -> Node, insertion order
         self._inputs: dict[str, dict[str, str]] = {}  # dst -> port -> src
         self._names: dict[str, str] = {}  # name -> id
         self._ids = itertools.count(1)
@@ -138,8 +140,8 @@ class Document:
 
     @property
     def nodes(self) -> Mapping[str, Node]:
-        """id -> Node, in insertion order."""
-        return {n: d["node"] for n, d in self._g.nodes(data=True)}
+        """id -> Node, in insertion order (a live read-only view)."""
+        return MappingProxyType(self._nodes)
 
     def __len__(self) -> int:
         return self._g.number_of_nodes()
@@ -148,14 +150,13 @@ class Document:
         return node_id in self._g
 
     def __iter__(self) -> Iterator[Node]:
-        for _, d in self._g.nodes(data=True):
-            yield d["node"]
+        return iter(list(self._nodes.values()))
 
     def node(self, node_id: str) -> Node:
         """The node with this id; GraphError if there is none."""
         try:
-            return self._g.nodes[node_id]["node"]
-        except KeyError:
+            return self._nodes[node_id]
+        except (KeyError, TypeError):
             raise GraphError(f"no node with id {node_id!r}") from None
 
     def by_name(self, name: str) -> Node | None:
@@ -340,6 +341,7 @@ class Document:
             raise GraphError(f"a node with id {node.id!r} already exists")
         self.check_name(node.name)
         self._g.add_node(node.id, node=node)
+        self._nodes[node.id] = node
         self._inputs[node.id] = {}
         self._names[node.name] = node.id
         self._emit(Change("node_added", node.id))
@@ -351,6 +353,7 @@ class Document:
         for w in wires:
             self._unlink(w)
         self._g.remove_node(node_id)
+        del self._nodes[node_id]
         del self._inputs[node_id]
         del self._names[node.name]
         self._emit(Change("node_removed", node_id))
@@ -536,6 +539,7 @@ class Document:
         for u, v, d in other._g.edges(data=True):
             g.add_edge(u, v, ports=set(d["ports"]))
         self._g = g
+        self._nodes = {n: d["node"] for n, d in g.nodes(data=True)}
         self._inputs = {k: dict(v) for k, v in other._inputs.items()}
         self._names = dict(other._names)
         self.output, self.output_gradient = other.output, other.output_gradient

@@ -73,6 +73,12 @@ def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:
     if arr.size > MAX_ELEMENTS:
         raise ValueParseError(f"value too large: {arr.size} elements (limit {MAX_ELEMENTS})")
     target = DTYPES[dtype]
+    if target.kind in "iub" and arr.dtype == object:
+        for v in arr.reshape(-1):
+            if isinstance(v, (float, np.floating)) and not float(v).is_integer():
+                raise ValueParseError(f"{dtype} values must be whole numbers, got {v!r}")
+            if target.kind == "b" and not isinstance(v, (bool, np.bool_)) and v not in (0, 1):
+                raise ValueParseError(f"bool values must be true/false (or 0/1), got {v!r}")
     try:
         out = np.array(arr, dtype=target, copy=True)
     except (TypeError, ValueError, OverflowError) as e:
