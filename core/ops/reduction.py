@@ -116,6 +116,8 @@ def prod(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def _prod_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool) -> Tensor:
     # ∂/∂xᵢ Πx = Π_{j≠i} xⱼ: ans / x where a slice has no zeros (the common, fast case)
+    if x._data.size == ans._data.size:  # one-element slices: the product is the element
+        return _spread(g, x.shape, axes)
     zero = x._data == 0
     if not zero.any():
         return div(_spread(mul(g, ans), x.shape, axes), x)
