@@ -433,8 +433,32 @@ class Evaluator:
                                       [(w, res.wire_grads.get(w))]))
             else:
                 out.append(ReplayStep(len(out), "internal", nid, name,
-                                      s.grad_output.detach().numpy().copy()))
+                                      np.array(s.grad_output.detach().numpy())))
+        self._insert_pass_steps(out, res, wires_in)
+        for i, step in enumerate(out):
+            step.index = i
         return out
+
+    def _insert_pass_steps(self, out: list[ReplayStep], res: BackwardResult,
+                           wires_in: dict[str, dict[str, str]]) -> None:
+        """Nodes that forward a gradient unchanged (an output in the middle of a graph,
+        an expand to the same shape) run no engine step; show them passing it on just
+        before the node they feed receives it. Upstream first, so chains stay in order."""
+        order = [n for n in (self._topo or self.doc.topo_order()) if n in wires_in]
+        for nid in order:
+            if nid == res.output:
+                continue
+            m = self._wire_src.get(nid, {})
+            pass_ports = [p for p, v in m.items() if v[0] == _PASS]
+            total = res.node_grads.get(nid)
+            if not pass_ports or total is None:
+                continue
+            sends = [(Wire(wires_in[nid][p], nid, p), total) for p in pass_ports
+                     if p in wires_in[nid]]
+            srcs = {w.src for w, _ in sends}
+            at = next((i for i, st in enumerate(out) if st.node in srcs and i > 0), len(out))
+            out.insert(at, ReplayStep(at, "node", nid, "(passes the gradient on)", total,
+                                      sends))
 
     # ------------------------------------------------------------------ autograd.grad
     def grad(self, outputs: str | Sequence[str], inputs: str | Sequence[str],

@@ -235,3 +235,30 @@ def test_incremental_matches_fresh_evaluation(edits):
         assert set(ev.values) == set(fresh.values)
         for k, val in fresh.values.items():
             np.testing.assert_array_equal(ev.values[k], val)
+
+
+@pytest.mark.parametrize("text", [
+    "tanh(w*x + b)", "x*x", "mean(y - x @ w)", "u = x*2\nv = u + 1\nsum(v*u)",
+])
+def test_replay_sends_every_gradient_once_and_in_order(text):
+    doc = parse(text, values={"x": [[1.0, 2.0]], "w": [[0.5], [1.5]], "y": [[1.0]],
+                              "b": 0.1})
+    # an output node in the middle: it passes the gradient on without an engine step
+    first = doc.wires_into(doc.output)[0].src
+    mid = doc.add_node("output", name="mid")
+    tail = doc.add_node("sum", name="tail")
+    doc.connect(first, mid, "value")
+    doc.connect(mid, tail, "x")
+    doc.set_output(tail)
+    r = Evaluator(doc).backward()
+    assert r.error is None
+    sent = [w for s in r.steps for w, g in s.sends]
+    with_grad = {w for w, g in r.wire_grads.items() if g is not None}
+    assert sorted(sent, key=repr) == sorted(with_grad, key=repr)  # each exactly once
+    first_step = {}
+    for s in r.steps:
+        first_step.setdefault(s.node, s.index)
+    for s in r.steps:
+        for w, _ in s.sends:  # a gradient is sent before its source node processes it
+            assert first_step.get(w.src, 10**9) > s.index
+    assert [s.index for s in r.steps] == list(range(len(r.steps)))
