@@ -20,6 +20,8 @@ def softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     d = _wrap_dim(-1 if dim is None else dim, x._data.ndim)
     if x._data.ndim == 0:
         return record(SOFTMAX, (x,), np.ones_like(x._data), {"dim": None})
+    if x._data.size == 0:  # nothing to normalise (numpy's max has no identity)
+        return record(SOFTMAX, (x,), x._data.copy(), {"dim": d})
     z = x._data - x._data.max(axis=d, keepdims=True)
     e = np.exp(z)
     return record(SOFTMAX, (x,), e / e.sum(axis=d, keepdims=True), {"dim": d})
@@ -41,6 +43,8 @@ def log_softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     if x._data.ndim == 0:
         return record(LOG_SOFTMAX, (x,), np.zeros_like(x._data), {"dim": None})
     d = _wrap_dim(-1 if dim is None else dim, x._data.ndim)
+    if x._data.size == 0:
+        return record(LOG_SOFTMAX, (x,), x._data.copy(), {"dim": d})
     z = x._data - x._data.max(axis=d, keepdims=True)
     out = z - np.log(np.exp(z).sum(axis=d, keepdims=True))
     return record(LOG_SOFTMAX, (x,), out, {"dim": d})
