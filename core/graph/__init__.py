@@ -26,6 +26,33 @@ from core.graph.commands import (
 from core.graph.document import RESERVED_NAMES, Change, Document, GraphError, Node, Wire
 from core.graph.values import DTYPES, parse_value, value_to_text
 
+_LAZY = {
+    "Evaluator": "core.graph.evaluate",
+    "BackwardResult": "core.graph.evaluate",
+    "ReplayStep": "core.graph.evaluate",
+    "parse": "core.graph.parser",
+    "ParseError": "core.graph.parser",
+    "load": "core.graph.serialize",
+    "loads": "core.graph.serialize",
+    "save": "core.graph.serialize",
+    "dumps": "core.graph.serialize",
+    "FileFormatError": "core.graph.serialize",
+    "to_pytorch": "core.graph.export",
+    "to_core": "core.graph.export",
+    "layered_layout": "core.graph.layout",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Evaluation, parsing, files, export and layout load on first use (the evaluator
+    brings in the engine; the document and catalog alone do not need it)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'core.graph' has no attribute {name!r}")
+
+
 __all__ = [
     "CATEGORIES", "COMMANDS", "DTYPES", "FUNCTIONS", "OPS", "RESERVED_NAMES",
     "AddNode", "Change", "Command", "Connect", "Disconnect", "Document", "GraphError",

@@ -538,7 +538,8 @@ def _spec_list() -> list[OpSpec]:
         OpSpec("addmm", "linear algebra", "+@", "bias + a @ b in one step (what a Linear "
                "layer runs)", "∂/∂bias = 1,  ∂/∂a = G@bᵀ,  ∂/∂b = aᵀ@G",
                (Port("bias"), Port("a"), Port("b")),
-               engine=lambda lib, a, p: lib.addmm(a["bias"], a["a"], a["b"]),
+               engine=lambda lib, a, p: (lib.ops if _is_core(lib) else lib).addmm(
+                   a["bias"], a["a"], a["b"]),  # core has no top-level addmm yet
                template="torch.addmm({bias}, {a}, {b})", palette=False),
         OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
                "∂out/∂x = ∂x/∂x = 1", (Port("value"),), passthrough=True,

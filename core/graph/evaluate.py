@@ -12,6 +12,16 @@ gradient is what the node it enters sent back along it; it is read from the engi
 step of that node (input slot i of its grad_fn), or — when a catalog op is several
 engine ops, or the engine converted an input — from a `clone` the evaluator put on that
 input, whose step receives exactly that wire's contribution.
+
+Usage::
+
+    ev = Evaluator(doc)              # listens to doc; ev.close() to stop
+    ev.forward()                     # -> ids recomputed; ev.values / ev.errors / ev.warnings
+    r = ev.backward()                # from doc.output with doc.output_gradient
+    r.node_grads[x], r.wire_grads[Wire(x, mul, "a")], r.leaf_grads[x]
+    for step in r.steps: ...         # ReplayStep: seed, node, wire, leaf, internal
+    ev.grad([y1, y2], [x1, x2]); ev.jacobian(k, x); ev.hessian(f, x)
+    d2 = ev.differentiate(wrt=x)     # a new Document of ∂output/∂x
 """
 
 from __future__ import annotations
