@@ -540,7 +540,8 @@ def _spec_list() -> list[OpSpec]:
                (Port("bias"), Port("a"), Port("b")),
                engine=lambda lib, a, p: (lib.ops if _is_core(lib) else lib).addmm(
                    a["bias"], a["a"], a["b"]),  # core has no top-level addmm yet
-               template="torch.addmm({bias}, {a}, {b})", palette=False),
+               template="torch.addmm({bias}, {a}, {b})", palette=False,
+               extra={"core_template": "torch.ops.addmm({bias}, {a}, {b})"}),
         OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
                "∂out/∂x = ∂x/∂x = 1", (Port("value"),), passthrough=True,
                engine=lambda lib, a, p: a["value"], template="{value}"),
