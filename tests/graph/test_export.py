@@ -86,3 +86,30 @@ def test_save_script_atomic(tmp_path):
     assert p.read_text().startswith('"""')
     with pytest.raises(ValueError):
         save_script(parse("x"), p, flavor="jax")
+
+
+def test_every_catalog_op_exports_identically(tmp_path):
+    """One document holding every op (inputs from the catalog test's cases): the
+    PyTorch script and the core script print the same values."""
+    pytest.importorskip("torch")
+    from .test_catalog import CASES
+
+    doc = Document()
+    for op, (args, params) in CASES.items():
+        nid = doc.add_node(op, name=f"{op}_node", params=params)
+        for port, v in args.items():
+            if v is None:
+                continue
+            vals = v if isinstance(v, list) else [v]
+            for i, arr in enumerate(vals):
+                p = f"{port}.{i}" if isinstance(v, list) else port
+                src = doc.add_node("constant", name=f"{op}_{port}{i}", value=np.array(arr),
+                                   dtype=None if np.array(arr).dtype != np.float64 else
+                                   "float32")
+                doc.connect(src, nid, p)
+    t = _run(to_pytorch(doc), tmp_path, "t.py")
+    c = _run(to_core(doc), tmp_path, "c.py")
+    assert t == c
+    ev = Evaluator(doc)
+    ev.forward()
+    assert not ev.errors, ev.errors
