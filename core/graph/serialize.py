@@ -184,6 +184,8 @@ def _build(data: Any) -> Document:
     meta = top.get("meta", {})
     if not isinstance(meta, dict):
         raise _fail("meta", f"expected an object, got {_kind(meta)}")
+    if _depth(meta) > 32:
+        raise _fail("meta", "nested more than 32 levels deep")
     nodes = top["nodes"]
     if not isinstance(nodes, list):
         raise _fail("nodes", f"expected a list, got {_kind(nodes)}")
@@ -221,6 +223,22 @@ def _build(data: Any) -> Document:
         raise _fail("output", str(e)) from None
     doc.meta = meta
     return doc
+
+
+def _depth(v: Any) -> int:
+    """Nesting depth of JSON data, iteratively (a hostile file must not recurse us)."""
+    deepest = 0
+    stack = [(v, 1)]
+    while stack:
+        x, d = stack.pop()
+        deepest = max(deepest, d)
+        if d > 64:
+            break
+        if isinstance(x, dict):
+            stack.extend((e, d + 1) for e in x.values())
+        elif isinstance(x, list):
+            stack.extend((e, d + 1) for e in x)
+    return deepest
 
 
 def _read_value(v: Any, where: str) -> Any:

@@ -95,6 +95,8 @@ def _mutate(path, value):
     (_mutate(["output_gradient"], {"dtype": "float32", "data": "x"}), "output_gradient"),
     (_mutate(["nodes", 0, "requires_grad"], "yes"), "nodes[0].requires_grad"),
     ("[" * 100000 + "]" * 100000, "nested too deeply"),
+    ('{"format": "chainrule-graph", "version": 1, "nodes": [], "meta": {"a": '
+     + "[" * 500 + "]" * 500 + "}}", "meta: nested more than 32"),
 ])
 def test_exact_errors(text, msg):
     with pytest.raises(FileFormatError) as e:
