@@ -121,16 +121,18 @@ def _prod_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool) -> Te
     zero = x._data == 0
     if not zero.any():
         return div(_spread(mul(g, ans), x.shape, axes), x)
-    # with zeros (as torch): one zero at i gives Π_{j≠i} xⱼ there and 0 elsewhere (kept as
-    # x_zero · Π_{nonzero}/xᵢ so the second derivative is right too); two or more give 0
+    # with zeros: Π_{j≠i} xⱼ is written so its own derivative is right as well. The zero
+    # elements' values (0) are kept as terms (zsum) instead of constants: one zero gives
+    # Π_nonzero at it and x_zero·Π_nonzero/xᵢ elsewhere; two give x_other_zero·Π_nonzero at
+    # each zero and 0 elsewhere; three or more give 0 to second order.
     count = zero.sum(axis=axes, keepdims=True)
     safe = where(zero, 1, x)
     prod_nz = prod(safe, axes, keepdim=True)
     zsum = sum(where(zero, x, 0), axes, keepdim=True)
-    at_nonzero = div(mul(where(count == 0, 1, zsum), prod_nz), safe)
-    excl = where(zero, expand(prod_nz, x.shape), at_nonzero)
-    keep = const(np.broadcast_to(count <= 1, x.shape), g)
-    return mul(mul(_spread(g, x.shape, axes), excl), keep)
+    at_nonzero = div(mul(where(count == 0, 1, where(count == 1, zsum, 0)), prod_nz), safe)
+    at_zero = where(count == 1, expand(prod_nz, x.shape),
+                    where(count == 2, mul(sub(zsum, x), prod_nz), 0))
+    return mul(_spread(g, x.shape, axes), where(zero, at_zero, at_nonzero))
 
 
 defvjp(PROD, _prod_vjp)
