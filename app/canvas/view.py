@@ -19,6 +19,8 @@ GRID = 20.0
 MAJOR_EVERY = 5
 MIN_SCALE = 0.1
 MAX_SCALE = 4.0
+MAX_FIT_SCALE = 1.2  # a three-node graph framed at 300% looks like a toy; 120% reads well
+FIT_MARGIN = 36.0
 
 
 class CanvasView(QGraphicsView):
@@ -43,6 +45,10 @@ class CanvasView(QGraphicsView):
         self.setMouseTracking(True)
         self._pan_from: QPoint | None = None
         self._space = False
+        # While True the view re-frames the graph whenever it is resized (window shown, a dock
+        # or the lesson banner toggled), so a just-opened graph stays centred; the first zoom
+        # or pan by the user hands control to them.
+        self.auto_fit = True
         self.centerOn(0, 0)
 
     # ---- navigation ----------------------------------------------------------------------------
@@ -68,10 +74,16 @@ class CanvasView(QGraphicsView):
         self.zoomChanged.emit(self.zoom())
 
     def zoom_by(self, step: float) -> None:
+        self.auto_fit = False
         self.set_zoom(self.zoom() * step, self.mapToScene(self.viewport().rect().center()))
 
     def fit_all(self) -> None:
-        """Frame the whole graph with a margin; never zoom in past 1.25× on tiny graphs."""
+        """Frame the whole graph, centred, with a margin; small graphs are not blown up past
+        MAX_FIT_SCALE. Keeps framing on later resizes until the user zooms or pans."""
+        self.auto_fit = True
+        self._frame()
+
+    def _frame(self) -> None:
         scene = self.scene()
         rect = scene.graph_rect() if isinstance(scene, CanvasScene) else scene.itemsBoundingRect()
         if rect.isNull():
@@ -79,18 +91,25 @@ class CanvasView(QGraphicsView):
             self.centerOn(0, 0)
             self.zoomChanged.emit(1.0)
             return
-        rect = rect.adjusted(-40, -40, 40, 40)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.25:
-            self.set_zoom(1.25)
-            self.centerOn(rect.center())
-        elif self.zoom() < MIN_SCALE:
-            self.set_zoom(MIN_SCALE)
-            self.centerOn(rect.center())
+        rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        vp = self.viewport().rect()
+        if vp.width() < 2 or vp.height() < 2:
+            return  # not laid out yet; resizeEvent frames it once it has a size
+        scale = min(vp.width() / rect.width(), vp.height() / rect.height())
+        scale = min(MAX_FIT_SCALE, max(MIN_SCALE, scale))
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(rect.center())
         self.zoomChanged.emit(self.zoom())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self._frame()
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Scroll by a viewport-pixel delta (used by gestures and the pan benchmark)."""
+        self.auto_fit = False
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
         h.setValue(int(h.value() + dx))
         v.setValue(int(v.value() + dy))
@@ -109,6 +128,7 @@ class CanvasView(QGraphicsView):
         ):
             self.pan_by(-delta, 0)
             return
+        self.auto_fit = False
         self.set_zoom(self.zoom() * math.pow(1.0015, delta), self.mapToScene(
             event.position().toPoint()))
         event.accept()
