@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QPointF, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from app import node_text
 from app import undo_commands as uc
 from app.canvas.node_item import HEADER_H, NodeItem
 from app.canvas.scene import CanvasScene
@@ -199,6 +200,8 @@ class GraphController(QObject):
                 self._rebuild_node(wire.dst)
             elif kind == "wire_added":
                 self._add_wire_item(wire)
+            if wire.dst in self.scene.nodes and wire.dst in self.doc:
+                self._refresh_params(self.scene.nodes[wire.dst])  # an optional port (un)wired
         elif kind == "node_changed":
             self._update_item(change.node, change.field)
             if change.field in ("pos", "name"):
@@ -223,8 +226,15 @@ class GraphController(QObject):
         item.set_flags(self.doc.output == node_id, node.requires_grad)
         if node.value is not None:
             item.set_value(node.value)
+        self._refresh_params(item)
         self.scene.add_node(item)
         return item
+
+    def _refresh_params(self, item: NodeItem) -> None:
+        """Op parameters on the node (pow → x², `= 2` on an unwired exponent, sum's dim)."""
+        i = item.node_id
+        item.set_params(node_text.symbol(self.doc, i), node_text.port_notes(self.doc, i),
+                        node_text.param_line(self.doc, i))
 
     def _add_wire_item(self, wire: Wire) -> None:
         src = self.scene.nodes.get(wire.src)
@@ -264,6 +274,8 @@ class GraphController(QObject):
             item.set_flags(self.doc.output == node_id, node.requires_grad)
         elif field == "value" and node.value is not None:
             item.set_value(node.value)
+        elif field == "params":
+            self._refresh_params(item)
 
     def _refresh_flags(self) -> None:
         for node_id, item in self.scene.nodes.items():
@@ -291,13 +303,10 @@ class GraphController(QObject):
                                                         if i in self.scene.nodes]
         for node_id in ids:
             self._apply_result_to(node_id, wires=False)
-        grads = self.result.grads
-        for node_id in self._grad_shown.symmetric_difference(grads):
+        grads = _node_grads(self.result)
+        for node_id in self._grad_shown.union(grads):
             if node_id in self.scene.nodes:
                 self.scene.nodes[node_id].set_grad(grads.get(node_id))
-        for node_id in grads:
-            if node_id in self.scene.nodes:
-                self.scene.nodes[node_id].set_grad(grads[node_id])
         self._grad_shown = set(grads)
         wire_grads = self.result.wire_grads
         for key, wire in self.scene.wires.items():
@@ -313,9 +322,18 @@ class GraphController(QObject):
             return
         r = self.result
         item.set_value(r.values.get(node_id), r.errors.get(node_id))
-        item.set_grad(r.grads.get(node_id))
+        grad = r.grads.get(node_id)
+        item.set_grad(grad if grad is not None else r.node_grads.get(node_id))
         item.set_warning(r.warnings.get(node_id))
         if wires:
             for port in item.ports():
                 for w in port.wires:
                     w.set_grad(r.wire_grads.get(w.key))
+
+
+def _node_grads(result: EvalResult) -> dict[str, Any]:
+    """The gradient each node shows: a leaf's `.grad`, else ∂output/∂node from the trace;
+    nodes the gradient does not reach (None) show nothing."""
+    out = {k: v for k, v in result.node_grads.items() if v is not None}
+    out.update(result.grads)
+    return out

@@ -1,4 +1,5 @@
-"""A node on the canvas: name, op symbol, a compact value preview, ports, and an error state.
+"""A node on the canvas: name, op symbol, a compact value preview, its total gradient after
+backward, its op parameters, ports, and an error state.
 
 Layout is computed once per content change (`_relayout`) and painting only draws the cached
 strings, so panning over hundreds of nodes stays cheap; the item also uses Qt's device cache.
@@ -42,9 +43,14 @@ class NodeItem(QGraphicsItem):
         self._is_output = False
         self._requires_grad = False
         self._grad: Any = None
+        self._grad_line = ""  # "∇ -2": the picture reads without the inspector
+        self._grad_sign = 0
+        self._port_notes: dict[str | int, str] = {}  # unwired optional port -> "= 2"
+        self._param_line = ""
         self._warning: str | None = None
         self._width = MIN_W
         self._height = HEADER_H + ROW_H
+        self._ports_h = ROW_H
         self.inputs: list[PortItem] = [PortItem(self, key, label, False) for key, label in inputs]
         self.output: PortItem | None = PortItem(self, 0, "", True) if has_output else None
         self._title_font = theme.ui_font(9.5, bold=True)
@@ -75,6 +81,24 @@ class NodeItem(QGraphicsItem):
         return "\n".join(self._value_lines)
 
     @property
+    def grad_text(self) -> str:
+        """The gradient line exactly as drawn ("" before backward or without a gradient)."""
+        return self._grad_line
+
+    @property
+    def symbol(self) -> str:
+        return self._symbol
+
+    @property
+    def param_text(self) -> str:
+        """The parameter line as drawn (e.g. `dim=0`)."""
+        return self._param_line
+
+    def port_note(self, key: str | int) -> str:
+        """What an unwired optional port falls back to, as drawn beside its label."""
+        return self._port_notes.get(key, "")
+
+    @property
     def error(self) -> str | None:
         return self._error
 
@@ -101,8 +125,25 @@ class NodeItem(QGraphicsItem):
             self._relayout()
 
     def set_grad(self, grad: Any) -> None:
-        """Remember the node's `.grad` for the tooltip (wires carry the visible gradient)."""
+        """Show the node's total gradient ∂output/∂node (a leaf's `.grad`) under its value;
+        None clears it. Unchanged gradients skip the formatting (most after a local edit)."""
+        if grad is None and self._grad is None or _same_value(grad, self._grad):
+            return
         self._grad = grad
+        line = "" if grad is None else "∇ " + formatting.grad_label(grad)
+        sign = 0 if grad is None else formatting.sign(grad)
+        if (line, sign) != (self._grad_line, self._grad_sign):
+            self._grad_line, self._grad_sign = line, sign
+            self._relayout()
+
+    def set_params(self, symbol: str, port_notes: dict[str | int, str], param_line: str) -> None:
+        """Op parameters on the node: the badge symbol (pow → x²), `= value` beside unwired
+        optional ports, and a small line for the rest (sum's dim…)."""
+        if (symbol, port_notes, param_line) != (self._symbol, self._port_notes,
+                                                self._param_line):
+            self._symbol, self._port_notes, self._param_line = symbol, dict(port_notes), \
+                param_line
+            self._relayout()
 
     def set_warning(self, warning: str | None) -> None:
         """A value that is suspicious but not an error (e.g. nan): a ⚠ mark and the reason."""
@@ -142,19 +183,22 @@ class NodeItem(QGraphicsItem):
         badge_w = max(22.0, QFontMetricsF(self._symbol_font).horizontalAdvance(self._symbol) + 12)
         shape_w = QFontMetricsF(self._label_font).horizontalAdvance(self._shape_text)
         title_w = PAD + badge_w + 8 + tfm.horizontalAdvance(self._name) + PAD + 22 + shape_w
-        label_w = max((lfm.horizontalAdvance(p.label) for p in self.inputs), default=0.0)
-        value_lines = self._display_lines()
-        value_w = max(vfm.horizontalAdvance(s) for s in value_lines)
+        label_w = max((lfm.horizontalAdvance(self._port_text(p.key, p.label))
+                       for p in self.inputs), default=0.0)
+        block = self._block_lines()
+        value_w = max(vfm.horizontalAdvance(s) for s in block)
         body_w = PAD + (label_w + 10 if label_w else 0) + value_w + PAD + 6
-        self._width = min(MAX_W, max(MIN_W, title_w, body_w))
+        param_w = PAD + lfm.horizontalAdvance(self._param_line) + PAD
+        self._width = min(MAX_W, max(MIN_W, title_w, body_w, param_w))
         rows = max(len(self.inputs), 1)
-        body_h = max(rows * ROW_H, len(value_lines) * vfm.height() + 8) + 6
-        self._height = HEADER_H + body_h
+        self._ports_h = max(rows * ROW_H, len(block) * vfm.height() + 8) + 6
+        param_h = lfm.height() + 6 if self._param_line else 0.0
+        self._height = HEADER_H + self._ports_h + param_h
         self._label_w = label_w
         for i, port in enumerate(self.inputs):
             port.setPos(0.0, self._port_y(i))
         if self.output is not None:
-            self.output.setPos(self._width, HEADER_H + body_h / 2)
+            self.output.setPos(self._width, HEADER_H + self._ports_h / 2)
         self.update()
         for port in self.ports():
             for wire in port.wires:
@@ -162,14 +206,22 @@ class NodeItem(QGraphicsItem):
 
     def _port_y(self, i: int) -> float:
         n = max(len(self.inputs), 1)
-        body_h = self._height - HEADER_H
-        top = HEADER_H + (body_h - n * ROW_H) / 2
+        top = HEADER_H + (self._ports_h - n * ROW_H) / 2
         return top + ROW_H * (i + 0.5)
+
+    def _port_text(self, key: str | int, label: str) -> str:
+        note = self._port_notes.get(key)
+        return f"{label} {note}" if note else label
 
     def _display_lines(self) -> list[str]:
         if self._error:
             return [_ellipsize(self._error, 34)]
         return self._value_lines
+
+    def _block_lines(self) -> list[str]:
+        """The value lines plus the gradient line, as laid out in the body."""
+        lines = self._display_lines()
+        return lines + [self._grad_line] if self._grad_line and not self._error else lines
 
     def ports(self) -> list[PortItem]:
         return self.inputs + ([self.output] if self.output else [])
@@ -251,24 +303,42 @@ class NodeItem(QGraphicsItem):
         # input labels
         painter.setFont(self._label_font)
         painter.setPen(t.subtext)
+        lfm = QFontMetricsF(self._label_font)
         for i, port in enumerate(self.inputs):
             y = self._port_y(i)
-            painter.drawText(QRectF(PAD, y - ROW_H / 2, self._label_w + 4, ROW_H),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            row = QRectF(PAD, y - ROW_H / 2, self._label_w + 4, ROW_H)
+            painter.drawText(row, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              port.label)
+            note = self._port_notes.get(port.key)
+            if note:  # the value an unwired optional port falls back to, in the text colour
+                painter.setPen(t.text)
+                painter.drawText(row.adjusted(lfm.horizontalAdvance(port.label + " "), 0, 0, 0),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, note)
+                painter.setPen(t.subtext)
+        if self._param_line:
+            painter.drawText(QRectF(PAD, HEADER_H + self._ports_h - 2, self._width - 2 * PAD,
+                                    self._height - HEADER_H - self._ports_h),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             lfm.elidedText(self._param_line, Qt.TextElideMode.ElideRight,
+                                            self._width - 2 * PAD))
 
-        # value block (or the error), right of the labels
+        # value block (or the error), right of the labels, with the gradient line under it
         painter.setFont(self._value_font)
-        painter.setPen(t.error if err else t.text)
         left = PAD + (self._label_w + 10 if self._label_w else 0)
-        vrect = QRectF(left, HEADER_H + 2, self._width - left - PAD - 4,
-                       self._height - HEADER_H - 4)
+        vfm = QFontMetricsF(self._value_font)
+        lines = self._block_lines()
+        width = self._width - left - PAD - 4
+        top = HEADER_H + (self._ports_h - len(lines) * vfm.height()) / 2
         align = Qt.AlignmentFlag.AlignVCenter | (
             Qt.AlignmentFlag.AlignRight if self.inputs else Qt.AlignmentFlag.AlignHCenter)
-        vfm = QFontMetricsF(self._value_font)
-        text = "\n".join(vfm.elidedText(s, Qt.TextElideMode.ElideRight, vrect.width())
-                         for s in self._display_lines())
-        painter.drawText(vrect, align, text)
+        grad_color = {1: t.grad_pos, -1: t.grad_neg}.get(self._grad_sign, t.grad_zero)
+        if not t.is_dark:
+            grad_color = grad_color.darker(115)
+        n_values = len(self._display_lines())
+        for i, line in enumerate(lines):
+            painter.setPen(t.error if err else (t.text if i < n_values else grad_color))
+            painter.drawText(QRectF(left, top + i * vfm.height(), width, vfm.height()), align,
+                             vfm.elidedText(line, Qt.TextElideMode.ElideRight, width))
         if self._shape_text and not err:
             painter.setFont(self._label_font)
             painter.setPen(t.subtext)
