@@ -27,6 +27,9 @@ from app import formatting, theme
 from app.canvas.port_item import PortItem
 
 BASE_WIDTH = 1.8
+# where a pill may slide along its wire (fractions of the path), nearest first
+LABEL_SLIDES = (0.0, -0.14, 0.12, -0.28, 0.24, -0.42, 0.36)
+NODE_TYPE = QGraphicsItem.UserType + 1  # NodeItem.Type (not imported: node_item imports us)
 
 
 def grad_width(magnitude: float) -> float:
@@ -152,6 +155,10 @@ class WireItem(QGraphicsItem):
     def grad_sign(self) -> int:
         return self._sign
 
+    def label_width(self) -> float:
+        """Width of the gradient pill as drawn (0 without one): the layout leaves room for it."""
+        return self._label_rect.width()
+
     @property
     def pen_width(self) -> float:
         return self._width
@@ -211,19 +218,18 @@ class WireItem(QGraphicsItem):
             fm = QFontMetricsF(self.label_font)
             w = fm.horizontalAdvance(self._label) + 12
             h = fm.height() + 4
-            at = self._label_point(a, b, w)
-            self._label_rect = QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
+            self._label_rect = self._free_label_rect(self._label_t(a, b, w), w, h)
         else:
             self._label_rect = QRectF()
         self.label.set_rect(self._label_rect)
         self.update()
 
-    def _label_point(self, a: QPointF, b: QPointF, label_w: float) -> QPointF:
+    def _label_t(self, a: QPointF, b: QPointF, label_w: float) -> float:
         """Near the input end (the gradient is what the consumer sends back along this input),
         so labels of wires from one source into different ports don't stack on each other."""
         target_x = b.x() - 16 - label_w / 2
         if b.x() - a.x() < label_w + 40 or target_x <= a.x():
-            return self._path.pointAtPercent(0.5)
+            return 0.5
         lo, hi = 0.0, 1.0
         for _ in range(16):  # x(t) increases along a forward wire: bisect for target_x
             mid = (lo + hi) / 2
@@ -231,7 +237,35 @@ class WireItem(QGraphicsItem):
                 lo = mid
             else:
                 hi = mid
-        return self._path.pointAtPercent((lo + hi) / 2)
+        return (lo + hi) / 2
+
+    def _free_label_rect(self, t0: float, w: float, h: float) -> QRectF:
+        """The pill at `t0`, or slid along the wire to the nearest spot where it covers no other
+        wire's pill and, if possible, no node. Short stacked wires (x into both inputs of dot)
+        run too close for any spot on the wire: then the pill steps off it, up or down."""
+        scene = self.scene()
+        best, best_cost = QRectF(), math.inf
+        nudges = [(0.0, 0.0)] + [(dt, 0.0) for dt in LABEL_SLIDES[1:]] + [
+            (0.0, s * k * h / 2) for k in (1, 2, 3) for s in (1, -1)]
+        for dt, dy in nudges:
+            t = min(0.92, max(0.08, t0 + dt))
+            at = self._path.pointAtPercent(t)
+            rect = QRectF(at.x() - w / 2, at.y() + dy - h / 2, w, h)
+            if scene is None:
+                return rect
+            cost = 0.0
+            for item in scene.items(rect.adjusted(-2, -2, 2, 2)):
+                if isinstance(item, GradLabelItem) and item is not self.label \
+                        and item.isVisible():
+                    cost += 10.0
+                elif item.type() == NODE_TYPE:
+                    cost += 1.0
+            cost += abs(dt) + abs(dy) / h * 0.3  # as close to the preferred spot as allowed
+            if cost < best_cost:
+                best, best_cost = rect, cost
+            if cost < 1.0:
+                break
+        return best
 
     def path(self) -> QPainterPath:
         return self._path
