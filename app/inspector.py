@@ -190,7 +190,7 @@ class Inspector(QScrollArea):
         self.panel.show()
         node = doc.node(self.node_id)
         spec = node.spec
-        self.title.setText(f"{node.name}   ·   {spec.symbol}  {spec.name}")
+        self.title.setText(_title(node.name, spec.name))
         self.description.setText(spec.description)
         _set_text(self.name_edit, node.name)
         holds = node.value is not None
@@ -334,6 +334,11 @@ class Inspector(QScrollArea):
     def _node(self):
         doc = self.controller.doc
         return doc.node(self.node_id) if self.node_id in doc else None
+
+
+def _title(name: str, op: str) -> str:
+    """`x — variable`; a node still named after its op (`pow`) needs no repeat."""
+    return name if name == op else f"{name} — {op}"
 
 
 def _section(text: str) -> QLabel:

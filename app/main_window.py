@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import clipboard, export, formatting, icons, settings, theme
+from app.arrange import arrange_document, arrange_steps
 from app.canvas.scene import CanvasScene
 from app.canvas.view import CanvasView
 from app.controller import GraphController
 from app.expression_bar import ExpressionBar
 from app.files import FileManager
 from app.inspector import Inspector
-from app.layout import stretch
 from app.palette import PaletteWidget
 from app.plots import PlotsPanel
 from app.quick_add import QuickAddPopup
@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
         self.act_zoom_in = a("Zoom &In", lambda: self.view.zoom_by(1.25), std.ZoomIn, "zoom-in")
         self.act_zoom_out = a("Zoom &Out", lambda: self.view.zoom_by(0.8), std.ZoomOut,
                               "zoom-out")
-        self.act_zoom_reset = a("&Actual Size", lambda: self.view.set_zoom(1.0), "Ctrl+0")
+        self.act_zoom_reset = a("&Actual Size", self._actual_size, "Ctrl+0")
         self.act_layout = a("Auto &Layout", self.auto_layout, "Ctrl+L", "layout",
                             "Arrange the graph in layers")
 
@@ -308,6 +308,8 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.statusMessage.connect(self.show_status)
         c.evaluated.connect(self._after_evaluation)
+        # after the first evaluation, so the gradient labels are part of what gets framed
+        c.documentReplaced.connect(lambda: QTimer.singleShot(0, self.view.fit_all))
         c.undo_stack.cleanChanged.connect(self._update_title)
         c.undo_stack.indexChanged.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
@@ -361,6 +363,10 @@ class MainWindow(QMainWindow):
     def open_quick_add_at_cursor(self) -> None:
         self.open_quick_add(self.view.cursor_scene_pos())
 
+    def _actual_size(self) -> None:
+        self.view.auto_fit = False
+        self.view.set_zoom(1.0, self.view.mapToScene(self.view.viewport().rect().center()))
+
     def focus_expression(self) -> None:
         self.expression_bar.edit.setFocus()
         self.expression_bar.edit.selectAll()
@@ -396,10 +402,8 @@ class MainWindow(QMainWindow):
         self.controller.evaluate_now()
 
     def auto_layout(self) -> None:
-        """Tidy up: core's layered layout (one undoable move), stretched to our node sizes."""
-        from core.graph.layout import layered_layout
-
-        positions = stretch(layered_layout(self.controller.doc))
+        """Tidy up: the app's layered layout (one undoable move) for the nodes as drawn."""
+        positions = arrange_document(self.controller.doc, self.scene)
         if positions and self.controller.push("move", positions):
             self.view.fit_all()
 
@@ -456,6 +460,10 @@ class MainWindow(QMainWindow):
             return False
         if not self.files.load(path, remember=False):
             return False
+        # The lesson files carry core's grid positions; show them laid out for our nodes (like
+        # the overlap spreading on open, this is how the file is shown, not an undoable edit).
+        for node_id, pos in arrange_document(self.controller.doc, self.scene).items():
+            self.controller.doc.move(node_id, pos)
         meta = self.controller.doc.meta
         title = str(meta.get("title") or _example_title(path))
         text = str(meta.get("explanation") or meta.get("description") or "")
@@ -578,13 +586,14 @@ class MainWindow(QMainWindow):
 
 
 def _expression_steps(steps: list, choose_output: bool) -> list:
-    """The parser's planned edits with positions stretched to our node sizes, plus choosing the
-    new output node when the document has none yet (so backward runs right away)."""
+    """The parser's planned edits placed by the app's layout (where the parser put them, sized
+    for our nodes), plus choosing the new output node when the document has none yet (so
+    backward runs right away)."""
     adds = {kw["node_id"]: kw["pos"] for kind, _a, kw in steps if kind == "add_node"}
     xs = [p[0] for p in adds.values()]
     ys = [p[1] for p in adds.values()]
     origin = (min(xs), (min(ys) + max(ys)) / 2) if adds else (0.0, 0.0)
-    moved = stretch(adds, origin)
+    moved = arrange_steps(steps, origin)
     out: list = []
     output_id = None
     for kind, args, kw in steps:
