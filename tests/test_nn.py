@@ -498,3 +498,16 @@ def test_state_dict_loads_torch_weights(torch: Any) -> None:
     ours.load_state_dict({k: core.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
     x = np.random.default_rng(8).standard_normal((2, 3)).astype(np.float32)
     _close(ours(core.tensor(x)), theirs(torch.from_numpy(x)))
+
+
+def test_softplus_functional_and_module_match_torch_formula() -> None:
+    x = core.tensor([-30.0, -1.0, 0.0, 2.0, 25.0], dtype=core.float64, requires_grad=True)
+    y = core.nn.Softplus(beta=2.0, threshold=20.0)(x)
+    xs = x.detach().numpy()
+    expected = np.where(2 * xs > 20, xs, np.log1p(np.exp(2 * xs)) / 2)
+    np.testing.assert_allclose(y.detach().numpy(), expected, rtol=1e-12)
+    y.sum().backward()
+    sig = 1 / (1 + np.exp(-2 * xs))
+    np.testing.assert_allclose(x.grad.numpy(), np.where(2 * xs > 20, 1.0, sig), rtol=1e-12)
+    assert repr(core.nn.Softplus()) == "Softplus(beta=1.0, threshold=20.0)"
+    assert core.nn.functional.softplus(core.ones(2)).grad_fn is None

@@ -1,7 +1,7 @@
 """``core.nn``: modules, parameters, losses and ``functional``, mirroring ``torch.nn``."""
 
 from core.nn import functional, init
-from core.nn.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from core.nn.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from core.nn.container import ModuleList, Sequential
 from core.nn.linear import Identity, Linear
 from core.nn.loss import CrossEntropyLoss, MSELoss, NLLLoss
@@ -21,6 +21,7 @@ __all__ = [
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "Softplus",
     "Softmax",
     "Tanh",
     "functional",

@@ -63,6 +63,11 @@ def tanh(input: Tensor) -> Tensor:  # noqa: A002
     return input.tanh()
 
 
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+    """log(1 + exp(beta·x)) / beta, linear above ``threshold`` (torch's stable form)."""
+    return _ops.softplus(input, beta, threshold)
+
+
 def _softmax_dim(ndim: int) -> int:
     # torch's implicit-dim rule (with a deprecation warning there)
     return 0 if ndim in (0, 1, 3) else 1
