@@ -7,6 +7,7 @@ same validation as opening a file. Paste becomes one undoable macro of add_node/
 
 from __future__ import annotations
 
+import atexit
 import json
 from collections.abc import Iterable
 
@@ -42,7 +43,28 @@ def copy(controller: GraphController) -> int:
     data.setData(GRAPH_MIME, text.encode("utf-8"))
     data.setText(text)
     QGuiApplication.clipboard().setMimeData(data)
+    _release_at_exit()
     return len(ids)
+
+
+_release_registered = False
+
+
+def _release_at_exit() -> None:
+    """The clipboard owns our QMimeData. Qt destroys its clipboard in a C++ static
+    destructor, after Python has shut down, and deleting the mime data's Python wrapper
+    then crashes the process (seen as a segfault at the end of the test run). So hand
+    the clipboard's contents to the system (clear them from our side) while Python runs."""
+    global _release_registered
+    if not _release_registered:
+        _release_registered = True
+        atexit.register(_clear_clipboard)
+
+
+def _clear_clipboard() -> None:
+    app = QGuiApplication.instance()
+    if app is not None:
+        QGuiApplication.clipboard().clear()
 
 
 def paste_steps(doc: Document, text: str, offset: tuple[float, float]
