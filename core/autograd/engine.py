@@ -176,7 +176,7 @@ def _sum(a: Tensor, b: Tensor, create_graph: bool) -> Tensor:
     if create_graph:
         from ..ops import add
         return add(a, b)
-    return Tensor._from_array(a._data + b._data)
+    return Tensor._from_array(np.asarray(a._data + b._data))  # 0-d + 0-d is a numpy scalar
 
 
 def _store_grad(var: Tensor, g: Tensor, create_graph: bool) -> None:
