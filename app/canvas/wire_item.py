@@ -254,12 +254,20 @@ class WireItem(QGraphicsItem):
             if scene is None:
                 return rect
             cost = 0.0
-            for item in scene.items(rect.adjusted(-2, -2, 2, 2)):
-                if isinstance(item, GradLabelItem) and item is not self.label \
-                        and item.isVisible():
-                    cost += 10.0
+            probe = rect.adjusted(-2, -2, 2, 2)
+            probe_path: QPainterPath | None = None
+            # bounding rects first: the default shape query built a stroke for every wire it
+            # touched (most of an edit's time); only nodes need their exact (rounded) shape
+            for item in scene.items(probe, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+                if isinstance(item, GradLabelItem):
+                    if item is not self.label and item.isVisible():
+                        cost += 10.0
                 elif item.type() == NODE_TYPE:
-                    cost += 1.0
+                    if probe_path is None:
+                        probe_path = QPainterPath()
+                        probe_path.addRect(probe)
+                    if item.collidesWithPath(item.mapFromScene(probe_path)):
+                        cost += 1.0
             cost += abs(dt) + abs(dy) / h * 0.3  # as close to the preferred spot as allowed
             if cost < best_cost:
                 best, best_cost = rect, cost
