@@ -51,6 +51,8 @@ class NodeItem(QGraphicsItem):
         self._width = MIN_W
         self._height = HEADER_H + ROW_H
         self._ports_h = ROW_H
+        self._label_w = 0.0
+        self._laid_out = False
         self.inputs: list[PortItem] = [PortItem(self, key, label, False) for key, label in inputs]
         self.output: PortItem | None = PortItem(self, 0, "", True) if has_output else None
         self._title_font = theme.ui_font(9.5, bold=True)
@@ -176,7 +178,8 @@ class NodeItem(QGraphicsItem):
 
     # ---- geometry ------------------------------------------------------------------------------
     def _relayout(self) -> None:
-        self.prepareGeometryChange()
+        """Measure the text; geometry (and the wires' ends) only change if the size did, so a
+        new number of the same footprint is just a repaint."""
         tfm = QFontMetricsF(self._title_font)
         vfm = QFontMetricsF(self._value_font)
         lfm = QFontMetricsF(self._label_font)
@@ -189,12 +192,19 @@ class NodeItem(QGraphicsItem):
         value_w = max(vfm.horizontalAdvance(s) for s in block)
         body_w = PAD + (label_w + 10 if label_w else 0) + value_w + PAD + 6
         param_w = PAD + lfm.horizontalAdvance(self._param_line) + PAD
-        self._width = min(MAX_W, max(MIN_W, title_w, body_w, param_w))
+        width = min(MAX_W, max(MIN_W, title_w, body_w, param_w))
         rows = max(len(self.inputs), 1)
-        self._ports_h = max(rows * ROW_H, len(block) * vfm.height() + 8) + 6
+        ports_h = max(rows * ROW_H, len(block) * vfm.height() + 8) + 6
         param_h = lfm.height() + 6 if self._param_line else 0.0
-        self._height = HEADER_H + self._ports_h + param_h
+        height = HEADER_H + ports_h + param_h
         self._label_w = label_w
+        if self._laid_out and (width, height, ports_h) == (self._width, self._height,
+                                                          self._ports_h):
+            self.update()  # same footprint: ports and wires stay where they are
+            return
+        self._laid_out = True
+        self.prepareGeometryChange()
+        self._width, self._height, self._ports_h = width, height, ports_h
         for i, port in enumerate(self.inputs):
             port.setPos(0.0, self._port_y(i))
         if self.output is not None:
