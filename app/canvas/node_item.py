@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -370,11 +369,7 @@ class NodeItem(QGraphicsItem):
 def _same_value(a: Any, b: Any) -> bool:
     if b is None:
         return False
-    try:
-        return (a.shape == b.shape and a.dtype == b.dtype
-                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
-    except (AttributeError, TypeError):
-        return False
+    return formatting.same_numbers(a, b)
 
 
 def _esc(s: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -52,11 +51,7 @@ def _same(a: Any, b: Any) -> bool:
     """Identical gradients (None, or equal arrays of one shape and dtype)."""
     if a is None or b is None:
         return a is b
-    try:
-        return (a.shape == b.shape and a.dtype == b.dtype
-                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
-    except (AttributeError, TypeError):
-        return False
+    return formatting.same_numbers(a, b)
 
 
 class GradLabelItem(QGraphicsItem):
