@@ -179,13 +179,20 @@ def _sum(a: Tensor, b: Tensor, create_graph: bool) -> Tensor:
     return Tensor._from_array(np.asarray(a._data + b._data))  # 0-d + 0-d is a numpy scalar
 
 
-def _store_grad(var: Tensor, g: Tensor, create_graph: bool) -> None:
-    """``.grad`` accumulation, PyTorch's way: the first gradient is stored (a copy, so
-    nothing aliases it), later ones are added in place (or out of place, with graph)."""
+def _store_grad(var: Tensor, g: Tensor, create_graph: bool, owned: bool = False) -> None:
+    """``.grad`` accumulation, PyTorch's way: the first gradient is stored (copied unless
+    the engine made it and nothing else can see it), later ones are added in place (or
+    out of place, with graph)."""
     if g._data.dtype != var._data.dtype:
         g = g.to(var.dtype)
+        owned = True
     if var._grad is None:
-        var._grad = g if create_graph else Tensor._from_array(np.array(g._data, copy=True))
+        if create_graph:
+            var._grad = g
+        elif owned and g._data.flags.writeable:
+            var._grad = Tensor._from_array(g._data)
+        else:
+            var._grad = Tensor._from_array(np.array(g._data, copy=True))
     elif create_graph or var._grad._requires_grad:
         from ..ops import add
         var._grad = add(var._grad, g)
@@ -249,6 +256,7 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
                 heapq.heappush(ready, (-node.seq, node))
 
     captured: list[Tensor | None] = [None] * (len(inputs) if inputs is not None else 0)
+    fresh: set[int] = set()  # ids of gradients (alive in `buffer`) made in this pass
     recorders = _trace.ACTIVE
     prev_mode = STATE.enabled
     STATE.enabled = create_graph
@@ -271,7 +279,10 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
                 if target is not None and not accumulate:
                     captured[target] = g
                 elif accumulate and (not prune or target is not None):
-                    _store_grad(var, g, create_graph)
+                    # a gradient a rule or a sum just made can become .grad without a copy;
+                    # a passed-through, viewed, hooked or recorded one could be aliased
+                    _store_grad(var, g, create_graph,
+                                owned=id(g) in fresh and not recorders and not var._hooks)
                     step_acc.append((var, g))
                 for rec in recorders:
                     rec.steps.append(_trace.BackwardStep(node, g, (), step_acc))
@@ -317,7 +328,13 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
                 gi = results[i]
                 if gi is not None:
                     prev = buffer.get(nxt)
-                    buffer[nxt] = gi if prev is None else _sum(prev, gi, create_graph)
+                    if prev is None:
+                        buffer[nxt] = gi
+                        if gi is not g and gi._data.base is None and gi._data is not g._data:
+                            fresh.add(id(gi))
+                    else:
+                        buffer[nxt] = summed = _sum(prev, gi, create_graph)
+                        fresh.add(id(summed))
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
