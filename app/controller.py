@@ -298,6 +298,14 @@ class GraphController(QObject):
         self._backward_once = False
         self.result = self.session.run(backward)
         self.last_eval_ms = (time.perf_counter() - t0) * 1000
+        with self.scene.batched_labels():
+            self._show_result()
+        if self.result.message:
+            self.statusMessage.emit(self.result.message)
+        self.evaluated.emit(self.result)
+        return self.result
+
+    def _show_result(self) -> None:
         changed = self.result.changed
         ids = self.scene.nodes if changed is None else [i for i in changed
                                                         if i in self.scene.nodes]
@@ -311,10 +319,6 @@ class GraphController(QObject):
         wire_grads = self.result.wire_grads
         for key, wire in self.scene.wires.items():
             wire.set_grad(wire_grads.get(key))
-        if self.result.message:
-            self.statusMessage.emit(self.result.message)
-        self.evaluated.emit(self.result)
-        return self.result
 
     def _apply_result_to(self, node_id: str, wires: bool = True) -> None:
         item = self.scene.nodes.get(node_id)

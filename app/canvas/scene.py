@@ -7,6 +7,8 @@ so whatever the document refuses (a cycle, an occupied input) never shows up on 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -50,6 +52,8 @@ class CanvasScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.wires: dict[Any, WireItem] = {}
         self._interaction: Interaction | None = None
+        # while set, wires queue their label placement here instead of placing it at once
+        self.label_batch: dict[WireItem, None] | None = None
 
     # ---- items ---------------------------------------------------------------------------------
     def add_node(self, item: NodeItem) -> NodeItem:
@@ -79,6 +83,22 @@ class CanvasScene(QGraphicsScene):
         if wire is not None:
             wire.detach()
             self.removeItem(wire)
+
+    @contextmanager
+    def batched_labels(self) -> Iterator[None]:
+        """Place each moved or relabelled wire's gradient pill once, at the end: after an
+        evaluation a wire may be rerouted by both its nodes and then get a new label."""
+        if self.label_batch is not None:
+            yield
+            return
+        self.label_batch = {}
+        try:
+            yield
+        finally:
+            batch, self.label_batch = self.label_batch, None
+            for wire in batch:
+                if wire.scene() is self:
+                    wire.place_label()
 
     def clear_graph(self) -> None:
         self.set_interaction(None)

@@ -209,7 +209,17 @@ class WireItem(QGraphicsItem):
         self._path = bezier_path(a, b)
         m = self._width + 4
         self._bounds = self._path.boundingRect().adjusted(-m, -m, m, m)
+        self.update()
+        batch = getattr(self.scene(), "label_batch", None)
+        if batch is not None:
+            batch[self] = None  # placed once when the batch ends, however often it moved
+        else:
+            self.place_label()
+
+    def place_label(self) -> None:
+        """Put the gradient pill on the current path, clear of other pills and nodes."""
         if self._label and not self._preview:
+            a, b = self.endpoints()
             fm = QFontMetricsF(self.label_font)
             w = fm.horizontalAdvance(self._label) + 12
             h = fm.height() + 4
@@ -217,7 +227,6 @@ class WireItem(QGraphicsItem):
         else:
             self._label_rect = QRectF()
         self.label.set_rect(self._label_rect)
-        self.update()
 
     def _label_t(self, a: QPointF, b: QPointF, label_w: float) -> float:
         """Near the input end (the gradient is what the consumer sends back along this input),
