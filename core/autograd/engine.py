@@ -144,12 +144,12 @@ def _check_saved(node: Node, wanted: list[bool]) -> None:
     if node.released and (op.saves or op.saves_output):
         raise RuntimeError(FREED_MESSAGE)
     inputs = node.inputs
-    reads = op.reads
     for i, v in zip(op.saves, node.versions):
-        if reads is not None and not any(w and i in r for w, r in zip(wanted, reads)):
-            continue  # only the rules of inputs not differentiated here read it (x * c)
         t = inputs[i]
         if t._vbox[0] != v:
+            reads = op.reads
+            if reads is not None and not any(w and i in r for w, r in zip(wanted, reads)):
+                continue  # only the rules of inputs not differentiated here read it (x * c)
             _version_error(t, v)
     if op.saves_output and node.out_box[0] != node.out_version:
         raise RuntimeError(
@@ -222,10 +222,11 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
     gradients arriving at ``inputs`` are returned (grad). This loop is the hot path of
     every backward pass, hence its flat, inlined style."""
     roots = [_target_node(t) for t in outputs]
-    order = _postorder(roots)
     targets: dict[Any, int] = {}
     prune = inputs is not None
+    deps: dict[Any, int] = {}
     if prune:
+        order = _postorder(roots)
         for k, t in enumerate(inputs):
             targets.setdefault(_target_node(t), k)
         needed: set[Any] | dict[Any, int] = set()
@@ -233,15 +234,28 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
             if node in targets or any(
                     nxt is not None and nxt in needed for nxt, _ in node.next_functions):
                 needed.add(node)
-    deps: dict[Any, int] = {}
-    for node in order:
-        if prune and node not in needed:
-            continue
-        for nxt, _ in node.next_functions:
-            if nxt is not None and (not prune or nxt in needed):
-                deps[nxt] = deps.get(nxt, 0) + 1
-    if not prune:
+        for node in order:
+            if node in needed:
+                for nxt, _ in node.next_functions:
+                    if nxt is not None and nxt in needed:
+                        deps[nxt] = deps.get(nxt, 0) + 1
+        n_nodes = len(order)
+    else:
+        # one walk counts every edge: a node's dependencies are the edges into it
+        seen = set(roots)
+        stack = list(seen)
+        while stack:
+            for nxt, _ in stack.pop().next_functions:
+                if nxt is not None:
+                    if nxt in deps:
+                        deps[nxt] += 1
+                    else:
+                        deps[nxt] = 1
+                        if nxt not in seen:
+                            seen.add(nxt)
+                            stack.append(nxt)
         needed = deps  # every reachable node but the roots; roots are handled below
+        n_nodes = len(seen)
 
     buffer: dict[Any, Tensor] = {}
     ready: list[tuple[int, Any]] = []
@@ -262,13 +276,20 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
     STATE.enabled = create_graph
     # Python's cycle collector rescans every live node as the pass allocates; a big graph
     # makes that quadratic-looking. Nothing here creates cycles, so pause it.
-    pause_gc = len(order) > 2000 and gc.isenabled()
+    pause_gc = n_nodes > 2000 and gc.isenabled()
     if pause_gc:
         gc.disable()
     pop, push = heapq.heappop, heapq.heappush
+    node_next: Any = None  # the only node made ready by the last step: no heap round trip
     try:
-        while ready:
-            node = pop(ready)[1]
+        while ready or node_next is not None:
+            if node_next is None:
+                node = pop(ready)[1]
+            elif ready and ready[0][0] < -node_next.seq:  # _skip readied a later node
+                node = heapq.heappushpop(ready, (-node_next.seq, node_next))[1]
+                node_next = None
+            else:
+                node, node_next = node_next, None
             g = buffer.pop(node)
             target = targets.get(node) if prune else None
             if type(node) is AccumulateGrad:
@@ -338,16 +359,24 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
-                    if nxt in buffer:
-                        push(ready, (-nxt.seq, nxt))
-                    else:
+                    if nxt not in buffer:
                         _skip(nxt, deps, needed, buffer, ready)
+                    elif node_next is None and not ready:
+                        node_next = nxt  # nothing else is ready: it runs next either way
+                    else:
+                        if node_next is not None:
+                            push(ready, (-node_next.seq, node_next))
+                            node_next = None
+                        push(ready, (-nxt.seq, nxt))
             if recorders:
                 grads_in = tuple(gi if w else None for w, gi in zip(wanted, results))
                 for rec in recorders:
                     rec.steps.append(_trace.BackwardStep(node, g, grads_in, step_acc))
-            if not retain_graph and (op.saves or op.saves_output):
-                node.release()  # shape-only nodes keep what they have and can run again
+            if not retain_graph and (op.saves or op.saves_output) and not node.released:
+                # free the saved values; shape-only nodes keep theirs and can run again
+                node.released = True
+                node.inputs = None
+                node.out_data = None
     finally:
         STATE.enabled = prev_mode
         if pause_gc:
