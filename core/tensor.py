@@ -150,7 +150,9 @@ class Tensor:
         return self._vbox[0]
 
     def _bump(self) -> None:
+        """Count an in-place change: saved-for-backward checks compare versions."""
         self._vbox[0] += 1
+        EDITS[0] += 1
 
     def _accumulator(self) -> AccumulateGrad:
         """The leaf's AccumulateGrad node, shared by every op that consumes it."""
@@ -475,7 +477,7 @@ class Tensor:
             raise RuntimeError(f"result type {_dt.from_numpy_dtype(out.dtype).name} can't be cast "
                                f"to the desired output type {self.dtype.name}")
         np.copyto(self._data, out, casting="unsafe")
-        self._vbox[0] += 1
+        self._bump()
         if tracking:
             node = result._grad_fn
             self._grad_fn = node
@@ -530,7 +532,7 @@ class Tensor:
             if self._requires_grad and self._grad_fn is None and STATE.enabled:
                 raise RuntimeError(LEAF_INPLACE_MESSAGE)
             self._data.fill(value.item() if isinstance(value, Tensor) else value)
-            self._vbox[0] += 1
+            self._bump()
             return self
         return self._inplace(lambda s: _F.add(_F.mul(s, 0), value), copy=False)
 
@@ -758,4 +760,4 @@ def _shape_arg(args: tuple[Any, ...]) -> tuple[int, ...]:
 # Bound after the class because these modules import Tensor themselves.
 from . import ops as _F  # noqa: E402
 from .autograd.grad_mode import STATE, no_grad  # noqa: E402
-from .autograd.node import AccumulateGrad, Node, RemovableHandle  # noqa: E402
+from .autograd.node import EDITS, AccumulateGrad, Node, RemovableHandle  # noqa: E402

@@ -17,7 +17,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import trace as _trace
 from .grad_mode import STATE
-from .node import FREED_MESSAGE, AccumulateGrad, Node
+from .node import EDITS, FREED_MESSAGE, AccumulateGrad, Node
 
 UNUSED_MESSAGE = ("One of the differentiated Tensors appears to not have been used in the graph. "
                   "Set allow_unused=True if this is the desired behavior.")
@@ -139,8 +139,10 @@ def _postorder(roots: list[Any]) -> list[Any]:
     return order
 
 
-def _check_saved(node: Node, wanted: list[bool]) -> None:
+def _check_saved(node: Node, wanted: list[bool] | None) -> None:
     op = node.op
+    if wanted is None:
+        wanted = [nxt is not None for nxt, _ in node.next_functions]
     if node.released and (op.saves or op.saves_output):
         raise RuntimeError(FREED_MESSAGE)
     inputs = node.inputs
@@ -201,7 +203,7 @@ def _store_grad(var: Tensor, g: Tensor, create_graph: bool, owned: bool = False)
             var._grad._data += g._data
         except ValueError:  # read-only or broadcast .grad assigned by the user
             var._grad._data = var._grad._data + g._data
-        var._grad._vbox[0] += 1
+        var._grad._bump()
 
 
 def _apply_hooks(hooks: list[Any] | None, g: Tensor) -> Tensor:
@@ -326,52 +328,67 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
             op = node.op
             if prune:
                 wanted = [nxt is not None and nxt in needed for nxt, _ in edges]
+                live = True in wanted
             else:
-                wanted = [nxt is not None for nxt, _ in edges]
-            results: list[Tensor | None]
-            if True in wanted:
-                if node.released or op.saves or op.saves_output:
+                wanted = None  # every edge with a node at its end
+                live = True
+            grads_in: list[Tensor | None] | None = [] if recorders else None
+            if live:
+                if (op.saves or op.saves_output) and (node.released or node.edits != EDITS[0]):
                     _check_saved(node, wanted)
                 ans = Tensor._from_array(node.out_data, True, node) if op.saves_output else None
-                params = node.params or _NO_PARAMS
+                params = node.params
                 ins = node.inputs
-                if op.vjp_all is not None:
-                    results = list(op.vjp_all(g, ans, *ins, **params))
+                if op.vjp_all is None:
+                    results = None
+                elif params:
+                    results = op.vjp_all(g, ans, *ins, **params)
                 else:
-                    rules = op.vjps
-                    results = [rules[i](g, ans, *ins, **params) if w and rules[i] is not None
-                               else None for i, w in enumerate(wanted)]
-            else:
-                results = [None] * len(edges)
-            for i, (nxt, _) in enumerate(edges):
-                if not wanted[i]:
-                    continue
-                gi = results[i]
-                if gi is not None:
-                    prev = buffer.get(nxt)
-                    if prev is None:
-                        buffer[nxt] = gi
-                        if gi is not g and gi._data.base is None and gi._data is not g._data:
-                            fresh.add(id(gi))
+                    results = op.vjp_all(g, ans, *ins)
+                rules = op.vjps
+                for i, (nxt, _) in enumerate(edges):
+                    if nxt is None or (prune and not wanted[i]):  # type: ignore[index]
+                        if grads_in is not None:
+                            grads_in.append(None)
+                        continue
+                    if results is not None:
+                        gi = results[i]
                     else:
-                        buffer[nxt] = summed = _sum(prev, gi, create_graph)
-                        fresh.add(id(summed))
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    if nxt not in buffer:
-                        _skip(nxt, deps, needed, buffer, ready)
-                    elif node_next is None and not ready:
-                        node_next = nxt  # nothing else is ready: it runs next either way
-                    else:
-                        if node_next is not None:
-                            push(ready, (-node_next.seq, node_next))
-                            node_next = None
-                        push(ready, (-nxt.seq, nxt))
-            if recorders:
-                grads_in = tuple(gi if w else None for w, gi in zip(wanted, results))
+                        rule = rules[i]
+                        if rule is None:
+                            gi = None
+                        elif params:
+                            gi = rule(g, ans, *ins, **params)
+                        else:
+                            gi = rule(g, ans, *ins)
+                    if grads_in is not None:
+                        grads_in.append(gi)
+                    if gi is not None:
+                        prev = buffer.get(nxt)
+                        if prev is None:
+                            buffer[nxt] = gi
+                            if gi is not g and gi._data.base is None and gi._data is not g._data:
+                                fresh.add(id(gi))
+                        else:
+                            buffer[nxt] = summed = _sum(prev, gi, create_graph)
+                            fresh.add(id(summed))
+                    left = deps[nxt] - 1
+                    deps[nxt] = left
+                    if left == 0:
+                        if nxt not in buffer:
+                            _skip(nxt, deps, needed, buffer, ready)
+                        elif node_next is None and not ready:
+                            node_next = nxt  # nothing else is ready: it runs next either way
+                        else:
+                            if node_next is not None:
+                                push(ready, (-node_next.seq, node_next))
+                                node_next = None
+                            push(ready, (-nxt.seq, nxt))
+            elif grads_in is not None:
+                grads_in = [None] * len(edges)
+            if grads_in is not None:
                 for rec in recorders:
-                    rec.steps.append(_trace.BackwardStep(node, g, grads_in, step_acc))
+                    rec.steps.append(_trace.BackwardStep(node, g, tuple(grads_in), step_acc))
             if not retain_graph and (op.saves or op.saves_output) and not node.released:
                 # free the saved values; shape-only nodes keep theirs and can run again
                 node.released = True

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 
 _seq = itertools.count()
 
+# How many in-place edits (version bumps) have happened, ever. A node recorded when this
+# was N, run while it is still N, can't have had a saved value changed: backward then skips
+# the per-tensor version comparison, the common case by far.
+EDITS = [0]
+
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -44,7 +49,8 @@ class Node:
 
     # out_data/out_box/out_version are set (and read) only for ops that save their output
     __slots__ = ("op", "inputs", "versions", "params", "next_functions", "seq", "_name",
-                 "released", "out_data", "out_box", "out_version", "__weakref__", "__dict__")
+                 "released", "out_data", "out_box", "out_version", "edits", "__weakref__",
+                 "__dict__")
     # set only on some nodes; class defaults keep recording an op cheap
     hooks: list[Callable[..., Any]] | None = None
     retain_ref: weakref.ref | None = None
@@ -66,7 +72,13 @@ class Node:
                 nf.append((None, 0))
         self.next_functions: tuple[tuple[Node | AccumulateGrad | None, int], ...] = tuple(nf)
         saves = op.saves
-        self.versions = tuple(inputs[i]._vbox[0] for i in saves) if saves else ()
+        if saves:
+            self.versions = tuple(inputs[i]._vbox[0] for i in saves)
+            self.edits = EDITS[0]
+        else:
+            self.versions = ()
+            if op.saves_output:
+                self.edits = EDITS[0]
         self.released = False
 
     def name(self) -> str:

@@ -157,4 +157,4 @@ def expand(x: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 
 defvjp(SUM_TO, lambda g, ans, x, shape: expand(g, x.shape))
-defvjp(EXPAND, lambda g, ans, x, shape: sum_to(g, x.shape))
+defvjp(EXPAND, lambda g, ans, x, shape: sum_to(g, x._data.shape))

@@ -34,8 +34,8 @@ def add(a: Any, b: Any, alpha: float = 1) -> Tensor:
 
 
 defvjp(ADD,
-       lambda g, ans, a, b: sum_to(g, a.shape),
-       lambda g, ans, a, b: sum_to(g, b.shape))
+       lambda g, ans, a, b: sum_to(g, a._data.shape),
+       lambda g, ans, a, b: sum_to(g, b._data.shape))
 
 SUB = defop("sub", "SubBackward0")
 
@@ -49,8 +49,8 @@ def sub(a: Any, b: Any, alpha: float = 1) -> Tensor:
 
 
 defvjp(SUB,
-       lambda g, ans, a, b: sum_to(g, a.shape),
-       lambda g, ans, a, b: sum_to(neg(g), b.shape))
+       lambda g, ans, a, b: sum_to(g, a._data.shape),
+       lambda g, ans, a, b: sum_to(neg(g), b._data.shape))
 
 MUL = defop("mul", "MulBackward0", saves=(0, 1), reads=((1,), (0,)))
 
@@ -65,8 +65,8 @@ def mul(a: Any, b: Any) -> Tensor:
 
 
 defvjp(MUL,
-       lambda g, ans, a, b: sum_to(mul(g, b), a.shape),
-       lambda g, ans, a, b: sum_to(mul(g, a), b.shape))
+       lambda g, ans, a, b: sum_to(mul(g, b), a._data.shape),
+       lambda g, ans, a, b: sum_to(mul(g, a), b._data.shape))
 
 DIV = defop("div", "DivBackward0", saves=(0, 1), reads=((1,), (0, 1)))
 
@@ -82,8 +82,8 @@ def div(a: Any, b: Any) -> Tensor:
 
 
 defvjp(DIV,
-       lambda g, ans, a, b: sum_to(div(g, b), a.shape),
-       lambda g, ans, a, b: sum_to(mul(neg(g), div(div(a, b), b)), b.shape))
+       lambda g, ans, a, b: sum_to(div(g, b), a._data.shape),
+       lambda g, ans, a, b: sum_to(mul(neg(g), div(div(a, b), b)), b._data.shape))
 
 RECIPROCAL = defop("reciprocal", "ReciprocalBackward0", saves_output=True)
 
@@ -136,14 +136,14 @@ def _pow_scalar_vjp(g: Tensor, ans: Any, x: Tensor, p: float) -> Tensor:
 
 def _pow_base_vjp(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> Tensor:
     # torch masks y == 0 (where 0 ** -1 would turn the masked product into nan)
-    return sum_to(where(y._data == 0, 0, mul(g, mul(y, pow(x, sub(y, 1))))), x.shape)
+    return sum_to(where(y._data == 0, 0, mul(g, mul(y, pow(x, sub(y, 1))))), x._data.shape)
 
 
 def _pow_exponent_vjp(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> Tensor:
     # PyTorch masks 0 ** y (y >= 0), where log(0) would give nan
     keep = const(~((x._data == 0) & (y._data >= 0)), g)
     safe_x = where(keep._data != 0, x, 1)
-    return sum_to(mul(mul(g, mul(ans, log(safe_x))), keep), y.shape)
+    return sum_to(mul(mul(g, mul(ans, log(safe_x))), keep), y._data.shape)
 
 
 defvjp(POW_SCALAR, _pow_scalar_vjp)
@@ -404,8 +404,8 @@ def where(condition: Tensor, x: Any, y: Any) -> Tensor:
 
 defvjp(WHERE,
        None,
-       lambda g, ans, c, x, y: sum_to(where(c, g, 0), x.shape),
-       lambda g, ans, c, x, y: sum_to(where(c, 0, g), y.shape))
+       lambda g, ans, c, x, y: sum_to(where(c, g, 0), x._data.shape),
+       lambda g, ans, c, x, y: sum_to(where(c, 0, g), y._data.shape))
 
 
 # ------------------------------------------------------------------ not differentiable

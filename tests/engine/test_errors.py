@@ -290,3 +290,24 @@ def test_deep_graph_is_freed_by_gc_without_recursion() -> None:
         y = y.tanh()
     del y  # dropping the last reference must not blow the C stack either
     assert x.grad is None
+
+
+def test_modified_through_a_view_under_no_grad_is_still_caught() -> None:
+    """Backward skips the version comparison when no in-place edit happened since a node
+    was recorded; an edit through a view, under no_grad, must still count."""
+    a = core.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = a * 2
+    c = (b * b).sum()
+    with core.no_grad():
+        b[1:][0] = 5.0
+    with pytest.raises(RuntimeError, match="is at version 1; expected version 0"):
+        c.backward()
+
+
+def test_unrelated_inplace_edit_does_not_trip_the_check() -> None:
+    a = core.tensor([1.0, 2.0], requires_grad=True)
+    other = core.zeros(2)
+    c = (a * a).sum()
+    other.add_(1)  # an edit elsewhere: the full comparison runs and finds nothing wrong
+    c.backward()
+    assert a.grad.tolist() == [2.0, 4.0]
