@@ -19,7 +19,7 @@ Usage::
     ev.forward()                     # -> ids recomputed; ev.values / ev.errors / ev.warnings
     r = ev.backward()                # from doc.output with doc.output_gradient
     r.node_grads[x], r.wire_grads[Wire(x, mul, "a")], r.leaf_grads[x]
-    for step in r.steps: ...         # ReplayStep: seed, node, wire, leaf, internal
+    for step in r.steps: ...         # ReplayStep: seed, then one per node, leaf
     ev.grad([y1, y2], [x1, x2]); ev.jacobian(k, x); ev.hessian(f, x)
     d2 = ev.differentiate(wrt=x)     # a new Document of ∂output/∂x
 """
@@ -53,10 +53,12 @@ class ReplayStep:
     """One step of backward as the app replays it.
 
     kind: "seed" (the gradient argument arrives at the output), "node" (a node received
-    its total `grad` and sent gradients back along its input wires: `sends`), "wire"
-    (part of a composite node sent the gradient of one input wire), "leaf" (a variable
-    received its total, as `.grad`), "internal" (an engine step inside a composite
-    node, e.g. the pieces of mse_loss). `engine_name` is the engine node's name().
+    its total `grad` and sent gradients back along its input wires: `sends`), "leaf" (a
+    variable received its total, as `.grad`). One step per document node, as a person
+    steps through the graph; `engine_name` is the name() of the node's first engine
+    step. A catalog op the engine runs as several ops (mse_loss is a sub, a pow and a
+    mean; a dtype conversion adds a copy) lists them all in `inner`, in the engine's
+    order, with the gradient each received: (engine name, grad_output).
     """
 
     index: int
@@ -65,6 +67,7 @@ class ReplayStep:
     engine_name: str
     grad: np.ndarray | None = None
     sends: list[tuple[Wire, np.ndarray | None]] = field(default_factory=list)
+    inner: list[tuple[str, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass
@@ -402,17 +405,20 @@ class Evaluator:
 
     def _replay(self, steps: Sequence[Any], res: BackwardResult, leaf_of: dict[int, str],
                 wires_in: dict[str, dict[str, str]]) -> list[ReplayStep]:
-        owner: dict[int, tuple[str, str, Any]] = {}  # engine node -> (kind, doc id, extra)
+        owner: dict[int, str] = {}  # engine node -> the document node it computes part of
+        clones: set[int] = set()  # the evaluator's own clones: bookkeeping, not the op
         for nid, t in self._tensors.items():
             m = self._wire_src.get(nid, {})
             if t.grad_fn is not None and not any(v[0] == _PASS for v in m.values()):
-                owner.setdefault(id(t.grad_fn), ("node", nid, None))
-            for port, v in m.items():
-                if v[0] == _ALIAS:
-                    owner[id(v[1])] = ("wire", nid, port)
+                owner.setdefault(id(t.grad_fn), nid)
+            for v in m.values():
+                if v[0] == _ALIAS:  # the clone on an input wire of a composite node
+                    owner[id(v[1])] = nid
+                    clones.add(id(v[1]))
             for inner in self._owned.get(nid, []):
-                owner.setdefault(id(inner), ("internal", nid, None))
+                owner.setdefault(id(inner), nid)
         out: list[ReplayStep] = []
+        emitted: dict[str, ReplayStep] = {}
         seed_wires = [(Wire(s, res.output, p), res.wire_grads.get(Wire(s, res.output, p)))
                       for p, s in wires_in.get(res.output, {}).items()
                       if self._wire_src.get(res.output, {}).get(p, (_NONE,))[0] == _PASS]
@@ -425,25 +431,24 @@ class Evaluator:
                     out.append(ReplayStep(len(out), "leaf", nid, name,
                                           res.node_grads.get(nid)))
                 continue
-            info = owner.get(id(s.node))
-            if info is None:
+            nid = owner.get(id(s.node))
+            if nid is None:
                 continue
-            kind, nid, extra = info
+            grad_out = np.array(s.grad_output.detach().numpy())
+            if nid in emitted:  # a later engine op of a node already shown: a detail
+                if id(s.node) not in clones:
+                    emitted[nid].inner.append((name, grad_out))
+                continue
+            # the node's first engine step (its root: everything inside depends on it);
+            # the gradients of all its input wires are known from the whole trace
+            m = self._wire_src.get(nid, {})
             ins = wires_in.get(nid, {})
-            if kind == "node":
-                sends = [(Wire(src, nid, p), res.wire_grads.get(Wire(src, nid, p)))
-                         for p, src in ins.items()
-                         if self._wire_src.get(nid, {}).get(p, (_NONE,))[0] == _STEP]
-                out.append(ReplayStep(len(out), "node", nid, name, res.node_grads.get(nid),
-                                      sends))
-                # pass-through nodes fed by this one forward the gradient unchanged
-            elif kind == "wire":
-                w = Wire(ins[extra], nid, extra)
-                out.append(ReplayStep(len(out), "wire", nid, name, None,
-                                      [(w, res.wire_grads.get(w))]))
-            else:
-                out.append(ReplayStep(len(out), "internal", nid, name,
-                                      np.array(s.grad_output.detach().numpy())))
+            sends = [(Wire(src, nid, p), res.wire_grads.get(Wire(src, nid, p)))
+                     for p, src in ins.items() if m.get(p, (_NONE,))[0] in (_STEP, _ALIAS)]
+            step = ReplayStep(len(out), "node", nid, name, res.node_grads.get(nid), sends,
+                              [(name, grad_out)])
+            emitted[nid] = step
+            out.append(step)
         self._insert_pass_steps(out, res, wires_in)
         for i, step in enumerate(out):
             step.index = i

@@ -86,6 +86,27 @@ def test_loss_wires():
     np.testing.assert_allclose(r.wire_grads[Wire(x, loss, "input")], [1.0, -2.0])
     np.testing.assert_allclose(r.wire_grads[Wire(y, loss, "target")], [-1.0, 2.0])
     assert ev.values[loss] == pytest.approx(2.5)
+    (step,) = [s for s in r.steps if s.node == loss]
+    assert step.kind == "node" and step.engine_name == "MseLossBackward0"
+
+
+def test_composite_op_is_one_replay_step():
+    # cross_entropy with probability targets is several engine ops (log_softmax, mul,
+    # sum, neg, mean): the stepper still shows one node sending both wires' gradients,
+    # with the engine's pieces inside in the order they ran
+    doc = parse("cross_entropy(x, y)", values={"x": [[1.0, 2.0, 0.5]],
+                                               "y": [[0.2, 0.3, 0.5]]})
+    r = Evaluator(doc).backward()
+    x, y, ce = _var(doc, "x"), _var(doc, "y"), doc.by_name("cross_entropy").id
+    assert [s.kind for s in r.steps] == ["seed", "node", "leaf", "leaf"]
+    (step,) = [s for s in r.steps if s.node == ce]
+    assert {w.port: w.src for w, _ in step.sends} == {"input": x, "target": y}
+    for w, g in step.sends:
+        np.testing.assert_array_equal(g, r.wire_grads[w])
+    names = [n for n, _ in step.inner]
+    assert names[0] == step.engine_name == "MeanBackward0"
+    assert "LogSoftmaxBackward0" in names and "CloneBackward0" not in names
+    np.testing.assert_allclose(step.inner[0][1], 1.0)
 
 
 def test_composite_op_wires_via_clones():
@@ -100,7 +121,14 @@ def test_composite_op_wires_via_clones():
     assert r.wire_grads[Wire(y, m2, "b")] == pytest.approx(9.0)
     assert r.wire_grads[Wire(doc.by_name("mul").id, m2, "a")] == pytest.approx(2.0)
     assert r.leaf_grads[x] == pytest.approx(12.0)
-    assert {"wire", "internal"} <= {s.kind for s in r.steps}
+    # one replay step per node; the engine's extra copy is listed inside the mul's step
+    kinds = [s.kind for s in r.steps]
+    assert set(kinds) == {"seed", "node", "leaf"}
+    node_steps = [s.node for s in r.steps if s.kind == "node"]
+    assert sorted(node_steps) == sorted({*node_steps}) and m2 in node_steps
+    m2_step = next(s for s in r.steps if s.node == m2)
+    assert len(m2_step.inner) > 1 and m2_step.inner[0][0] == m2_step.engine_name
+    assert {w.port for w, _ in m2_step.sends} == {"a", "b"}
     assert ev.values[doc.output].dtype == np.float64
 
 
