@@ -19,8 +19,8 @@ from . import trace as _trace
 from .grad_mode import STATE
 from .node import EDITS, FREED_MESSAGE, AccumulateGrad, Node
 
-UNUSED_MESSAGE = ("One of the differentiated Tensors appears to not have been used in the graph. "
-                  "Set allow_unused=True if this is the desired behavior.")
+UNUSED_MESSAGE = ("The differentiated Tensor at index {} appears to not have been used in the "
+                  "graph. Set allow_unused=True if this is the desired behavior.")
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
 
@@ -103,10 +103,10 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
     result = run(outs, grads, retain_graph=create_graph if retain_graph is None else retain_graph,
                  create_graph=create_graph, inputs=ins, accumulate=False)
     final: list[Tensor | None] = []
-    for t, g in zip(ins, result):
+    for i, (t, g) in enumerate(zip(ins, result)):
         if g is None:
             if not allow_unused:
-                raise RuntimeError(UNUSED_MESSAGE)
+                raise RuntimeError(UNUSED_MESSAGE.format(i))
             if materialize_grads:
                 g = Tensor._from_array(np.zeros_like(t._data))
         final.append(g)
