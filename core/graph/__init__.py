@@ -40,6 +40,7 @@ _LAZY = {
     "to_pytorch": "core.graph.export",
     "to_core": "core.graph.export",
     "layered_layout": "core.graph.layout",
+    "Trainer": "core.graph.train",
 }
 
 
