@@ -49,6 +49,7 @@ from .ops import (
     abs,
     add,
     amax,
+    amin,
     argmax,
     argmin,
     cat,

@@ -643,6 +643,12 @@ class Tensor:
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         return _F.min(self, dim, keepdim)
 
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return _F.amax(self, dim, keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return _F.amin(self, dim, keepdim)
+
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _F.argmax(self, dim, keepdim)
 

@@ -49,7 +49,7 @@ from .elementwise import (
 from .indexing import getitem, index_put
 from .linalg import addmm, dot, matmul, mm, mv, outer
 from .loss import mse_loss, nll_loss_plain
-from .reduction import amax, argmax, argmin, max, mean, min, norm, prod, std, sum, var
+from .reduction import amax, amin, argmax, argmin, max, mean, min, norm, prod, std, sum, var
 from .registry import REGISTRY, OpDef, defop, defvjp, defvjp_all, record
 from .shape import cat, flatten, permute, reshape, squeeze, stack, t, transpose, unsqueeze, view
 
@@ -57,7 +57,7 @@ from .shape import cat, flatten, permute, reshape, squeeze, stack, t, transpose,
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"core\.ops")
 
 __all__ = [
-    "REGISTRY", "OpDef", "abs", "add", "addmm", "mse_loss", "nll_loss_plain", "amax",
+    "REGISTRY", "OpDef", "abs", "add", "addmm", "mse_loss", "nll_loss_plain", "amax", "amin",
     "argmax", "argmin", "as_tensor_like",
     "bitwise_and", "bitwise_or", "cat", "clamp", "clone", "cos", "defop", "defvjp",
     "defvjp_all", "div", "dot", "eq", "exp", "expand", "flatten", "floor_divide", "ge",

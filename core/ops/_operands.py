@@ -147,6 +147,12 @@ def expand(x: Tensor, shape: tuple[int, ...]) -> Tensor:
                  for i, s in enumerate(shape))
     if full == x._data.shape:
         return x
+    src = x._data
+    if src.size == 1 and all(s >= 0 for s in full):  # one value everywhere: a zero-stride view
+        out = np.ndarray(full, src.dtype, buffer=np.ascontiguousarray(src),
+                         strides=(0,) * len(full))
+        out.flags.writeable = False  # as broadcast_to's: one element, many places
+        return record(EXPAND, (x,), out, {"shape": full})
     try:
         out = np.broadcast_to(x._data, full)
     except ValueError:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
-from .elementwise import _float, exp, mul, sub
+from .elementwise import _float, exp, mul, neg, sub
 from .reduction import sum
 from .registry import defop, defvjp, record
 
@@ -30,10 +30,32 @@ def softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
 def _softmax_vjp(g: Tensor, ans: Tensor, x: Tensor, dim: int | None) -> Tensor:
     if dim is None:
         return mul(g, 0)
-    return mul(ans, sub(g, sum(mul(g, ans), dim, keepdim=True)))
+    return softmax_backward_data(g, ans, dim)
+
+
+# The rules are ops of their own, as torch's _softmax_backward_data: one step in the trace
+# and, under create_graph, one node (SoftmaxBackwardDataBackward0) with rules of its own.
+SOFTMAX_BACKWARD = defop("softmax_backward_data", "SoftmaxBackwardDataBackward0",
+                         saves=(0, 1))
+
+
+def softmax_backward_data(g: Tensor, y: Tensor, dim: int) -> Tensor:
+    """y·(g − Σ g·y): softmax's gradient given its output y."""
+    gd, yd = g._data, y._data
+    return record(SOFTMAX_BACKWARD, (g, y), yd * (gd - (gd * yd).sum(axis=dim, keepdims=True)),
+                  {"dim": dim})
+
+
+def _softmax_backward_y(gg: Tensor, ans: Any, g: Tensor, y: Tensor, dim: int) -> Tensor:
+    # out = y·g − y·s with s = Σ g·y: ∂/∂y contracted with gg is g·(gg − Σ gg·y) − gg·s
+    return sub(mul(g, sub(gg, sum(mul(gg, y), dim, keepdim=True))),
+               mul(gg, sum(mul(g, y), dim, keepdim=True)))
 
 
 defvjp(SOFTMAX, _softmax_vjp)
+defvjp(SOFTMAX_BACKWARD,
+       lambda gg, ans, g, y, dim: softmax_backward_data(gg, y, dim),
+       _softmax_backward_y)
 
 LOG_SOFTMAX = defop("log_softmax", "LogSoftmaxBackward0", saves_output=True)
 
@@ -53,7 +75,21 @@ def log_softmax(x: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
 def _log_softmax_vjp(g: Tensor, ans: Tensor, x: Tensor, dim: int | None) -> Tensor:
     if dim is None:
         return mul(g, 0)
-    return sub(g, mul(exp(ans), sum(g, dim, keepdim=True)))
+    return log_softmax_backward_data(g, ans, dim)
+
+
+LOG_SOFTMAX_BACKWARD = defop("log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0",
+                             saves=(0, 1))
+
+
+def log_softmax_backward_data(g: Tensor, y: Tensor, dim: int) -> Tensor:
+    """g − exp(y)·Σ g: log_softmax's gradient given its output y."""
+    gd = g._data
+    return record(LOG_SOFTMAX_BACKWARD, (g, y),
+                  gd - np.exp(y._data) * gd.sum(axis=dim, keepdims=True), {"dim": dim})
 
 
 defvjp(LOG_SOFTMAX, _log_softmax_vjp)
+defvjp(LOG_SOFTMAX_BACKWARD,
+       lambda gg, ans, g, y, dim: sub(gg, sum(mul(gg, exp(y)), dim, keepdim=True)),
+       lambda gg, ans, g, y, dim: mul(neg(mul(gg, exp(y))), sum(g, dim, keepdim=True)))

@@ -192,8 +192,6 @@ def abs(x: Tensor) -> Tensor:  # noqa: A001
     return record(ABS, (x,), np.abs(x._data))
 
 
-defvjp(ABS, lambda g, ans, x: mul(g, const(np.sign(x._data), g)))
-
 SIGN = defop("sign", "SignBackward0")
 
 
@@ -202,6 +200,9 @@ def sign(x: Tensor) -> Tensor:
 
 
 defvjp(SIGN, lambda g, ans, x: mul(g, 0))
+# abs' rule is g·sgn(x) with sgn recorded (torch's SgnBackward0): under create_graph the
+# gradient depends on x, and its own derivative is a zero, not a "does not require grad"
+defvjp(ABS, lambda g, ans, x: mul(g, record(SIGN, (x,), np.sign(x._data), name="SgnBackward0")))
 
 SIN = defop("sin", "SinBackward0", saves=(0,))
 
@@ -280,14 +281,28 @@ defvjp(SIGMOID_BACKWARD,
        lambda gg, ans, g, y: sigmoid_backward(gg, y),
        lambda gg, ans, g, y: mul(mul(gg, g), sub(1, mul(y, 2))))
 
-RELU = defop("relu", "ReluBackward0", saves=(0,))
+RELU = defop("relu", "ReluBackward0", saves_output=True)
 
 
 def relu(x: Tensor) -> Tensor:
     return record(RELU, (x,), np.maximum(x._data, x._data.dtype.type(0)))
 
 
-defvjp(RELU, lambda g, ans, x: mul(g, const(x._data > 0, g)))
+# relu's rule is an op of its own, as torch's threshold_backward: one step, and a gradient
+# that (under create_graph) depends on the output, with a zero derivative of its own
+THRESHOLD_BACKWARD = defop("threshold_backward", "ThresholdBackwardBackward0", saves=(1,))
+
+
+def threshold_backward(g: Tensor, y: Tensor, threshold: float = 0.0) -> Tensor:
+    """g where y > threshold, else 0."""
+    return record(THRESHOLD_BACKWARD, (g, y), g._data * (y._data > threshold),
+                  {"threshold": threshold})
+
+
+defvjp(RELU, lambda g, ans, x: threshold_backward(g, ans))
+defvjp(THRESHOLD_BACKWARD,
+       lambda gg, ans, g, y, threshold: threshold_backward(gg, y, threshold),
+       lambda gg, ans, g, y, threshold: const(np.zeros(y._data.shape), gg))
 
 SOFTPLUS = defop("softplus", "SoftplusBackward0", saves=(0,))
 
@@ -300,12 +315,33 @@ def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
                                                               "threshold": threshold})
 
 
-def _softplus_vjp(g: Tensor, ans: Any, x: Tensor, beta: float, threshold: float) -> Tensor:
+# softplus' rule is one op, as torch's softplus_backward: g·sigmoid(βx), or g where βx
+# is past the threshold (there softplus is x itself)
+SOFTPLUS_BACKWARD = defop("softplus_backward", "SoftplusBackwardBackward0", saves=(0, 1))
+
+
+def softplus_backward(g: Tensor, x: Tensor, beta: float, threshold: float) -> Tensor:
+    bx = x._data * beta
+    with np.errstate(over="ignore"):
+        s = 1 / (1 + np.exp(-bx))
+    out = np.where(bx > threshold, g._data, g._data * s)
+    return record(SOFTPLUS_BACKWARD, (g, x), out.astype(g._data.dtype),
+                  {"beta": beta, "threshold": threshold})
+
+
+def _softplus_backward_x(gg: Tensor, ans: Any, g: Tensor, x: Tensor, beta: float,
+                         threshold: float) -> Tensor:
+    # d/dx of g·σ(βx) = g·β·σ(1−σ); zero where the linear branch was taken
     linear = x._data * beta > threshold
-    return where(linear, g, mul(g, sigmoid(mul(x, beta))))
+    s = sigmoid(mul(x, beta))
+    return where(linear, 0, mul(mul(mul(gg, g), beta), sigmoid_backward(const(
+        np.ones(x._data.shape), gg), s)))
 
 
-defvjp(SOFTPLUS, _softplus_vjp)
+defvjp(SOFTPLUS, lambda g, ans, x, beta, threshold: softplus_backward(g, x, beta, threshold))
+defvjp(SOFTPLUS_BACKWARD,
+       lambda gg, ans, g, x, beta, threshold: softplus_backward(gg, x, beta, threshold),
+       _softplus_backward_x)
 
 CLONE = defop("clone", "CloneBackward0")
 

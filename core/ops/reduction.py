@@ -57,7 +57,10 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[i
 
 
 def _spread(g: Tensor, shape: tuple[int, ...], axes: tuple[int, ...] | None) -> Tensor:
-    """Undo a reduction's shape change: reshape to keepdim form, broadcast back."""
+    """Undo a reduction's shape change: reshape to keepdim form, broadcast back (a 0-d
+    gradient of a full reduction broadcasts as it is, as torch's SumBackward0 does)."""
+    if g._data.ndim == 0:
+        return expand(g, shape)
     return expand(reshape(g, _kept_shape(shape, axes)), shape)
 
 
@@ -91,7 +94,12 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {got}")
     axes = reduced_axes(dim, x._data.ndim)
-    out = x._data.mean(axis=axes, keepdims=keepdim)
+    data = x._data
+    if data.size:  # numpy's mean() is the same sum and division, behind ~3 µs of Python
+        n = data.size if axes is None else int(np.prod([data.shape[a] for a in axes]))
+        out = np.add.reduce(data, axis=axes, keepdims=keepdim) / data.dtype.type(n)
+    else:
+        out = data.mean(axis=axes, keepdims=keepdim)  # nan, with numpy's warning
     return record(MEAN, (x,), out, {"axes": axes},
                   name="MeanBackward0" if dim is None else "MeanBackward1")
 
@@ -202,6 +210,12 @@ def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = reduced_axes(dim, x._data.ndim)
     return record(AMAX, (x,), x._data.max(axis=axes, keepdims=keepdim),
                   {"axes": axes, "keepdim": keepdim}, name="AmaxBackward0")
+
+
+def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    axes = reduced_axes(dim, x._data.ndim)
+    return record(AMAX, (x,), x._data.min(axis=axes, keepdims=keepdim),
+                  {"axes": axes, "keepdim": keepdim}, name="AminBackward0")
 
 
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:

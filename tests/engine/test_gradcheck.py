@@ -562,3 +562,46 @@ def test_gradcheck_rejects_float32() -> None:
     x = core.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(GradcheckError, match="float64"):
         gradcheck(core.exp, (x,))
+
+
+# ============================================================ rules that are ops of their own
+def _fused_cases() -> dict[str, tuple[Callable[..., Any], Callable[..., Any]]]:
+    from core.ops import activation as act
+    from core.ops import elementwise as ew
+
+    return {
+        # name: (fn(g, y), strategy of y); g is drawn from `values`
+        "tanh_backward": (ew.tanh_backward, lambda s: values(s, -0.9, 0.9)),
+        "sigmoid_backward": (ew.sigmoid_backward, lambda s: values(s, 0.1, 0.9)),
+        "threshold_backward": (ew.threshold_backward, away_from_zero),
+        "softplus_backward": (lambda g, x: ew.softplus_backward(g, x, 1.5, 20.0),
+                              lambda s: values(s, -3.0, 3.0)),
+        "softplus_backward_linear": (lambda g, x: ew.softplus_backward(g, x, 1.0, 0.5),
+                                     lambda s: grid(s, offset=0.1)),
+        "softmax_backward_data": (lambda g, y: act.softmax_backward_data(g, y, -1),
+                                  lambda s: values(s, 0.1, 0.9)),
+        "log_softmax_backward_data": (lambda g, y: act.log_softmax_backward_data(g, y, 0),
+                                      lambda s: values(s, -3.0, -0.1)),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_fused_cases()))
+@FAST
+@given(shape=NONEMPTY, data=st.data())
+def test_fused_backward_ops(name: str, shape: Any, data: Any) -> None:
+    """relu, softplus, softmax... differentiate through one op each (as torch's
+    *_backward kernels); those ops' own rules give the third derivatives."""
+    fn, strat_y = _fused_cases()[name]
+    check(fn, data.draw(values(shape)), data.draw(strat_y(shape)))
+
+
+@pytest.mark.parametrize("fn", [core.relu, core.abs])
+def test_piecewise_linear_second_derivative_is_zero(fn: Callable[..., Any]) -> None:
+    """As in torch: the gradient of relu/abs under create_graph depends on x, and its own
+    derivative is zero, not a "does not require grad" error. (clamp's, maximum's and
+    where's gradients don't depend on x, in torch as here.)"""
+    x = core.tensor([1.5, -2.0, 3.0], dtype=core.float64, requires_grad=True)
+    (g,) = core.autograd.grad(fn(x).sum(), x, create_graph=True)
+    assert g.requires_grad
+    (h,) = core.autograd.grad(g.sum(), x)
+    assert h.tolist() == [0.0, 0.0, 0.0]

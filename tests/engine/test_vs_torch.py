@@ -311,3 +311,34 @@ def test_mlp_training_trajectory_matches_torch() -> None:
         return losses
 
     np.testing.assert_allclose(train(core), train(torch), rtol=1e-10)
+
+
+def _ce(m: Any, x: Any) -> Any:
+    return m.nn.functional.cross_entropy(x.reshape(1, 3), m.tensor([1]))
+
+
+CREATE_GRAPH_PROGRAMS: dict[str, Callable[[Any, Any], Any]] = {
+    "relu": lambda m, x: x.relu(), "abs": lambda m, x: x.abs(),
+    "clamp": lambda m, x: x.clamp(-1, 2), "max": lambda m, x: x.max(),
+    "max_dim": lambda m, x: x.max(0)[0], "amax": lambda m, x: x.amax(),
+    "amin": lambda m, x: x.amin(0), "norm1": lambda m, x: x.norm(p=1),
+    "softplus": lambda m, x: m.nn.functional.softplus(x), "sigmoid": lambda m, x: x.sigmoid(),
+    "tanh": lambda m, x: x.tanh(), "softmax": lambda m, x: x.softmax(0),
+    "log_softmax": lambda m, x: x.log_softmax(0), "cross_entropy": _ce,
+    "where": lambda m, x: m.where(x > 0, x, x * 0), "getitem": lambda m, x: x[1:],
+    "sum": lambda m, x: x.sum(), "pow3": lambda m, x: x ** 3,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CREATE_GRAPH_PROGRAMS))
+def test_gradient_of_gradient_is_recorded_as_torch_records_it(name: str) -> None:
+    """With create_graph, whether the gradient itself requires grad, and the node that
+    made it, match torch: the app shows this grad_fn, Differentiate builds from it."""
+    fn = CREATE_GRAPH_PROGRAMS[name]
+    results = []
+    for m in (core, torch):
+        x = m.tensor([1.0, -2.0, 3.0], dtype=m.float64, requires_grad=True)
+        (g,) = m.autograd.grad(fn(m, x).sum(), x, create_graph=True)
+        name = _name(g) if g.grad_fn is not None else None
+        results.append((g.requires_grad, name, np.round(g.detach().numpy(), 12).tolist()))
+    assert results[0] == results[1]
