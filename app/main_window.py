@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_statusbar()
         self._connect()
+        self._build_train_dock()
         self.apply_theme()
         self._update_title()
         if restore_settings:
@@ -303,6 +304,33 @@ class MainWindow(QMainWindow):
             w.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(w)
         sb.showMessage("Drag ops from the palette, or type an expression above and press Enter.")
+
+    def _build_train_dock(self) -> None:
+        """The Train dock (gradient descent on the output, `app/train_panel.py`) below the
+        inspector, with its actions in the Graph menu and its toggle in the View menu."""
+        from app.train_panel import TrainPanel
+
+        self.train_panel = TrainPanel(self.controller, self.plots, self)
+        self.train_dock = self._dock("Train", "trainDock", self.train_panel,
+                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.inspector_dock, self.train_dock, Qt.Orientation.Vertical)
+        self.train_panel.statusMessage.connect(self.show_status)
+
+        def run_or_pause() -> None:
+            self.train_dock.show()
+            self.train_panel.toggle_run()
+
+        self.act_train = self._action("&Train: Run / Pause", run_or_pause, "Ctrl+R",
+                                      tip="Run or pause gradient descent on the output")
+        self.act_train_step = self._action("Train: &Step Once", self.train_panel.step_once,
+                                           "Ctrl+Shift+R", tip="One optimizer step")
+        graph, view = menu_of(self, "Graph"), menu_of(self, "View")
+        if graph is not None:
+            graph.addSeparator()
+            graph.addActions([self.act_train, self.act_train_step])
+        if view is not None:
+            view.insertAction(self.plots_dock.toggleViewAction(),
+                              self.train_dock.toggleViewAction())
 
     def _connect(self) -> None:
         c = self.controller
