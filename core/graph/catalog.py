@@ -13,9 +13,12 @@ palette before (and without) loading it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 CATEGORIES: tuple[str, ...] = (
     "inputs",
@@ -28,7 +31,8 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 #: Parameter kinds a `Param` may declare; `Param.coerce` turns GUI text into these.
-PARAM_TYPES: tuple[str, ...] = ("float", "int", "int?", "bool", "ints", "index", "choice")
+PARAM_TYPES: tuple[str, ...] = ("float", "float?", "int", "int?", "bool", "ints", "index",
+                                 "choice")
 
 
 class ParamError(ValueError):
@@ -69,7 +73,9 @@ class Param:
         t = self.type
         if isinstance(value, str):
             value = _parse_param_text(value, t, self.name)
-        if t == "float":
+        if t in ("float", "float?"):
+            if value is None and t == "float?":
+                return None
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ParamError(f"parameter {self.name!r} must be a number, got {value!r}")
             return float(value)
@@ -116,12 +122,10 @@ def _parse_param_text(text: str, t: str, name: str) -> Any:
     s = text.strip()
     if t == "choice":
         return s
-    if t == "int?" and s.lower() in ("", "none"):
+    if t in ("int?", "float?") and s.lower() in ("", "none"):
         return None
     if t == "index":
-        s = s.strip("()[] ")
-        return tuple(p.strip() if not _is_int(p) else int(p) for p in s.split(",")
-                     if p.strip()) if s else ()
+        return _parse_index_text(s, name)
     if t == "bool":
         if s.lower() in ("true", "1", "yes"):
             return True
@@ -139,18 +143,64 @@ def _parse_param_text(text: str, t: str, name: str) -> Any:
         raise ParamError(f"parameter {name!r}: cannot read {text!r} as {t}") from None
 
 
+def _parse_index_text(s: str, name: str) -> tuple[Any, ...]:
+    """Index text such as "0, :, 1:3" or "[0, 1], [2, 0]" (integer arrays in brackets) as
+    a tuple of parts; the brackets are read as JSON lists, never evaluated."""
+    if s.startswith(("[", "(")) and s.endswith(("]", ")")) and _closes_at_end(s):
+        s = s[1:-1].strip()  # the whole index written in brackets, as the node shows it
+    parts: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(s):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(s[start:i])
+            start = i + 1
+    parts.append(s[start:])
+    out: list[Any] = []
+    for p in (q.strip() for q in parts):
+        if not p:
+            continue
+        if p[0] in "[(":
+            try:
+                out.append(json.loads(p.replace("(", "[").replace(")", "]")))
+            except ValueError:
+                raise ParamError(f"parameter {name!r}: cannot read {p!r} as a list of "
+                                 "integers") from None
+        else:
+            out.append(int(p) if _is_int(p) else p)
+    return tuple(out)
+
+
+def _closes_at_end(s: str) -> bool:
+    """True if the bracket opening `s` is the one closing it (so "[0], [1]" is two parts)."""
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += ch in "[("
+        depth -= ch in "])"
+        if depth == 0:
+            return i == len(s) - 1
+    return False
+
+
 def _is_int(text: str) -> bool:
     t = text.strip()
     return t.lstrip("-").isdigit() and t.count("-") <= 1 and not t.endswith("-")
 
 
-def index_part(v: Any, name: str = "index") -> int | str:
-    """One entry of an index parameter: an int, or text for a slice (":", "1:3", "::2"),
-    "None" (new axis) or "..." — text so that it fits in JSON and reads like Python."""
+def index_part(v: Any, name: str = "index") -> int | str | tuple[Any, ...]:
+    """One entry of an index parameter: an int, text for a slice (":", "1:3", "::2"),
+    "None" (new axis) or "..." — text so that it fits in JSON and reads like Python —
+    or a (nested) tuple of ints, an integer-array index (what cross_entropy's gradient
+    picks with: one class per row)."""
     if isinstance(v, bool):
         raise ParamError(f"parameter {name!r}: {v!r} is not an index")
     if isinstance(v, int):
         return v
+    if isinstance(v, (list, tuple)):
+        return _int_array_part(v, name)
     if isinstance(v, str):
         t = v.replace(" ", "")
         if _is_int(t):
@@ -164,12 +214,37 @@ def index_part(v: Any, name: str = "index") -> int | str:
                      "'None' or '...')")
 
 
-def index_key(parts: tuple[int | str, ...]) -> tuple[Any, ...]:
-    """The Python indexing key for an index parameter (slices rebuilt from text)."""
+def _int_array_part(v: list[Any] | tuple[Any, ...], name: str) -> tuple[Any, ...]:
+    """A rectangular nested list of ints as nested tuples (immutable, JSON-ready)."""
+    try:
+        arr = np.asarray(v)
+    except ValueError:
+        arr = np.asarray([], dtype=object)
+    if arr.ndim == 0 or arr.size and arr.dtype.kind not in "iu" or any(
+            isinstance(b, bool) for b in arr.ravel().tolist()) or (
+            not arr.size and arr.dtype.kind not in "iuf"):
+        raise ParamError(f"parameter {name!r}: {list(v)!r} is not a rectangular list of "
+                         "integers")
+    return _nested_tuple(arr.astype(np.int64).tolist())
+
+
+def _nested_tuple(v: Any) -> Any:
+    return tuple(_nested_tuple(e) for e in v) if isinstance(v, list) else int(v)
+
+
+def _nested_list(v: Any) -> Any:
+    return [_nested_list(e) for e in v] if isinstance(v, tuple) else v
+
+
+def index_key(parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The Python indexing key for an index parameter (slices rebuilt from text, integer
+    arrays as numpy arrays)."""
     out: list[Any] = []
     for p in parts:
         if isinstance(p, int):
             out.append(p)
+        elif isinstance(p, tuple):
+            out.append(np.asarray(_nested_list(p), dtype=np.intp).reshape(_shape_of(p)))
         elif p == "None":
             out.append(None)
         elif p == "...":
@@ -180,11 +255,29 @@ def index_key(parts: tuple[int | str, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def index_from_key(key: Any) -> tuple[int | str, ...] | None:
-    """An index parameter for a Python/numpy key, or None if the key is not basic."""
+def _shape_of(p: Any) -> tuple[int, ...]:
+    """The shape of a nested tuple (so that an empty array keeps its dimensions)."""
+    shape: list[int] = []
+    while isinstance(p, tuple):
+        shape.append(len(p))
+        if not p:
+            break
+        p = p[0]
+    return tuple(shape)
+
+
+def index_from_key(key: Any) -> tuple[Any, ...] | None:
+    """An index parameter for a Python/numpy key (integer or boolean arrays become
+    integer-array parts), or None if a part cannot be written as one."""
     parts = key if isinstance(key, tuple) else (key,)
-    out: list[int | str] = []
+    out: list[Any] = []
     for k in parts:
+        if isinstance(k, np.ndarray) and k.ndim > 0 and k.dtype == np.bool_:
+            out += [_nested_tuple(a.astype(np.int64).tolist()) for a in np.nonzero(k)]
+            continue
+        if isinstance(k, np.ndarray) and k.ndim > 0 and k.dtype.kind in "iu":
+            out.append(_nested_tuple(k.astype(np.int64).tolist()))
+            continue
         if isinstance(k, (int,)) and not isinstance(k, bool):
             out.append(int(k))
         elif type(k).__module__ == "numpy" and getattr(k, "ndim", 1) == 0 and str(
@@ -318,13 +411,24 @@ def _reduce_code(fn_name: str) -> Callable[[Mapping[str, str], Mapping[str, Any]
     return code
 
 
+def _lib_key(lib: Any, parts: tuple[Any, ...]) -> Any:
+    """The indexing key for `lib`: integer arrays as int64 tensors of that library (both
+    engines take them; a bare numpy array is not PyTorch's public API)."""
+    key = tuple(lib.tensor(k.tolist(), dtype=lib.int64) if isinstance(k, np.ndarray) else k
+                for k in index_key(parts))
+    return key[0] if len(key) == 1 else key
+
+
 def _index(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    key = index_key(p["index"])
-    return a["x"][key[0] if len(key) == 1 else key]
+    return a["x"][_lib_key(lib, p["index"])]
+
+
+def _part_code(part: Any) -> str:
+    return repr(_nested_list(part)) if isinstance(part, tuple) else str(part)
 
 
 def _index_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
-    return f"{a['x']}[{', '.join(str(i) for i in p['index']) or '()'}]"
+    return f"{a['x']}[{', '.join(_part_code(i) for i in p['index']) or '()'}]"
 
 
 def _is_core(lib: Any) -> bool:
@@ -346,14 +450,38 @@ def _to_dtype(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
 
 
 def _unindex(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    key = index_key(p["index"])
     if _is_core(lib):
         from core.ops.indexing import index_into_zeros  # engine internal: see report
 
-        return index_into_zeros(a["x"], key, tuple(p["shape"]))
-    z = lib.zeros(tuple(p["shape"]), dtype=a["x"].dtype)
-    z[key] = a["x"]
+        return index_into_zeros(a["x"], index_key(p["index"]), tuple(p["shape"]))
+    # the exported script's helper, so the catalog test checks what scripts run
+    return _UNINDEX_TORCH(lib, a["x"], _lib_key(lib, p["index"]), tuple(p["shape"]))
+
+
+def _unindex_torch(torch: Any, g: Any, key: Any, shape: tuple[int, ...]) -> Any:
+    """zeros(shape) with g added at key, for PyTorch: an integer-array key may repeat a
+    position (the gradients there add up), so it goes through index_put(accumulate)."""
+    z = torch.zeros(shape, dtype=g.dtype)
+    parts = key if isinstance(key, tuple) else (key,)
+    if any(isinstance(k, torch.Tensor) for k in parts) and all(
+            isinstance(k, (int, torch.Tensor)) for k in parts):
+        idx = tuple(torch.as_tensor(k) for k in parts)
+        return z.index_put(idx, g.expand(z[key].shape), accumulate=True)
+    z[key] = g
     return z
+
+
+_UNINDEX_TORCH = _unindex_torch
+
+
+def _index_put(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    """x with value written at index (what `x[i] = v` records: PyTorch's CopySlices)."""
+    key = _lib_key(lib, p["index"])
+    if _is_core(lib):
+        return lib.ops.index_put(a["x"], key, a["value"])
+    y = a["x"].clone()
+    y[key] = a["value"]
+    return y
 
 
 def _unindex_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
@@ -361,13 +489,64 @@ def _unindex_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
     return f"_unindex({a['x']}, {_key_code(p['index'])}, {tuple(p['shape'])!r})"
 
 
-def _key_code(parts: tuple[int | str, ...]) -> str:
-    """Python source for an index key tuple, e.g. (0, slice(None, None))."""
+def _key_code(parts: tuple[Any, ...]) -> str:
+    """Python source for an index key tuple, e.g. (0, slice(None, None)); integer arrays
+    become int64 tensors."""
     items = []
     for k in index_key(parts):
-        items.append(repr(k) if not isinstance(k, slice) else
-                     f"slice({k.start!r}, {k.stop!r}, {k.step!r})")
+        if isinstance(k, slice):
+            items.append(f"slice({k.start!r}, {k.stop!r}, {k.step!r})")
+        elif isinstance(k, np.ndarray):
+            items.append(f"torch.tensor({k.tolist()!r}, dtype=torch.int64)")
+        else:
+            items.append(repr(k))
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _index_put_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
+    # the exported script defines `_index_put` (clone, then assign at the index)
+    return f"_index_put({a['x']}, {_key_code(p['index'])}, {a['value']})"
+
+
+def _dims_code(dims: tuple[int, ...]) -> str:
+    """An `ints` dim parameter as PyTorch reads it: () means every dimension (None)."""
+    return repr(tuple(dims)) if dims else "None"
+
+
+def _dims_arg(dims: tuple[int, ...]) -> Any:
+    return tuple(dims) if dims else None
+
+
+def _moment(fn_name: str) -> EngineCall:
+    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+        return getattr(lib, fn_name)(a["x"], dim=_dims_arg(p["dim"]),
+                                     correction=p["correction"], keepdim=p["keepdim"])
+
+    call.__name__ = f"call_{fn_name}"
+    return call
+
+
+def _moment_code(fn_name: str) -> Callable[[Mapping[str, str], Mapping[str, Any]], str]:
+    def code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
+        return (f"torch.{fn_name}({a['x']}, dim={_dims_code(p['dim'])}, "
+                f"correction={p['correction']!r}, keepdim={p['keepdim']!r})")
+
+    return code
+
+
+def _norm(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    if _is_core(lib):
+        return lib.norm(a["x"], p=p["p"], dim=_dims_arg(p["dim"]), keepdim=p["keepdim"])
+    return lib.linalg.vector_norm(a["x"], ord=p["p"], dim=_dims_arg(p["dim"]),
+                                  keepdim=p["keepdim"])
+
+
+def _amax(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    return lib.amax(a["x"], dim=tuple(p["dim"]), keepdim=p["keepdim"])
+
+
+def _clamp_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
+    return f"torch.clamp({a['x']}, min={p['min']!r}, max={p['max']!r})"
 
 
 def _stack(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
@@ -381,6 +560,48 @@ def _loss(fn_name: str) -> EngineCall:
 
     call.__name__ = f"call_{fn_name}"
     return call
+
+
+def _fused(module: str, fn_name: str, formula: EngineCall, ports: tuple[str, ...],
+           params: tuple[str, ...]) -> EngineCall:
+    """An engine op that is a derivative rule (torch's *_backward kernels): on `core` the
+    engine's own fused op, so a derivative graph evaluates and differentiates as the
+    engine recorded it; on `torch` the same formula written with public ops."""
+
+    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+        if _is_core(lib):
+            import importlib
+
+            fn = getattr(importlib.import_module(f"core.ops.{module}"), fn_name)
+            return fn(*(a[k] for k in ports), *(p[k] for k in params))
+        return formula(lib, a, p)
+
+    call.__name__ = f"call_{fn_name}"
+    return call
+
+
+def _softmax_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    g, y = a["grad"], a["y"]
+    return y * (g - (g * y).sum(dim=p["dim"], keepdim=True))
+
+
+def _softmax_bwd_code(g: str, y: str, dim: int) -> str:
+    return f"{y} * ({g} - ({g} * {y}).sum(dim={dim!r}, keepdim=True))"
+
+
+def _log_softmax_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    g = a["grad"]
+    return g - lib.exp(a["y"]) * g.sum(dim=p["dim"], keepdim=True)
+
+
+def _softplus_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    g, x = a["grad"], a["x"]
+    return lib.where(x * p["beta"] > p["threshold"], g, g * lib.sigmoid(x * p["beta"]))
+
+
+def _threshold_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+    # g · mask, not where(mask, g, 0): the engine's op keeps the sign of -g·0 (-0.)
+    return a["grad"] * (a["y"] > p["threshold"])
 
 
 _REDUCTION = Param("reduction", "choice", "mean", "how the per-element losses are combined",
@@ -535,6 +756,121 @@ def _spec_list() -> list[OpSpec]:
                "∂/∂grad = y(1 − y),  ∂/∂y = grad·(1 − 2y)", (Port("grad"), Port("y")),
                engine=lambda lib, a, p: a["grad"] * a["y"] * (1 - a["y"]),
                template="{grad} * {y} * (1 - {y})", palette=False),
+        # Engine ops a derivative graph (or its own derivative) may hold that have no
+        # node of their own above: one hidden entry each, so Differentiate can show them.
+        OpSpec("permute", "linear algebra", "perm", "reorder the dimensions",
+               "∂permute(x)/∂x: the gradient is permuted back", _X,
+               (Param("dims", "ints", (1, 0), "the new order of the dimensions"),),
+               engine=lambda lib, a, p: lib.permute(a["x"], tuple(p["dims"])),
+               template="torch.permute({x}, {dims})", palette=False),
+        OpSpec("minimum", "functions", "min", "elementwise minimum of a and b",
+               "∂min(a,b)/∂a = 1 where a < b (½ where equal)", _AB,
+               engine=lambda lib, a, p: lib.minimum(a["a"], a["b"]),
+               template="torch.minimum({a}, {b})", palette=False),
+        OpSpec("clamp", "functions", "clamp", "x limited to [min, max] (None: no limit)",
+               "∂clamp(x)/∂x = 1 inside the limits, 0 outside", _X,
+               (Param("min", "float?", None), Param("max", "float?", None)),
+               engine=lambda lib, a, p: lib.clamp(a["x"], min=p["min"], max=p["max"]),
+               template=_clamp_code, palette=False),
+        OpSpec("softplus", "functions", "softplus", "log(1 + e^(βx))/β, linear above the "
+               "threshold", "∂softplus(x)/∂x = σ(βx)", _X,
+               (Param("beta", "float", 1.0), Param("threshold", "float", 20.0)),
+               engine=lambda lib, a, p: lib.nn.functional.softplus(
+                   a["x"], beta=p["beta"], threshold=p["threshold"]),
+               template="torch.nn.functional.softplus({x}, beta={beta}, "
+                        "threshold={threshold})", palette=False),
+        OpSpec("sign", "functions", "sgn", "−1, 0 or 1 by the sign of x, elementwise",
+               "∂sign(x)/∂x = 0", _X, engine=_unary("sign"), template="torch.sign({x})",
+               palette=False),
+        OpSpec("tan", "functions", "tan", "tangent, elementwise", "∂tan x/∂x = 1 + tan²x",
+               _X, engine=_unary("tan"), template="torch.tan({x})", palette=False),
+        OpSpec("cat", "linear algebra", "cat", "join tensors along an existing dim",
+               "∂cat(x₀…)/∂xᵢ = the slice of the gradient where xᵢ sits",
+               (Port("xs", variadic=True, description="xs.0, xs.1, ... in order"),),
+               (Param("dim", "int", 0),),
+               engine=lambda lib, a, p: lib.cat(list(a["xs"]), dim=p["dim"]),
+               template="torch.cat([{xs}], dim={dim})", palette=False),
+        OpSpec("index_put", "linear algebra", "x[i]=v", "x with value written at index "
+               "(what x[i] = v records)", "∂/∂x = 1 except at i,  ∂/∂value = the gradient "
+               "at i", (Port("x"), Port("value")), (Param("index", "index", (0,)),),
+               engine=_index_put, template=_index_put_code, palette=False),
+        OpSpec("prod", "reductions", "Π", "product of all elements (or along dim)",
+               "∂(Πx)/∂xᵢ = Π_{j≠i} xⱼ", _X,
+               (Param("dim", "int?", None), Param("keepdim", "bool", False)),
+               engine=_reduce("prod"), template=_reduce_code("prod"), palette=False),
+        OpSpec("amax", "reductions", "max", "largest element over dims (() = all)",
+               "∂max(x)/∂xᵢ = 1 at the maximum (shared between ties)", _X,
+               (Param("dim", "ints", ()), Param("keepdim", "bool", False)),
+               engine=_amax, template="torch.amax({x}, dim={dim}, keepdim={keepdim})",
+               palette=False),
+        OpSpec("max_dim", "reductions", "max", "largest element along dim (the values of "
+               "torch.max(x, dim))", "∂max/∂xᵢ = 1 at the first maximum", _X,
+               (Param("dim", "int", 0), Param("keepdim", "bool", False)),
+               engine=lambda lib, a, p: lib.max(a["x"], dim=p["dim"],
+                                                keepdim=p["keepdim"]).values,
+               template="torch.max({x}, dim={dim}, keepdim={keepdim}).values", palette=False),
+        OpSpec("norm", "reductions", "‖x‖", "vector p-norm over dims (() = all)",
+               "∂‖x‖₂/∂x = x/‖x‖₂", _X,
+               (Param("p", "float", 2.0), Param("dim", "ints", ()),
+                Param("keepdim", "bool", False)),
+               engine=_norm, template=lambda a, p: (
+                   f"torch.linalg.vector_norm({a['x']}, ord={p['p']!r}, "
+                   f"dim={_dims_code(p['dim'])}, keepdim={p['keepdim']!r})"),
+               palette=False,
+               extra={"core_template": "torch.norm({x}, p={p}, dim={dim}, keepdim={keepdim})"}),
+        OpSpec("var", "reductions", "var", "variance over dims (() = all), divided by "
+               "n − correction", "∂var/∂xᵢ = 2(xᵢ − mean)/(n − correction)", _X,
+               (Param("dim", "ints", ()), Param("correction", "int", 1),
+                Param("keepdim", "bool", False)),
+               engine=_moment("var"), template=_moment_code("var"), palette=False),
+        OpSpec("std", "reductions", "std", "standard deviation over dims (() = all)",
+               "∂std/∂xᵢ = (xᵢ − mean)/((n − correction)·std)", _X,
+               (Param("dim", "ints", ()), Param("correction", "int", 1),
+                Param("keepdim", "bool", False)),
+               engine=_moment("std"), template=_moment_code("std"), palette=False),
+        OpSpec("nll_loss", "losses", "NLL", "negative log-likelihood of class indices, "
+               "input holding log-probabilities", "∂NLL/∂input = −onehot(target)",
+               (Port("input"), Port("target")), (_REDUCTION,),
+               engine=_loss("nll_loss"),
+               template="torch.nn.functional.nll_loss({input}, {target}, "
+                        "reduction={reduction})", palette=False),
+        OpSpec("softmax_backward_data", "functions", "softmax′", "y · (grad − Σ grad·y) "
+               "along dim: how softmax passes a gradient back, given its output y",
+               "∂/∂grad = y(δ − y),  ∂/∂y = grad − Σ grad·y − …", (Port("grad"), Port("y")),
+               (Param("dim", "int", -1),), engine=_fused("activation", "softmax_backward_data",
+                                                          _softmax_bwd, ("grad", "y"), ("dim",)),
+               template=lambda a, p: _softmax_bwd_code(a["grad"], a["y"], p["dim"]),
+               palette=False, extra={"core_template": "torch.ops.activation."
+                                     "softmax_backward_data({grad}, {y}, {dim})"}),
+        OpSpec("log_softmax_backward_data", "functions", "log softmax′", "grad − exp(y) · Σ "
+               "grad along dim: how log_softmax passes a gradient back, given its output y",
+               "∂/∂grad = δ − exp(y),  ∂/∂y = −exp(y)·Σ grad", (Port("grad"), Port("y")),
+               (Param("dim", "int", -1),),
+               engine=_fused("activation", "log_softmax_backward_data", _log_softmax_bwd,
+                             ("grad", "y"), ("dim",)),
+               template=lambda a, p: (f"{a['grad']} - torch.exp({a['y']}) * {a['grad']}"
+                                      f".sum(dim={p['dim']!r}, keepdim=True)"),
+               palette=False, extra={"core_template": "torch.ops.activation."
+                                     "log_softmax_backward_data({grad}, {y}, {dim})"}),
+        OpSpec("softplus_backward", "functions", "softplus′", "grad · σ(βx), or grad where "
+               "βx > threshold: how softplus passes a gradient back",
+               "∂/∂grad = σ(βx),  ∂/∂x = grad·β·σ(βx)(1 − σ(βx))", (Port("grad"), Port("x")),
+               (Param("beta", "float", 1.0), Param("threshold", "float", 20.0)),
+               engine=_fused("elementwise", "softplus_backward", _softplus_bwd, ("grad", "x"),
+                             ("beta", "threshold")),
+               template="torch.where({x} * {beta} > {threshold}, {grad}, "
+                        "{grad} * torch.sigmoid({x} * {beta}))", palette=False,
+               extra={"core_template": "torch.ops.elementwise.softplus_backward({grad}, {x}, "
+                                       "{beta}, {threshold})"}),
+        OpSpec("threshold_backward", "functions", "relu′", "grad where y > threshold, else 0: "
+               "how relu passes a gradient back, given its output y",
+               "∂/∂grad = 1 where y > threshold,  ∂/∂y = 0", (Port("grad"), Port("y")),
+               (Param("threshold", "float", 0.0),),
+               engine=_fused("elementwise", "threshold_backward", _threshold_bwd,
+                             ("grad", "y"), ("threshold",)),
+               template="{grad} * ({y} > {threshold})",
+               palette=False, extra={"core_template": "torch.ops.elementwise."
+                                     "threshold_backward({grad}, {y}, {threshold})"}),
         OpSpec("addmm", "linear algebra", "+@", "bias + a @ b in one step (what a Linear "
                "layer runs)", "∂/∂bias = 1,  ∂/∂a = G@bᵀ,  ∂/∂b = aᵀ@G",
                (Port("bias"), Port("a"), Port("b")),

@@ -23,14 +23,36 @@ import numpy as np
 from core.graph.document import Document
 from core.graph.values import dtype_name
 
-_HELPERS = {
-    "unindex": '''
+_UNINDEX_TORCH = '''
 def _unindex(g, key, shape):
-    """zeros(shape) with g placed at key: how an index sends its gradient back."""
+    """zeros(shape) with g added at key: how an index sends its gradient back (an
+    integer-array key may repeat a position: index_put with accumulate adds those up)."""
     z = torch.zeros(shape, dtype=g.dtype)
+    if any(isinstance(k, torch.Tensor) for k in key) and all(
+            isinstance(k, (int, torch.Tensor)) for k in key):
+        idx = tuple(torch.as_tensor(k) for k in key)
+        return z.index_put(idx, g.expand(z[key].shape), accumulate=True)
     z[key] = g
     return z
-''',
+'''
+_UNINDEX_CORE = '''
+def _unindex(g, key, shape):
+    """zeros(shape) with g added at key: how an index sends its gradient back (the
+    engine's own op for it, which adds up repeated positions)."""
+    ix = torch.ops.indexing
+    return ix.index_into_zeros(g, ix.normalize_key(key), shape)
+'''
+_INDEX_PUT = '''
+def _index_put(x, key, value):
+    """x with value written at key, out of place (what x[key] = value records)."""
+    y = x.clone()
+    y[key] = value
+    return y
+'''
+#: helper functions an exported script defines when a node needs them: op -> flavor -> text
+_HELPERS = {
+    "unindex": {"torch": _UNINDEX_TORCH, "core": _UNINDEX_CORE},
+    "index_put": {"torch": _INDEX_PUT, "core": _INDEX_PUT},
 }
 
 
@@ -91,8 +113,8 @@ def script(doc: Document, flavor: str = "torch") -> str:
             missing.append(node.name)
             body.append(f"# {node.name} ({node.op}): an input is not wired; left out")
             continue
-        if node.op == "unindex":
-            used_helpers.add("unindex")
+        if node.op in _HELPERS:
+            used_helpers.add(node.op)
         code = spec.code(args, node.params)
         if flavor == "core" and "core_template" in spec.extra:
             code = spec.extra["core_template"].format(
@@ -122,7 +144,7 @@ def script(doc: Document, flavor: str = "torch") -> str:
             node = doc.node(nid)
             if node.requires_grad and nid in doc.ancestors(out) | {out}:
                 prints.append(f'{pad}print("{node.name}.grad =", {node.name}.grad)')
-    helpers = [_HELPERS[h] for h in sorted(used_helpers)]
+    helpers = [_HELPERS[h][flavor] for h in sorted(used_helpers)]
     return "\n".join(head + helpers + [""] + body + prints) + "\n"
 
 

@@ -48,6 +48,25 @@ CASES = {
     "sigmoid_backward": ({"grad": _V, "y": _V / 3}, {}),
     "addmm": ({"bias": _V[:2], "a": _M, "b": _M}, {}),
     "detach": ({"x": _V}, {}), "output": ({"value": _V}, {}),
+    # hidden entries Differentiate uses for engine ops without a node of their own
+    "permute": ({"x": np.arange(24, dtype=np.float32).reshape(2, 3, 4)}, {"dims": (2, 0, 1)}),
+    "minimum": ({"a": _M, "b": _V[:2]}, {}),
+    "clamp": ({"x": _V}, {"min": -1.0, "max": 1.0}),
+    "softplus": ({"x": _V * 4}, {"beta": 2.0, "threshold": 3.0}),
+    "sign": ({"x": _V}, {}), "tan": ({"x": _V / 2}, {}),
+    "cat": ({"xs": [_M, _M[:1]]}, {"dim": 0}),
+    "index_put": ({"x": _M, "value": _V[:2]}, {"index": (1,)}),
+    "prod": ({"x": _M}, {"dim": 0, "keepdim": True}),
+    "amax": ({"x": _M}, {"dim": (0, 1), "keepdim": False}),
+    "max_dim": ({"x": _M}, {"dim": 1, "keepdim": False}),
+    "norm": ({"x": _M}, {"p": 3.0, "dim": (1,)}),
+    "var": ({"x": _M}, {"dim": (0,), "correction": 0, "keepdim": True}),
+    "std": ({"x": _M}, {}),
+    "nll_loss": ({"input": _M, "target": np.array([1, 0])}, {"reduction": "sum"}),
+    "softmax_backward_data": ({"grad": _M, "y": _M / 4 + 0.5}, {"dim": 0}),
+    "log_softmax_backward_data": ({"grad": _M, "y": -np.abs(_M)}, {"dim": 1}),
+    "softplus_backward": ({"grad": _V, "x": _V * 4}, {"beta": 2.0, "threshold": 3.0}),
+    "threshold_backward": ({"grad": _V, "y": _V}, {"threshold": 0.5}),
 }
 
 
@@ -87,3 +106,23 @@ def test_param_coercion_and_index_round_trip():
     assert Param("k", "bool", False).coerce("true") is True
     with pytest.raises(ParamError):
         Param("r", "choice", "mean", choices=("mean", "sum")).coerce("max")
+    assert Param("m", "float?", None).coerce("None") is None
+    assert Param("m", "float?", None).coerce("0.5") == 0.5
+
+
+def test_index_param_takes_integer_arrays():
+    """Integer arrays (what cross_entropy's gradient picks with) are index parts too:
+    nested tuples in the document, lists in text and JSON, numpy arrays in the key."""
+    p = Param("index", "index", (0,))
+    assert p.coerce("[0, 2], :") == ((0, 2), ":")
+    assert p.coerce("[[0], [1]], [2, 0]") == (((0,), (1,)), (2, 0))
+    assert p.coerce("[(0, 2), 1]") == ((0, 2), 1)  # as the node shows it
+    assert p.coerce([[0, 2], ":"]) == ((0, 2), ":")
+    key = index_key(((0, 2), ":"))
+    assert key[0].tolist() == [0, 2] and key[1] == slice(None)
+    assert index_from_key((np.array([1, 0]), np.array([True, False, True]))) == (
+        (1, 0), (0, 2))
+    assert p.coerce("[[0, 2]]") == ((0, 2),)  # outer brackets: the whole index
+    for bad in ([[0, 1.5]], [[[0], [1, 2]]], [[True]], "[0, 2], [1"):
+        with pytest.raises(ParamError):
+            p.coerce(bad)
