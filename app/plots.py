@@ -46,17 +46,14 @@ class PlotsPanel(QWidget):
         super().__init__(parent)
         self.plot = pg.PlotWidget(self)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.setLabel("bottom", "edit")
         self.plot.addLegend(offset=(-10, 10))
 
         # training page: loss | parameters
         self.loss_plot = pg.PlotWidget(self)
         self.loss_plot.showGrid(x=True, y=True, alpha=0.25)
-        self.loss_plot.setLabel("bottom", "step")
         self.loss_curve = self.loss_plot.plot([], [], name="loss", connect="finite")
         self.param_plot = pg.PlotWidget(self)
         self.param_plot.showGrid(x=True, y=True, alpha=0.25)
-        self.param_plot.setLabel("bottom", "step")
         self.param_legend = self.param_plot.addLegend(offset=(-10, 10))
         self._param_curves: dict[str, pg.PlotDataItem] = {}
         self._loss: list[float] = []
@@ -88,7 +85,7 @@ class PlotsPanel(QWidget):
         self.log_loss.setToolTip("Plot the loss on a log scale: steady convergence is a "
                                  "straight line (zero and negative losses are left out)")
         self.log_loss.toggled.connect(self._set_log)
-        self.caption = QLabel("", self)
+        self.caption = QLabel(EDITS_TITLE, self)
         self.caption.setObjectName("hint")
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
@@ -106,6 +103,7 @@ class PlotsPanel(QWidget):
         lay.addWidget(self.pages, 1)
         self._series: dict[str, list[float]] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
+        self._training_caption = ""
         #: while a run animates, its per-tick evaluations are not "edits": `append` skips them
         self.training_live = False
         self._page_changed(0)
@@ -125,9 +123,10 @@ class PlotsPanel(QWidget):
                 legend.setLabelTextColor(t.text)
                 legend.setBrush(pg.mkBrush(_alpha(t.node_bg, 200)))
                 legend.setPen(pg.mkPen(t.node_border))
-        self.plot.setTitle(EDITS_TITLE, size="9pt", color=t.subtext.name())
-        self.loss_plot.setTitle("Loss", size="9pt", color=t.subtext.name())
-        self.param_plot.setTitle("Parameters", size="9pt", color=t.subtext.name())
+        for plot, label in ((self.loss_plot, "loss"), (self.param_plot, "value")):
+            plot.setLabel("left", label, color=t.subtext.name())
+            plot.setLabel("bottom", "step", color=t.subtext.name())
+        self.plot.setLabel("bottom", "edit", color=t.subtext.name())
         for curve in self._curves.values():
             curve.setPen(pg.mkPen(t.accent, width=2))
         self.loss_curve.setPen(pg.mkPen(t.accent, width=2))
@@ -137,7 +136,7 @@ class PlotsPanel(QWidget):
         self.setStyleSheet(
             "QPushButton { padding: 2px 10px; border-radius: 4px; }"
             f"QPushButton:checked {{ background: {_alpha(t.accent, 40).name(_ARGB)}; "
-            f"color: {checked}; font-weight: 600; }}")
+            f"color: {checked}; }}")
 
     # ---- edits page ----------------------------------------------------------------------------
     def set_series(self, name: str, ys: list[float]) -> None:
@@ -171,11 +170,12 @@ class PlotsPanel(QWidget):
         index = 1 if name == "training" else 0
         self.pages.setCurrentIndex(index)
         self._page_buttons.button(index).setChecked(True)
+        self._page_changed(index)  # the caption may be new even if the page is not
 
     def start_training(self, caption: str = "") -> None:
         """Forget the previous run's curves and show the training page."""
         self.clear_training()
-        self.caption.setText(caption)
+        self._training_caption = caption
         self.show_page("training")
 
     def clear_training(self) -> None:
@@ -186,7 +186,9 @@ class PlotsPanel(QWidget):
         self._loss = []
         self._params = {}
         self.loss_curve.setData([], [])
-        self.caption.setText("")
+        self._training_caption = ""
+        if self.pages.currentIndex() == 1:
+            self.caption.setText("")
 
     def set_training(self, loss: Sequence[float], params: Mapping[str, Sequence[float]]) -> None:
         """The run so far: `loss[i]` is step i+1's loss, `params[label][i]` the value after
@@ -221,7 +223,7 @@ class PlotsPanel(QWidget):
 
     def _page_changed(self, index: int) -> None:
         self.log_loss.setVisible(index == 1)
-        self.caption.setVisible(index == 1)
+        self.caption.setText(self._training_caption if index == 1 else EDITS_TITLE)
 
 
 _ARGB = QColor.NameFormat.HexArgb
