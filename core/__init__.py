@@ -29,15 +29,16 @@ from .creation import (
     full,
     full_like,
     linspace,
-    manual_seed,
+    normal,
     ones,
     ones_like,
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
-    seed,
+    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -109,6 +110,15 @@ from .ops import (
     unsqueeze,
     var,
     where,
+)
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
 )
 from .tensor import Tensor
 

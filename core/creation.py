@@ -1,4 +1,7 @@
-"""Tensor factories: ``tensor``, ``zeros``, ``arange``, ``randn``... and the RNG."""
+"""Tensor factories: ``tensor``, ``zeros``, ``arange``, ``randn``...
+
+The random ones draw from ``core.random``'s generator, which reproduces torch's CPU
+stream: after ``manual_seed(s)`` they return what torch returns after its own."""
 
 from __future__ import annotations
 
@@ -8,24 +11,8 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dt
+from . import random as _random
 from .tensor import Tensor, _shape_arg, _to_array
-
-
-class _RNG:
-    """One global generator (``manual_seed`` reseeds it), like torch's default one."""
-
-    gen = np.random.default_rng()
-
-
-def manual_seed(seed: int) -> _RNG:
-    _RNG.gen = np.random.default_rng(int(seed))
-    return _RNG()
-
-
-def seed() -> int:
-    s = int(np.random.SeedSequence().entropy % (2**63))
-    manual_seed(s)
-    return s
 
 
 def _size(size: tuple[Any, ...], kw: dict[str, Any]) -> tuple[Any, ...]:
@@ -151,31 +138,123 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
     return _finish(np.eye(n, m, dtype=dt.np), requires_grad)
 
 
+def _gen_kw(kw: dict[str, Any]) -> Any:
+    return kw.get("generator")
+
+
+def _random_tensor(shape: tuple[int, ...], dt: _dt.dtype) -> Tensor:
+    """An uninitialised tensor for a random fill (the kernels reject non-float dtypes)."""
+    return Tensor._from_array(np.empty(shape, dt.np))
+
+
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    dt = _dtype_or(dtype, _dt.float32)
-    return _finish(_RNG.gen.random(_shape_arg(_size(size, kw))).astype(dt.np), requires_grad)
+    """U[0, 1) samples: torch's numbers for the same seed and call sequence."""
+    t = _random_tensor(_shape_arg(_size(size, kw)), _dtype_or(dtype, _dt.float32))
+    _random.uniform_(t._data, 0.0, 1.0, _gen_kw(kw))
+    return t.requires_grad_(requires_grad) if requires_grad else t
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
-    dt = _dtype_or(dtype, _dt.float32)
-    return _finish(_RNG.gen.standard_normal(_shape_arg(_size(size, kw))).astype(dt.np),
-                   requires_grad)
+    """N(0, 1) samples: torch's numbers for the same seed and call sequence."""
+    t = _random_tensor(_shape_arg(_size(size, kw)), _dtype_or(dtype, _dt.float32))
+    _random.normal_(t._data, 0.0, 1.0, _gen_kw(kw))
+    return t.requires_grad_(requires_grad) if requires_grad else t
 
 
-def randint(low: int, high: int | None = None, size: Sequence[int] = (), dtype: Any = None,
-            requires_grad: bool = False) -> Tensor:
+def randint(low: int, high: Any = None, size: Any = None, *, dtype: Any = None,
+            requires_grad: bool = False, generator: Any = None, **kw: Any) -> Tensor:
+    """Integers in [low, high); ``randint(high, size)`` too, as in torch."""
+    if size is None and isinstance(high, (tuple, list)):
+        high, size = None, high
     if high is None:
         low, high = 0, low
+    if size is None:
+        size = kw.pop("size", None)
+    if size is None:
+        raise TypeError("randint() missing required argument 'size'")
+    _size((), kw)
     dt = _dtype_or(dtype, _dt.int64)
-    return _finish(_RNG.gen.integers(low, high, tuple(size)).astype(dt.np), requires_grad)
+    arr = np.empty(_shape_arg((size,)), dt.np)
+    _random.random_(arr, int(low), int(high), generator)
+    return _finish(arr, requires_grad)
 
 
-def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return randn(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def randperm(n: int, *, dtype: Any = None, requires_grad: bool = False,
+             generator: Any = None, **kw: Any) -> Tensor:
+    """A random permutation of 0..n-1 (ATen's CPU Fisher-Yates)."""
+    _size((), kw)
+    dt = _dtype_or(dtype, _dt.int64)
+    return _finish(_random.randperm(n, generator).astype(dt.np), requires_grad)
 
 
-def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return rand(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def normal(mean: float, std: float, size: Any, *, generator: Any = None, dtype: Any = None,
+           requires_grad: bool = False, **kw: Any) -> Tensor:
+    """``normal(mean, std, size)`` with float mean and std."""
+    _size((), kw)
+    t = _random_tensor(_shape_arg((size,)), _dtype_or(dtype, _dt.float32))
+    _random.normal_(t._data, mean, std, generator)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, **kw: Any
+               ) -> Tensor:
+    return randn(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, **kw)
+
+
+def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False, **kw: Any
+              ) -> Tensor:
+    return rand(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad, **kw)
+
+
+def randint_like(t: Tensor, low: int, high: int | None = None, *, dtype: Any = None,
+                 requires_grad: bool = False, generator: Any = None) -> Tensor:
+    return randint(low, high, tuple(t.shape), dtype=dtype or t.dtype,
+                   requires_grad=requires_grad, generator=generator)
+
+
+def _fill_random(self: Tensor, fill: Any, *args: Any, generator: Any = None) -> Tensor:
+    """In-place random fill with torch's rules: a leaf that requires grad refuses it
+    under grad mode; a tensor inside a graph gets the new values as a constant."""
+    from .autograd.grad_mode import STATE
+    from .tensor import LEAF_INPLACE_MESSAGE
+
+    if STATE.enabled and self._requires_grad:
+        if self._grad_fn is None:
+            raise RuntimeError(LEAF_INPLACE_MESSAGE)
+        values = Tensor._from_array(fill(np.empty_like(self._data), *args, generator))
+        return self._inplace(lambda s: s * 0 + values, copy=False)
+    fill(self._data, *args, generator)
+    self._bump()
+    return self
+
+
+def _uniform_method(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
+                    generator: Any = None, **kw: Any) -> Tensor:
+    """``Tensor.uniform_(from, to)``: torch's numbers for the same seed."""
+    from_, to = kw.pop("from", from_), kw.pop("to", to)
+    return _fill_random(self, _random.uniform_, from_, to, generator=generator)
+
+
+def _normal_method(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
+                   generator: Any = None) -> Tensor:
+    """``Tensor.normal_(mean, std)``: torch's numbers for the same seed."""
+    return _fill_random(self, _random.normal_, mean, std, generator=generator)
+
+
+def _random_method(self: Tensor, from_: int = 0, to: int | None = None, *,
+                   generator: Any = None) -> Tensor:
+    """``Tensor.random_(from, to)`` / ``random_(to)`` (an upper bound is required here)."""
+    if to is None:
+        if from_ == 0:
+            raise NotImplementedError("random_() without bounds")
+        from_, to = 0, from_
+    return _fill_random(self, _random.random_, from_, to, generator=generator)
+
+
+# tensor.py stays free of the generator; the random in-place methods are bound here
+Tensor.uniform_ = _uniform_method  # type: ignore[attr-defined]
+Tensor.normal_ = _normal_method  # type: ignore[attr-defined]
+Tensor.random_ = _random_method  # type: ignore[attr-defined]
 
 
 def _legacy(dt: _dt.dtype) -> Any:

@@ -1,7 +1,8 @@
-"""``nn.init``: in-place initialisers, drawing from core's seeded RNG.
+"""``nn.init``: in-place initialisers, drawing from core's generator.
 
-Random numbers come from ``core.rand`` when the engine provides it, so ``core.manual_seed``
-makes model initialisation reproducible; otherwise from a module-level numpy generator.
+They call ``Tensor.uniform_`` / ``Tensor.normal_`` with the bounds computed as torch
+computes them (same operations, same order), so after ``core.manual_seed(s)`` a model's
+initial weights are the ones torch gives after ``torch.manual_seed(s)``.
 """
 
 from __future__ import annotations
@@ -26,31 +27,6 @@ __all__ = [
     "xavier_uniform_",
     "zeros_",
 ]
-
-_fallback_rng = np.random.default_rng()
-
-
-def _uniform01(shape: tuple[int, ...]) -> np.ndarray:
-    """U[0, 1) samples in float64, from the engine's generator when there is one."""
-    import core
-
-    rand = getattr(core, "rand", None)
-    if rand is not None:
-        return np.asarray(
-            rand(tuple(shape), dtype=getattr(core, "float64", None))._data, np.float64
-        )
-    return _fallback_rng.random(shape)
-
-
-def _standard_normal(shape: tuple[int, ...]) -> np.ndarray:
-    import core
-
-    randn = getattr(core, "randn", None)
-    if randn is not None:
-        return np.asarray(
-            randn(tuple(shape), dtype=getattr(core, "float64", None))._data, np.float64
-        )
-    return _fallback_rng.standard_normal(shape)
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
@@ -104,12 +80,14 @@ def _fan(tensor: Tensor, mode: str) -> int:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
     """Fill with U(a, b)."""
-    return _fill(tensor, a + (b - a) * _uniform01(tensor._data.shape))
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
     """Fill with N(mean, std²)."""
-    return _fill(tensor, mean + std * _standard_normal(tensor._data.shape))
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -126,13 +104,15 @@ def ones_(tensor: Tensor) -> Tensor:
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    a = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    return uniform_(tensor, -a, a)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std  # in torch's order: the bound must round the same way
+    return uniform_(tensor, -a, a, generator)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)))
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator)
 
 
 def kaiming_uniform_(
@@ -147,7 +127,7 @@ def kaiming_uniform_(
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     bound = math.sqrt(3.0) * std
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(
@@ -160,4 +140,4 @@ def kaiming_normal_(
     if 0 in tensor._data.shape:
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
-    return normal_(tensor, 0.0, std)
+    return normal_(tensor, 0.0, std, generator)
