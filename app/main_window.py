@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self._build_statusbar()
         self._connect()
         self._build_train_dock()
+        self._build_stepper()
         self.apply_theme()
         self._update_title()
         if restore_settings:
@@ -304,6 +305,12 @@ class MainWindow(QMainWindow):
             w.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(w)
         sb.showMessage("Drag ops from the palette, or type an expression above and press Enter.")
+
+    def _build_stepper(self) -> None:
+        """The backward stepper (app/stepper.py): its actions, step bar and dock."""
+        from app.stepper import install
+
+        install(self)
 
     def _build_train_dock(self) -> None:
         """The Train dock (gradient descent on the output, `app/train_panel.py`) below the

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from app import formatting, theme
 from app.canvas.port_item import PortItem
+from app.canvas.wire_item import step_color
 
 HEADER_H = 28.0
 ROW_H = 20.0
@@ -47,6 +48,8 @@ class NodeItem(QGraphicsItem):
         self._port_notes: dict[str | int, str] = {}  # unwired optional port -> "= 2"
         self._param_line = ""
         self._warning: str | None = None
+        self._step_state: str | None = None  # the backward stepper's picture (None: normal)
+        self._step_note = ""  # drawn instead of the gradient line while it has not arrived
         self._width = MIN_W
         self._height = HEADER_H + ROW_H
         self._ports_h = ROW_H
@@ -157,6 +160,30 @@ class NodeItem(QGraphicsItem):
         if (is_output, requires_grad) != (self._is_output, self._requires_grad):
             self._is_output, self._requires_grad = is_output, requires_grad
             self._relayout()
+
+    # ---- backward stepping (app/stepper.py) ---------------------------------------------------
+    @property
+    def step_state(self) -> str | None:
+        return self._step_state
+
+    @property
+    def shown_grad_text(self) -> str:
+        """The gradient line as drawn now: while stepping, a node the gradient has not reached
+        shows the stepper's note ("∇ ?", "∇ 1/2 arrived") instead of its total."""
+        if self._step_state in ("pending", "waiting", "off") and self._grad_line:
+            return self._step_note
+        return self._grad_line
+
+    def set_step_state(self, state: str | None, note: str = "") -> None:
+        """Show the node as the stepper sees it: "pending"/"off" dimmed, "waiting" (some of its
+        gradients arrived), "current" (strong outline), "done"; None is the normal picture.
+        Only paint changes: the layout stays put so the canvas does not jump between steps."""
+        if (state, note) == (self._step_state, self._step_note):
+            return
+        self._step_state, self._step_note = state, note
+        self.setOpacity(0.32 if state in ("pending", "off") else 1.0)
+        self.setZValue(1.6 if state == "current" else (1.5 if self.isSelected() else 1))
+        self.update()
 
     def tooltip_html(self) -> str:
         """The whole value (and grad, error or warning); built on hover, not on every edit."""
@@ -276,6 +303,9 @@ class NodeItem(QGraphicsItem):
         painter.drawPath(body)
         painter.setPen(QPen(border if not self.isSelected() else t.node_border, 0.8))
         painter.drawLine(QPointF(0.5, HEADER_H), QPointF(self._width - 0.5, HEADER_H))
+        if self._step_state == "current":  # the stepper's node: unmistakable, inside the bounds
+            painter.setPen(QPen(step_color(), 3.4))
+            painter.drawPath(body)
 
         # op symbol badge
         sfm = QFontMetricsF(self._symbol_font)
@@ -344,6 +374,10 @@ class NodeItem(QGraphicsItem):
         if not t.is_dark:
             grad_color = grad_color.darker(115)
         n_values = len(self._display_lines())
+        shown = self.shown_grad_text
+        if shown != self._grad_line and len(lines) > n_values:
+            lines = lines[:n_values] + [shown]  # stepping: the gradient has not arrived yet
+            grad_color = t.subtext
         for i, line in enumerate(lines):
             painter.setPen(t.error if err else (t.text if i < n_values else grad_color))
             painter.drawText(QRectF(left, top + i * vfm.height(), width, vfm.height()), align,

@@ -38,6 +38,12 @@ def grad_width(magnitude: float) -> float:
     return BASE_WIDTH + 4.2 * math.tanh(math.log10(1.0 + magnitude))
 
 
+def step_color() -> QColor:
+    """The backward stepper's "this step" colour: a green that no other state uses (selection is
+    blue, the output purple, gradient signs blue and orange)."""
+    return QColor("#3ddc84") if theme.current().is_dark else QColor("#12a150")
+
+
 def bezier_path(a: QPointF, b: QPointF) -> QPainterPath:
     """Horizontal-tangent cubic from a to b; the handle length adapts so backward wires loop."""
     dx = b.x() - a.x()
@@ -76,7 +82,8 @@ class GradLabelItem(QGraphicsItem):
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect
-        self.setVisible(not rect.isNull() and self.wire.isVisible())
+        self.setVisible(not rect.isNull() and self.wire.isVisible()
+                        and not self.wire.label_hidden)
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -90,7 +97,9 @@ class GradLabelItem(QGraphicsItem):
         t = theme.current()
         color = self.wire.color()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(color, 1.2))
+        state = self.wire.step_state
+        painter.setPen(QPen(step_color(), 2.2 if state == "sent" else 1.6)
+                       if state in ("sent", "gathered") else QPen(color, 1.2))
         painter.setBrush(QBrush(t.label_bg))
         r = self._rect.height() / 2
         painter.drawRoundedRect(self._rect, r, r)
@@ -123,6 +132,8 @@ class WireItem(QGraphicsItem):
         self._width = BASE_WIDTH
         self._hover = False
         self._preview = False  # a wire being dragged: dashed, no label
+        self._step_state: str | None = None  # the backward stepper's picture (None: normal)
+        self._flow: float | None = None  # 0..1: the sent gradient travelling back (stepper)
         self._loose_end = QPointF()
         self._path = QPainterPath()
         self._bounds = QRectF()
@@ -172,6 +183,37 @@ class WireItem(QGraphicsItem):
         if (label, sign, width) != (self._label, self._sign, self._width):
             self._label, self._sign, self._width = label, sign, width
             self.update_path()
+
+    # ---- backward stepping (app/stepper.py) ---------------------------------------------------
+    @property
+    def step_state(self) -> str | None:
+        return self._step_state
+
+    @property
+    def label_hidden(self) -> bool:
+        """While stepping, a gradient not sent yet is not shown (nor one that never will be)."""
+        return self._step_state in ("pending", "off")
+
+    def set_step_state(self, state: str | None) -> None:
+        """"pending"/"off" dimmed without label, "sent" (this step: green halo and pill, a pulse
+        travels back), "gathered" (summed into this step's node: lighter halo), "done";
+        None is the normal picture. Paint-only: paths and label spots stay where they are."""
+        if state == self._step_state:
+            return
+        self._step_state = state
+        self._flow = None
+        self.setOpacity(0.28 if state in ("pending", "off") else 1.0)
+        self.setZValue(0.5 if state in ("sent", "gathered") else 0)
+        self.label.setVisible(not self._label_rect.isNull() and self.isVisible()
+                              and not self.label_hidden)
+        self.update()
+        self.label.update()
+
+    def set_flow(self, phase: float | None) -> None:
+        """Where the travelling pulse is, from the input end (0) back to the source (1)."""
+        if phase != self._flow:
+            self._flow = phase
+            self.update()
 
     def set_preview(self, loose_end: QPointF) -> None:
         """Used while dragging: one end follows the cursor."""
@@ -303,12 +345,24 @@ class WireItem(QGraphicsItem):
     ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         color = self.color()
+        if self._step_state in ("sent", "gathered"):  # a halo under the stroke
+            halo = step_color()
+            halo.setAlpha(110 if self._step_state == "sent" else 55)
+            pen = QPen(halo, self._width + (7.0 if self._step_state == "sent" else 4.0))
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPath(self._path)
         pen = QPen(color, self._width, Qt.PenStyle.DashLine if self._preview else
                    Qt.PenStyle.SolidLine)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
+        if self._step_state == "sent" and self._flow is not None and self._flow < 1.0:
+            at = self._path.pointAtPercent(1.0 - min(max(self._flow, 0.0), 1.0))
+            painter.setPen(QPen(QColor("white"), 1.2))
+            painter.setBrush(step_color())
+            painter.drawEllipse(at, 5.0, 5.0)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:  # noqa: N802
         change_t = QGraphicsItem.GraphicsItemChange
@@ -319,7 +373,8 @@ class WireItem(QGraphicsItem):
             if value is not None:
                 value.addItem(self.label)
         elif change == change_t.ItemVisibleHasChanged:
-            self.label.setVisible(bool(value) and not self._label_rect.isNull())
+            self.label.setVisible(bool(value) and not self._label_rect.isNull()
+                                  and not self.label_hidden)
         elif change == change_t.ItemSelectedHasChanged:
             self.label.update()
         return super().itemChange(change, value)
