@@ -123,9 +123,9 @@ class PlotsPanel(QWidget):
                 legend.setLabelTextColor(t.text)
                 legend.setBrush(pg.mkBrush(_alpha(t.node_bg, 200)))
                 legend.setPen(pg.mkPen(t.node_border))
-        for plot, label in ((self.loss_plot, "loss"), (self.param_plot, "value")):
+        # the x axis is the step (said on the header row): no bottom label, the dock is short
+        for plot, label in ((self.loss_plot, "loss"), (self.param_plot, "parameters")):
             plot.setLabel("left", label, color=t.subtext.name())
-            plot.setLabel("bottom", "step", color=t.subtext.name())
         self.plot.setLabel("bottom", "edit", color=t.subtext.name())
         for curve in self._curves.values():
             curve.setPen(pg.mkPen(t.accent, width=2))
@@ -175,7 +175,7 @@ class PlotsPanel(QWidget):
     def start_training(self, caption: str = "") -> None:
         """Forget the previous run's curves and show the training page."""
         self.clear_training()
-        self._training_caption = caption
+        self._training_caption = f"{caption} · per step" if caption else ""
         self.show_page("training")
 
     def clear_training(self) -> None:
@@ -195,8 +195,13 @@ class PlotsPanel(QWidget):
         i steps (index 0 is the start)."""
         self._loss = [float(v) for v in loss]
         ys = np.asarray(self._loss, dtype=float)
+        hidden = ""
         if self.log_loss.isChecked():
+            if (ys <= 0).any():
+                hidden = " · log scale: losses ≤ 0 not drawn"
             ys = np.where(ys > 0, ys, np.nan)
+        if self.pages.currentIndex() == 1:
+            self.caption.setText(self._training_caption + hidden)
         self.loss_curve.setData(np.arange(1, len(ys) + 1), ys)
         for label, values in params.items():
             curve = self._param_curves.get(label)
@@ -205,6 +210,8 @@ class PlotsPanel(QWidget):
                                              pen=pg.mkPen(_param_color(len(self._param_curves)),
                                                           width=2))
                 self._param_curves[label] = curve
+                # legend entries side by side: a column of them would hide the curves
+                self.param_legend.setColumnCount(min(len(self._param_curves), 4))
             self._params[label] = [float(v) for v in values]
             curve.setData(np.arange(len(values)), np.asarray(self._params[label]))
 

@@ -44,7 +44,7 @@ from app import undo_commands as uc
 from app.controller import GraphController
 from app.plots import PlotsPanel
 from core.graph import Change, GraphError
-from core.graph.train import HISTORY_MAX_SIZE, OPTIMIZERS, Trainer, trainable
+from core.graph.train import OPTIMIZERS, Trainer, trainable
 from core.graph.values import dtype_name
 
 TICK_MS = 30  # ~33 ticks a second
@@ -351,20 +351,25 @@ class TrainPanel(QWidget):
             self.command.update(values)
 
     def _plot(self, tr: Trainer) -> None:
+        """Loss, and per parameter: its value (scalar), one curve per element (a small
+        vector), or its norm ‖p‖ (anything bigger)."""
         doc = self.controller.doc
         curves: dict[str, list[float]] = {}
-        for node_id, hist in tr.history.values.items():
+        for node_id in tr.params:
             if node_id not in doc:
                 continue
             name = doc.node(node_id).name
-            size = hist[0].size
-            if size == 1:
+            hist = tr.history.values.get(node_id)
+            size = doc.node(node_id).value.size  # type: ignore[union-attr]
+            if hist is not None and size == 1:
                 curves[name] = [float(v.reshape(-1)[0]) for v in hist]
-            elif size <= min(MAX_ELEMENT_CURVES, HISTORY_MAX_SIZE):
+            elif hist is not None and size <= MAX_ELEMENT_CURVES:
                 for j in range(size):
                     idx = np.unravel_index(j, hist[0].shape)
                     label = f"{name}[{', '.join(str(int(k)) for k in idx)}]"
                     curves[label] = [float(v.reshape(-1)[j]) for v in hist]
+            else:
+                curves[f"‖{name}‖"] = tr.history.norms[node_id]
         self.plots.set_training(tr.history.loss, curves)
 
     def _end_run(self) -> None:

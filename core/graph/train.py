@@ -89,10 +89,12 @@ class History:
     """What a run did. `loss[i]` is the loss computed in step i+1 (at the parameters
     before that update, as a PyTorch loop prints it); `values[p][i]` is parameter p
     after i steps (`values[p][0]` the start), kept for parameters of at most
-    HISTORY_MAX_SIZE elements."""
+    HISTORY_MAX_SIZE elements; `norms[p][i]` is its L2 norm then, kept for every
+    parameter (what a plot can show of a big matrix)."""
 
     loss: list[float] = field(default_factory=list)
     values: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    norms: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def steps(self) -> int:
@@ -170,6 +172,7 @@ class Trainer:
         for i, v in zip(ids, self._last):
             if v.size <= HISTORY_MAX_SIZE:
                 self.history.values[i] = [v.copy()]
+            self.history.norms[i] = [_norm(v)]
 
     # ------------------------------------------------------------------ stepping
     @property
@@ -219,6 +222,7 @@ class Trainer:
         for i, v in zip(self.params, now):
             if i in self.history.values:
                 self.history.values[i].append(v)
+            self.history.norms[i].append(_norm(v))
         return loss
 
     def run(self, steps: int) -> int:
@@ -341,6 +345,10 @@ class Trainer:
         loop += [f'print("{doc.node(i).name} =", {doc.node(i).name}.detach())'
                  for i in self.params]
         return "\n".join(head + helper_text + leaves + loop) + "\n"
+
+
+def _norm(v: np.ndarray) -> float:
+    return float(np.sqrt(np.sum(np.square(v, dtype=np.float64))))
 
 
 __all__ = ["HISTORY_MAX_SIZE", "OPTIMIZERS", "History", "OptimizerSpec", "Trainer",

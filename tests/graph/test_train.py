@@ -186,6 +186,9 @@ def test_trajectory_equals_torch_on_least_squares(name):
     np.testing.assert_allclose(tr.values()[ids["w"]], w.detach().numpy(), rtol=1e-5,
                                atol=1e-6)
     assert len(tr.history.values[ids["w"]]) == 31
+    assert tr.history.norms[ids["w"]][-1] == pytest.approx(float(torch.linalg.norm(w)),
+                                                           rel=1e-5)
+    assert set(tr.history.norms) == {ids["w"]}  # only the chosen parameter moves
 
 
 def test_exported_script_runs_the_same_run_in_torch():
