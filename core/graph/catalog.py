@@ -541,8 +541,12 @@ def _norm(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
                                   keepdim=p["keepdim"])
 
 
-def _amax(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    return lib.amax(a["x"], dim=tuple(p["dim"]), keepdim=p["keepdim"])
+def _extreme_all(fn_name: str) -> EngineCall:
+    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
+        return getattr(lib, fn_name)(a["x"], dim=tuple(p["dim"]), keepdim=p["keepdim"])
+
+    call.__name__ = f"call_{fn_name}"
+    return call
 
 
 def _clamp_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
@@ -801,14 +805,25 @@ def _spec_list() -> list[OpSpec]:
         OpSpec("amax", "reductions", "max", "largest element over dims (() = all)",
                "∂max(x)/∂xᵢ = 1 at the maximum (shared between ties)", _X,
                (Param("dim", "ints", ()), Param("keepdim", "bool", False)),
-               engine=_amax, template="torch.amax({x}, dim={dim}, keepdim={keepdim})",
-               palette=False),
+               engine=_extreme_all("amax"),
+               template="torch.amax({x}, dim={dim}, keepdim={keepdim})", palette=False),
+        OpSpec("amin", "reductions", "min", "smallest element over dims (() = all)",
+               "∂min(x)/∂xᵢ = 1 at the minimum (shared between ties)", _X,
+               (Param("dim", "ints", ()), Param("keepdim", "bool", False)),
+               engine=_extreme_all("amin"),
+               template="torch.amin({x}, dim={dim}, keepdim={keepdim})", palette=False),
         OpSpec("max_dim", "reductions", "max", "largest element along dim (the values of "
                "torch.max(x, dim))", "∂max/∂xᵢ = 1 at the first maximum", _X,
                (Param("dim", "int", 0), Param("keepdim", "bool", False)),
                engine=lambda lib, a, p: lib.max(a["x"], dim=p["dim"],
                                                 keepdim=p["keepdim"]).values,
                template="torch.max({x}, dim={dim}, keepdim={keepdim}).values", palette=False),
+        OpSpec("min_dim", "reductions", "min", "smallest element along dim (the values of "
+               "torch.min(x, dim))", "∂min/∂xᵢ = 1 at the first minimum", _X,
+               (Param("dim", "int", 0), Param("keepdim", "bool", False)),
+               engine=lambda lib, a, p: lib.min(a["x"], dim=p["dim"],
+                                                keepdim=p["keepdim"]).values,
+               template="torch.min({x}, dim={dim}, keepdim={keepdim}).values", palette=False),
         OpSpec("norm", "reductions", "‖x‖", "vector p-norm over dims (() = all)",
                "∂‖x‖₂/∂x = x/‖x‖₂", _X,
                (Param("p", "float", 2.0), Param("dim", "ints", ()),

@@ -163,12 +163,17 @@ class _Builder:
             axes = p.get("axes")
             return _Plan(op, {"dim": int(axes[0]) if axes else None,
                               "keepdim": bool(p.get("keepdim", False))}, ["x"])
+        # one engine op each serves max and min (amax/amin, max/min along a dim); the
+        # grad_fn's name says which
+        smallest = g.name().startswith(("Min", "Amin"))
         if op == "amax":
             axes = p.get("axes")
-            return _Plan(op, {"dim": tuple(int(a) for a in axes or ()),
-                              "keepdim": bool(p.get("keepdim", False))}, ["x"])
+            return _Plan("amin" if smallest else "amax",
+                         {"dim": tuple(int(a) for a in axes or ()),
+                          "keepdim": bool(p.get("keepdim", False))}, ["x"])
         if op == "max_dim":
-            return _Plan(op, {"dim": int(p["dim"]), "keepdim": bool(p["keepdim"])}, ["x"])
+            return _Plan("min_dim" if smallest else "max_dim",
+                         {"dim": int(p["dim"]), "keepdim": bool(p["keepdim"])}, ["x"])
         if op == "norm":
             axes = p.get("axes")
             return _Plan(op, {"p": float(p["p"]), "dim": tuple(int(a) for a in axes or ()),

@@ -59,6 +59,8 @@ CASES = {
     "prod": ({"x": _M}, {"dim": 0, "keepdim": True}),
     "amax": ({"x": _M}, {"dim": (0, 1), "keepdim": False}),
     "max_dim": ({"x": _M}, {"dim": 1, "keepdim": False}),
+    "amin": ({"x": _M}, {"dim": (1,), "keepdim": True}),
+    "min_dim": ({"x": _M}, {"dim": 0, "keepdim": True}),
     "norm": ({"x": _M}, {"p": 3.0, "dim": (1,)}),
     "var": ({"x": _M}, {"dim": (0,), "correction": 0, "keepdim": True}),
     "std": ({"x": _M}, {}),
