@@ -12,6 +12,7 @@ mlp    — one training step of a 784-512-512-10 ReLU MLP, batch 256, float32
          step written by hand in numpy.
 chain  — backward through scalar chains of 10k/50k/100k ops: time per op should
          stay flat (linear cost) and there is no recursion limit.
+rng    — a million torch-exact random numbers (randn, rand); reference: torch.
 """
 
 from __future__ import annotations
@@ -172,7 +173,20 @@ def bench_chain() -> None:
     print(f"  cost per op at 100k / at 10k: core {growth[0]:.2f}x{ref} (1.0 = linear)")
 
 
-BENCHES = {"small": bench_small, "mlp": bench_mlp, "chain": bench_chain}
+def bench_rng() -> None:
+    """torch-exact random numbers (core/random.py) drawn in bulk with numpy."""
+    torch = _torch()
+    fns = [lambda: core.randn(1000, 1000), lambda: core.rand(1000, 1000)]
+    if torch is not None:
+        fns += [lambda: torch.randn(1000, 1000), lambda: torch.rand(1000, 1000)]
+    times = side_by_side(fns, repeat=3)
+    for i, name in enumerate(("randn", "rand")):
+        ref = (f", torch {times[i + 2] * 1e3:.1f} ms, ratio {times[i] / times[i + 2]:.1f}x"
+               if torch is not None else "")
+        print(f"{name}(1000, 1000) float32: core {times[i] * 1e3:.1f} ms{ref}")
+
+
+BENCHES = {"small": bench_small, "mlp": bench_mlp, "chain": bench_chain, "rng": bench_rng}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(BENCHES):

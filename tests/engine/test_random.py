@@ -13,7 +13,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -302,14 +301,11 @@ def test_exact_fma_emulation() -> None:
         assert got.tolist() == exact
 
 
-def test_randn_million_is_fast() -> None:
-    core.randn(10)
-    t0 = time.perf_counter()
+def test_randn_million_is_standard_normal() -> None:
+    """The vectorised path (its speed is measured in benchmarks/engine_bench.py rng)."""
     x = core.randn(1000, 1000)
-    elapsed = time.perf_counter() - t0
     assert x.shape == (1000, 1000)
     assert abs(float(x.mean())) < 0.01 and abs(float(x.std()) - 1) < 0.01
-    assert elapsed < 2.0, elapsed  # ~0.1 s here; a per-element Python loop takes > 5 s
 
 
 # ------------------------------------------------------------------ against torch itself
