@@ -244,7 +244,7 @@ def _depth(v: Any) -> int:
 def _read_value(v: Any, where: str) -> Any:
     v = _keys(v, where, {"dtype", "data"}, {"dtype", "data"})
     dt = v["dtype"]
-    if dt not in DTYPES:
+    if not isinstance(dt, str) or dt not in DTYPES:  # a list or dict can't even be looked up
         raise _fail(f"{where}.dtype", f"unknown dtype {dt!r:.40}; use one of "
                                       f"{', '.join(DTYPES)}")
     try:

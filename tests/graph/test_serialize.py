@@ -84,6 +84,8 @@ def _mutate(path, value):
     (_mutate(["nodes", 0, "value", "data"], "__import__('os')"),
      "nodes[0].value: value element must be a number"),
     (_mutate(["nodes", 0, "value", "dtype"], "object"), "nodes[0].value.dtype: unknown dtype"),
+    (_mutate(["nodes", 0, "value", "dtype"], []), "nodes[0].value.dtype: unknown dtype"),
+    (_mutate(["nodes", 0, "value", "dtype"], {"a": 1}), "nodes[0].value.dtype: unknown dtype"),
     (_mutate(["nodes", 0, "pos"], [1]), "nodes[0].pos: expected two numbers"),
     (_mutate(["nodes", 1, "id"], "n1"), "nodes[1]: a node with id 'n1' already exists"),
     (_mutate(["nodes", 1, "name"], "x"), "nodes[1]: the name 'x' is already used"),
