@@ -501,6 +501,9 @@ def install(window: MainWindow) -> BackwardStepper:
         dock.setVisible(on)
         if on:
             dock.raise_()
+            # other docks may share the right column: give the explanation most of its height
+            window.resizeDocks([dock], [max(380, int(window.height() * 0.62))],
+                               Qt.Orientation.Vertical)
         else:
             panel.show_explanation(None)
             window.inspector_dock.raise_()
