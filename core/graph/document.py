@@ -56,7 +56,8 @@ from core.graph.catalog import OPS, OpSpec, ParamError
 from core.graph.values import DTYPES, ValueParseError, dtype_name, parse_value
 
 #: Names a node may not take: they would shadow what the exported scripts need.
-RESERVED_NAMES = frozenset({"torch", "core", "print", "np", "gradient", "float", "_unindex"})
+RESERVED_NAMES = frozenset({"torch", "core", "print", "np", "gradient", "float", "_unindex",
+                            "_index_put"})
 
 
 class GraphError(ValueError):

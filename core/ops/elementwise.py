@@ -294,9 +294,10 @@ THRESHOLD_BACKWARD = defop("threshold_backward", "ThresholdBackwardBackward0", s
 
 
 def threshold_backward(g: Tensor, y: Tensor, threshold: float = 0.0) -> Tensor:
-    """g where y > threshold, else 0."""
-    return record(THRESHOLD_BACKWARD, (g, y), g._data * (y._data > threshold),
-                  {"threshold": threshold})
+    """g where y > threshold, else 0 (+0, as torch: a masked negative g isn't −0)."""
+    out = g._data * (y._data > threshold)
+    out += 0
+    return record(THRESHOLD_BACKWARD, (g, y), out, {"threshold": threshold})
 
 
 defvjp(RELU, lambda g, ans, x: threshold_backward(g, ans))

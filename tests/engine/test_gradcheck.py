@@ -605,3 +605,11 @@ def test_piecewise_linear_second_derivative_is_zero(fn: Callable[..., Any]) -> N
     assert g.requires_grad
     (h,) = core.autograd.grad(g.sum(), x)
     assert h.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_relu_gradient_is_plus_zero_where_masked() -> None:
+    """torch's threshold_backward writes +0 where the input was ≤ 0, even for a negative
+    incoming gradient; a product with the mask would give −0 (printed as "-0.")."""
+    x = core.tensor([-1.0, 2.0], requires_grad=True)
+    (x.relu() * -3).sum().backward()
+    assert not np.signbit(x.grad.numpy()[0]) and x.grad.tolist() == [0.0, -3.0]
