@@ -604,8 +604,9 @@ def _softplus_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
 
 
 def _threshold_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    # g · mask, not where(mask, g, 0): the engine's op keeps the sign of -g·0 (-0.)
-    return a["grad"] * (a["y"] > p["threshold"])
+    # where(mask, g, 0), not g · mask: a masked negative g is +0, as in torch's kernel
+    g = a["grad"]
+    return lib.where(a["y"] > p["threshold"], g, g * 0 + 0)
 
 
 _REDUCTION = Param("reduction", "choice", "mean", "how the per-element losses are combined",
@@ -883,7 +884,7 @@ def _spec_list() -> list[OpSpec]:
                (Param("threshold", "float", 0.0),),
                engine=_fused("elementwise", "threshold_backward", _threshold_bwd,
                              ("grad", "y"), ("threshold",)),
-               template="{grad} * ({y} > {threshold})",
+               template="torch.where({y} > {threshold}, {grad}, 0.0)",
                palette=False, extra={"core_template": "torch.ops.elementwise."
                                      "threshold_backward({grad}, {y}, {threshold})"}),
         OpSpec("addmm", "linear algebra", "+@", "bias + a @ b in one step (what a Linear "

@@ -38,6 +38,7 @@ def window(qtbot, errors_seen):
     from app.main_window import MainWindow
 
     app = create_app()
+    before = set(app.topLevelWidgets())
     theme.apply(app, dark=False)
     w = MainWindow(restore_settings=False)
     w.files.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
@@ -47,3 +48,16 @@ def window(qtbot, errors_seen):
     qtbot.waitExposed(w)
     yield w
     w.files.discard_recovery()
+    _delete_now([w] + [t for t in app.topLevelWidgets() if t not in before])
+
+
+def _delete_now(widgets) -> None:
+    """Really delete the window, its ~500 widgets and the parentless menus and popups it made
+    (pyqtgraph's plot menus...). qtbot only closes the window: closed windows piled up, and
+    every later theme change re-polished all of them (setup went from 0.1 s to 8 s a test)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for t in widgets:
+        t.close()
+        t.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
