@@ -295,8 +295,14 @@ THRESHOLD_BACKWARD = defop("threshold_backward", "ThresholdBackwardBackward0", s
 
 def threshold_backward(g: Tensor, y: Tensor, threshold: float = 0.0) -> Tensor:
     """g where y > threshold, else 0 (+0, as torch: a masked negative g isn't −0)."""
-    out = g._data * (y._data > threshold)
-    out += 0
+    gd = g._data
+    mask = np.asarray(y._data > threshold)
+    if mask.shape == gd.shape:  # relu's case: cast, multiply in place (fastest in numpy)
+        out = mask.astype(gd.dtype)
+        out *= gd
+    else:  # the catalog node wired with broadcasting shapes
+        out = elementwise(np.multiply, g, Tensor._from_array(mask))
+    out += 0  # 0·(−g) is −0
     return record(THRESHOLD_BACKWARD, (g, y), out, {"threshold": threshold})
 
 
