@@ -33,13 +33,19 @@ def best_of(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float
     return side_by_side([fn], repeat, number)[0]
 
 
-def side_by_side(fns: list[Callable[[], object]], repeat: int = 5, number: int = 1
-                 ) -> list[float]:
+def side_by_side(fns: list[Callable[[], object]], repeat: int = 5, number: int = 1,
+                 warmup: int = 0) -> list[float]:
     """Best time per call of each function, runs interleaved so that load from other
-    processes hits ours and the reference alike."""
+    processes hits ours and the reference alike.
+
+    ``warmup`` untimed calls precede each timed run: switching between two programs that
+    allocate megabytes makes the allocator hand pages back to the system and fault them in
+    again, a cost that belongs to the switch, not to either program."""
     best = [float("inf")] * len(fns)
     for _ in range(repeat):
         for i, fn in enumerate(fns):
+            for _ in range(warmup):
+                fn()
             t0 = time.perf_counter()
             for _ in range(number):
                 fn()
@@ -70,7 +76,7 @@ def bench_small() -> None:
               "(torch not installed: no reference)")
         return
     ours, ref = (t / n_ops for t in side_by_side(
-        [small_chain(core, n_ops), small_chain(torch, n_ops)], repeat=9, number=5))
+        [small_chain(core, n_ops), small_chain(torch, n_ops)], repeat=15, number=5))
     print(f"small-op overhead (fwd+bwd, 4 elements): core {ours * 1e6:.2f} µs/op, "
           f"torch {ref * 1e6:.2f} µs/op, ratio {ours / ref:.2f}x")
 
@@ -141,7 +147,8 @@ def bench_mlp() -> None:
 
     numpy_step()
     core_step()
-    ref, ours = side_by_side([numpy_step, core_step], repeat=9, number=3)
+    ref, ours = side_by_side([numpy_step, core_step], repeat=9, number=5,
+                             warmup=3)
     print(f"MLP step 784-512-512-10, batch 256: numpy {ref * 1e3:.2f} ms, core "
           f"{ours * 1e3:.2f} ms, ratio {ours / ref:.3f}x")
 

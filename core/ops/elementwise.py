@@ -290,6 +290,7 @@ def relu(x: Tensor) -> Tensor:
 
 # relu's rule is an op of its own, as torch's threshold_backward: one step, and a gradient
 # that (under create_graph) depends on the output, with a zero derivative of its own
+_SAME_WIDTH_INT = {2: np.int16, 4: np.int32, 8: np.int64}
 THRESHOLD_BACKWARD = defop("threshold_backward", "ThresholdBackwardBackward0", saves=(1,))
 
 
@@ -297,12 +298,14 @@ def threshold_backward(g: Tensor, y: Tensor, threshold: float = 0.0) -> Tensor:
     """g where y > threshold, else 0 (+0, as torch: a masked negative g isn't −0)."""
     gd = g._data
     mask = np.asarray(y._data > threshold)
-    if mask.shape == gd.shape:  # relu's case: cast, multiply in place (fastest in numpy)
-        out = mask.astype(gd.dtype)
-        out *= gd
+    bits = _SAME_WIDTH_INT.get(gd.dtype.itemsize) if gd.dtype.kind == "f" else None
+    if mask.shape == gd.shape and bits is not None:
+        # relu's case, in one pass: g's bit pattern times 1 or 0 is g or +0.0, where a
+        # float product would give −0 for a negative g (0·(−g))
+        out = np.multiply(gd.view(bits), mask).view(gd.dtype)
     else:  # the catalog node wired with broadcasting shapes
         out = elementwise(np.multiply, g, Tensor._from_array(mask))
-    out += 0  # 0·(−g) is −0
+        out += 0  # 0·(−g) is −0
     return record(THRESHOLD_BACKWARD, (g, y), out, {"threshold": threshold})
 
 
