@@ -146,7 +146,7 @@ class _Parts:
         green = step_color().name()
         out.append(f"<p class='sub' style='margin-top:14px'>On the canvas: "
                    f"<span style='color:{green}'>green</span> is this step; dimmed nodes and "
-                   f"wires have no gradient yet; ∇ 1/2 on a node means one of the two "
+                   f"wires have no gradient yet; ∇ 1 of 2 on a node means one of the two "
                    f"gradients it will sum has arrived.</p>")
         return out
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # node states (what NodeItem.set_step_state receives)
 PENDING = "pending"  # takes part, no gradient has reached it yet: dimmed, gradient hidden
 WAITING = "waiting"  # some of its gradients have arrived, its own step is still to come
+READY = "ready"  # all of its gradients have arrived (their sum is its total); its step is next
 CURRENT = "current"  # the node of this step
 DONE = "done"  # its step is over: shows its total gradient
 OFF = "off"  # no gradient ever reaches it in this pass (constants, other branches)
@@ -44,7 +45,8 @@ SPEEDS: dict[str, int] = {"Slow": 2000, "Normal": 1100, "Fast": 500}
 @dataclass(frozen=True)
 class StepPicture:
     """What the canvas shows at one step: a state for every node and wire, and for nodes still
-    waiting for gradients how many of them have arrived ("1/2 arrived")."""
+    waiting for gradients how many of them have arrived ("∇ 1 of 2": not "1/2", which would
+    read as a gradient of one half)."""
 
     index: int
     nodes: dict[str, str]
@@ -93,9 +95,11 @@ def picture(steps: Sequence[ReplayStep], node_ids: Iterable[str], wires: Iterabl
             node_states[nid] = CURRENT
         elif at < index:
             node_states[nid] = DONE
+        elif arrived.get(nid) == expected.get(nid):
+            node_states[nid] = READY
         elif arrived.get(nid):
             node_states[nid] = WAITING
-            notes[nid] = f"∇ {arrived[nid]}/{expected[nid]}"
+            notes[nid] = f"∇ {arrived[nid]} of {expected[nid]}"
         else:
             node_states[nid] = PENDING
             notes[nid] = "∇ ?"

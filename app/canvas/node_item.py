@@ -22,6 +22,8 @@ ROW_H = 20.0
 PAD = 10.0
 MIN_W = 132.0
 MAX_W = 260.0
+#: the widest gradient note the stepper shows on a node ("∇ 1 of 2"), for the layout
+STEP_NOTE_ROOM = "∇ 8 of 8"
 RADIUS = 7.0
 
 
@@ -169,7 +171,7 @@ class NodeItem(QGraphicsItem):
     @property
     def shown_grad_text(self) -> str:
         """The gradient line as drawn now: while stepping, a node the gradient has not reached
-        shows the stepper's note ("∇ ?", "∇ 1/2 arrived") instead of its total."""
+        shows the stepper's note ("∇ ?", "∇ 1 of 2") instead of its total."""
         if self._step_state in ("pending", "waiting", "off") and self._grad_line:
             return self._step_note
         return self._grad_line
@@ -216,6 +218,8 @@ class NodeItem(QGraphicsItem):
                        for p in self.inputs), default=0.0)
         block = self._block_lines()
         value_w = max(vfm.horizontalAdvance(s) for s in block)
+        if self._grad_line:  # room for the stepper's note, so stepping never elides it
+            value_w = max(value_w, vfm.horizontalAdvance(STEP_NOTE_ROOM))
         body_w = PAD + (label_w + 10 if label_w else 0) + value_w + PAD + 6
         param_w = PAD + lfm.horizontalAdvance(self._param_line) + PAD
         width = min(MAX_W, max(MIN_W, title_w, body_w, param_w))

@@ -16,7 +16,18 @@ from PySide6.QtTest import QTest
 from app import formatting
 from app.resources import EXAMPLES
 from app.step_panel import number_text
-from app.stepper import CURRENT, DONE, GATHERED, OFF, PENDING, SENT, WAITING, local_formula, picture
+from app.stepper import (
+    CURRENT,
+    DONE,
+    GATHERED,
+    OFF,
+    PENDING,
+    READY,
+    SENT,
+    WAITING,
+    local_formula,
+    picture,
+)
 from core.graph import Wire, serialize
 from core.graph.catalog import spec
 from core.graph.evaluate import Evaluator
@@ -98,9 +109,12 @@ def check_step(window, bw, i: int) -> None:
             assert item.step_state == OFF
             assert item.opacity() < 0.5
         elif at > i:
-            assert item.step_state in (PENDING, WAITING)
-            assert "∇ " + formatting.grad_label(bw.node_grads[node_id]) != item.shown_grad_text \
-                or item.grad_text == ""
+            total = "∇ " + formatting.grad_label(bw.node_grads[node_id])
+            if item.step_state == READY:  # every gradient it sums has arrived: its total
+                assert item.shown_grad_text == total or item.grad_text == ""
+            else:
+                assert item.step_state in (PENDING, WAITING)
+                assert total != item.shown_grad_text or item.grad_text == ""
 
 
 @pytest.mark.skipif(not LESSONS, reason="no example lessons")
@@ -147,7 +161,7 @@ def test_quadratic_leaf_shows_accumulation(window):
     first = min(s.index for s in bw.steps for w, _g in s.sends if w.src == x_id)
     st.go(first)
     assert window.scene.nodes[x_id].step_state == WAITING
-    assert window.scene.nodes[x_id].shown_grad_text == "∇ 1/2"
+    assert window.scene.nodes[x_id].shown_grad_text == "∇ 1 of 2"
     st.go(first - 1)
     assert window.scene.nodes[x_id].step_state == PENDING
     assert window.scene.nodes[x_id].shown_grad_text == "∇ ?"
@@ -342,3 +356,38 @@ def test_picture_is_pure_replay_state():
     assert first.nodes[bw.output] == CURRENT
     assert sum(s == SENT for s in first.wires.values()) == len(bw.steps[0].sends)
     assert isinstance(next(iter(first.wires)), Wire)
+
+
+def test_a_node_with_all_its_gradients_is_ready_and_shows_its_total(window):
+    """mul1 in the quadratic lesson has one consumer: once that gradient has arrived (before
+    mul1's own step) it shows its total, not a "1 of 1" count that reads like a fraction."""
+    path = lesson("quadratic")
+    doc, bw = reference(path)
+    st = start(window, path)
+    mul1 = next(s for s in bw.steps if s.kind == "node" and doc.node(s.node).name == "mul1")
+    arrived = min(s.index for s in bw.steps for w, g in s.sends
+                  if w.src == mul1.node and g is not None)
+    assert arrived < mul1.index
+    st.go(arrived)
+    item = window.scene.nodes[mul1.node]
+    assert item.step_state == READY
+    assert item.shown_grad_text == "∇ " + formatting.grad_label(bw.node_grads[mul1.node])
+    assert item.opacity() == 1.0
+
+
+def test_step_notes_fit_their_node_without_eliding(window):
+    """Every note a node shows while stepping fits the width the node laid out."""
+    from PySide6.QtGui import QFontMetricsF
+
+    for path in LESSONS:
+        st = start(window, path)
+        for i in range(st.count):
+            st.go(i)
+            for item in window.scene.nodes.values():
+                text = item.shown_grad_text
+                if not text:
+                    continue
+                fm = QFontMetricsF(item._value_font)
+                room = item._width - 2 * 10 - (item._label_w + 10 if item._label_w else 0) - 4
+                assert fm.horizontalAdvance(text) <= room + 0.5, (path.stem, i, text)
+        st.stop()
