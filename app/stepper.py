@@ -482,6 +482,9 @@ def install(window: MainWindow) -> BackwardStepper:
     bar = StepBar([st.act_first, st.act_prev, st.act_play, st.act_next, st.act_last],
                   list(SPEEDS), st.act_stop, window)
     bar.set_speed(st.speed)
+    # the canvas keeps Space for panning (Space-drag) and hands a plain tap back as Play
+    window.view.spaceTapped.connect(
+        lambda: st.act_play.trigger() if st.act_play.isEnabled() else None)
     bar.indexRequested.connect(st.go)
     bar.speedChosen.connect(st.set_speed)
     lay = window.centralWidget().layout()

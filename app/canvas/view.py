@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
@@ -27,6 +27,10 @@ class CanvasView(QGraphicsView):
     """Shows a `CanvasScene`; owns navigation (zoom/pan/fit) but not editing."""
 
     quickAddRequested = Signal(QPointF)  # Tab pressed: scene position of the cursor
+    #: Space pressed and released without a drag: Space is also a shortcut (the stepper's
+    #: Play), which the view takes over so that Space-drag pans in every mode; a tap is
+    #: handed on through this signal
+    spaceTapped = Signal()
     zoomChanged = Signal(float)
 
     def __init__(self, scene: CanvasScene, parent: QWidget | None = None) -> None:
@@ -45,6 +49,7 @@ class CanvasView(QGraphicsView):
         self.setMouseTracking(True)
         self._pan_from: QPoint | None = None
         self._space = False
+        self._space_panned = False
         # While True the view re-frames the graph whenever it is resized (window shown, a dock
         # or the lesson banner toggled), so a just-opened graph stays centred; the first zoom
         # or pan by the user hands control to them.
@@ -138,6 +143,7 @@ class CanvasView(QGraphicsView):
             self._space and event.button() == Qt.MouseButton.LeftButton
         ):
             self._pan_from = event.position().toPoint()
+            self._space_panned = self._space_panned or self._space
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
@@ -162,9 +168,21 @@ class CanvasView(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
 
+    def event(self, event: QEvent) -> bool:  # noqa: A003 - Qt API
+        if (event.type() == QEvent.Type.ShortcutOverride
+                and event.key() == Qt.Key.Key_Space  # type: ignore[attr-defined]
+                and not event.modifiers()):  # type: ignore[attr-defined]
+            event.accept()  # a key press for us, not the Space shortcut: see spaceTapped
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+        if event.key() == Qt.Key.Key_Space:
+            event.accept()
+            if event.isAutoRepeat():
+                return
             self._space = True
+            self._space_panned = False
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
             event.accept()
             return
@@ -175,10 +193,15 @@ class CanvasView(QGraphicsView):
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = False
-            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+        if event.key() == Qt.Key.Key_Space:
             event.accept()
+            if event.isAutoRepeat():
+                return
+            self._space = False
+            if self._pan_from is None:
+                self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+            if not self._space_panned:
+                self.spaceTapped.emit()
             return
         super().keyReleaseEvent(event)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from app import formatting
@@ -391,3 +391,34 @@ def test_step_notes_fit_their_node_without_eliding(window):
                 room = item._width - 2 * 10 - (item._label_w + 10 if item._label_w else 0) - 4
                 assert fm.horizontalAdvance(text) <= room + 0.5, (path.stem, i, text)
         st.stop()
+
+
+def test_space_drag_pans_while_stepping_and_a_tap_still_plays(window, qtbot):
+    """Space is Play's shortcut, yet on the canvas Space-drag must pan as in every mode; only
+    a Space tap without a drag toggles Play."""
+    path = lesson("quadratic")
+    assert window.open_example(path)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    view = window.view
+    view.setFocus()
+    st = window.stepper
+    QTest.keyClick(view, Qt.Key.Key_F9)
+    assert st.active
+    vp = view.viewport()
+    before = view.mapToScene(vp.rect().center())
+    QTest.keyPress(view, Qt.Key.Key_Space)
+    start_pt = vp.rect().center()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start_pt)
+    for dx in (20, 40, 60, 80):
+        QTest.mouseMove(vp, start_pt + QPoint(dx, 0))
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       start_pt + QPoint(80, 0))
+    QTest.keyRelease(view, Qt.Key.Key_Space)
+    after = view.mapToScene(vp.rect().center())
+    assert after.x() < before.x() - 40  # dragging right moves the view's centre left
+    assert not st.playing  # the Space that panned was no tap
+    QTest.keyClick(view, Qt.Key.Key_Space)
+    assert st.playing
+    QTest.keyClick(view, Qt.Key.Key_Space)
+    assert not st.playing
