@@ -17,6 +17,7 @@ engine contract names only name()/next_functions/seq, so this uses the engine's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -226,6 +227,15 @@ def _np_dtype(t: Any) -> np.dtype:
     return np.asarray(t.detach().numpy()).dtype
 
 
+def _derivative_name(out: str, wrt: str) -> str:
+    """dy_dx for y; d2y_dx2 (not ddy_dx_dx) for dy_dx, d3y_dx3 for d2y_dx2."""
+    m = re.fullmatch(r"d(\d*)(.+)_d(.+?)(\d*)", out)
+    if m and m.group(3) == wrt and m.group(1) == m.group(4):
+        k = int(m.group(1) or 1) + 1
+        return f"d{k}{m.group(2)}_d{wrt}{k}"
+    return f"d{out}_d{wrt}"
+
+
 def differentiate(ev: Evaluator, output: str | None = None,
                   wrt: str | Sequence[str] | None = None, gradient: Any = None) -> Document:
     """A new document whose outputs are ∂output/∂x for each x in `wrt` (default: every
@@ -291,7 +301,8 @@ def differentiate(ev: Evaluator, output: str | None = None,
             gid = b.doc.add_node("constant", name=b.doc.unique_name("zero"), value=zero)
         else:
             gid = b.tensor(g)
-        oid = b.doc.add_node("output", name=b.doc.unique_name(f"d{out_name}_d{src.node(w).name}"))
+        oid = b.doc.add_node("output", name=b.doc.unique_name(
+            _derivative_name(out_name, src.node(w).name)))
         b.doc.connect(gid, oid, "value")
         outputs.append(oid)
     # variables the derivative no longer uses are dropped
@@ -310,3 +321,106 @@ def differentiate(ev: Evaluator, output: str | None = None,
 
 
 __all__ = ["differentiate"]
+
+
+# ------------------------------------------------------------------ into the same document
+def _frozen(v: Any) -> Any:
+    """A hashable stand-in for a param value (ints, floats, tuples, lists, arrays)."""
+    if isinstance(v, np.ndarray):
+        return ("array", v.dtype.str, v.shape, v.tobytes())
+    if isinstance(v, (list, tuple)):
+        return tuple(_frozen(x) for x in v)
+    return v
+
+
+def _key(op: str, params: dict[str, Any], inputs: dict[str, str]) -> tuple[Any, ...]:
+    return (op, tuple(sorted((k, _frozen(v)) for k, v in params.items())),
+            tuple(sorted(inputs.items())))
+
+
+@dataclass
+class DerivativePlan:
+    """What `differentiate_into` adds: the undoable steps, the new nodes and the new
+    output nodes (one per variable differentiated with respect to), and a title."""
+
+    steps: list[tuple[str, tuple[Any, ...], dict[str, Any]]]
+    new_nodes: list[str]
+    outputs: list[str]
+    title: str
+
+
+def differentiate_into(ev: Evaluator, output: str | None = None,
+                       wrt: str | Sequence[str] | None = None, make_output: bool = True,
+                       gap: float = 160.0) -> DerivativePlan:
+    """The steps that add ∂output/∂wrt to the document itself, as torch's
+    ``grad(y, x, create_graph=True)`` does: the derivative is a graph over the same leaves,
+    so backward from it (make it the output) gives the next derivative in ``x.grad``, and
+    differentiating it again adds that one.
+
+    Nodes of the derivative that recompute a forward node (same op, params and inputs) are
+    that forward node — the engine's rules read the forward's values — so only the
+    derivative's own nodes are added, laid out below the graph."""
+    src = ev.doc
+    d = differentiate(ev, output, wrt)
+    existing: dict[tuple[Any, ...], str] = {}
+    for nid in src.topo_order():
+        n = src.node(nid)
+        if n.op not in ("variable", "constant", "output"):
+            existing.setdefault(_key(n.op, n.params, src.inputs_of(nid)), nid)
+    mapping: dict[str, str] = {}
+    added: list[str] = []
+    taken: set[str] = set()
+    for nid in d.topo_order():
+        n = d.node(nid)
+        if n.op == "variable":
+            same = src.by_name(n.name)
+            if same is None or same.op != "variable":  # differentiate keeps their names
+                raise GraphError(f"the derivative's variable {n.name} is not in the graph")
+            mapping[nid] = same.id
+            continue
+        ins = {p: mapping[s] for p, s in d.inputs_of(nid).items()}
+        if n.op not in ("constant", "output"):
+            hit = existing.get(_key(n.op, n.params, ins))
+            if hit is not None:
+                mapping[nid] = hit
+                continue
+        mapping[nid] = new = src.new_id()
+        while new in taken:
+            mapping[nid] = new = src.new_id()
+        taken.add(new)
+        added.append(nid)
+    names: set[str] = set()
+
+    def fresh_name(base: str) -> str:
+        cand, i = base, 0
+        while cand in names or cand != src.unique_name(cand):
+            i += 1
+            cand = f"{base}{i}"
+        names.add(cand)
+        return cand
+
+    ys = [n.pos[1] for n in src]
+    xs = [n.pos[0] for n in src]
+    top = (max(ys) + gap) if ys else 0.0
+    dx_min = min((d.node(i).pos[0] for i in added), default=0.0)
+    dy_min = min((d.node(i).pos[1] for i in added), default=0.0)
+    left = min(xs) if xs else 0.0
+    steps: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+    for nid in added:
+        n = d.node(nid)
+        base = n.name if n.op == "output" else re.sub(r"\d+$", "", n.name) or n.op
+        kw: dict[str, Any] = {"op": n.op, "name": fresh_name(base), "node_id": mapping[nid],
+                              "pos": (n.pos[0] - dx_min + left, n.pos[1] - dy_min + top)}
+        if n.params:
+            kw["params"] = dict(n.params)
+        if n.value is not None:
+            kw["value"] = np.array(n.value, copy=True)
+        steps.append(("add_node", (), kw))
+    for nid in added:
+        for port, s in d.inputs_of(nid).items():
+            steps.append(("connect", (mapping[s], mapping[nid], port), {}))
+    outputs = [mapping[o] for o in d.outputs()]
+    if make_output and outputs:
+        steps.append(("set_output", (outputs[0],), {}))
+    return DerivativePlan(steps, [mapping[i] for i in added], outputs,
+                          str(d.meta.get("title", "derivative")))
