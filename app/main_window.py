@@ -225,6 +225,10 @@ class MainWindow(QMainWindow):
         self.act_auto.setChecked(True)
         self.act_set_output = a("Set as &Output", self.set_selected_as_output,
                                 "Ctrl+Shift+O")
+        self.act_differentiate = a(
+            "&Differentiate (create_graph)", self.differentiate, "Ctrl+Shift+D", "differentiate",
+            "Add ∂output/∂x as a graph over the same variables and make it the output: "
+            "backward then gives the next derivative")
         self.act_shortcuts = a("&Keyboard Shortcuts", self.show_shortcuts, "F1", "help")
         self.act_about = a("&About Chainrule", self.show_about)
 
@@ -271,6 +275,8 @@ class MainWindow(QMainWindow):
 
         m = mb.addMenu("&Graph")
         m.addActions([self.act_backward, self.act_auto, self.act_set_output])
+        m.addSeparator()
+        m.addAction(self.act_differentiate)
 
         self.examples_menu = mb.addMenu("E&xamples")
         self._fill_examples()
@@ -287,7 +293,7 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addActions([self.act_undo, self.act_redo, self.act_delete])
         tb.addSeparator()
-        tb.addActions([self.act_backward, self.act_auto])
+        tb.addActions([self.act_backward, self.act_auto, self.act_differentiate])
         tb.addSeparator()
         tb.addActions([self.act_layout, self.act_fit, self.act_zoom_in, self.act_zoom_out])
         tb.addSeparator()
@@ -435,6 +441,31 @@ class MainWindow(QMainWindow):
     def _set_auto_backward(self, on: bool) -> None:
         self.controller.auto_backward = on
         self.controller.evaluate_now()
+
+    def differentiate(self) -> None:
+        """torch's ``grad(y, x, create_graph=True)`` on the canvas: add ∂output/∂x, built by
+        the engine, over the same variables (the selected ones, else every one that requires
+        grad), as one undo step, and make it the output — backward from it then puts the
+        next derivative in x.grad, and differentiating again adds that one."""
+        from core.graph.differentiate import differentiate_into
+        from core.graph.evaluate import Evaluator
+
+        doc = self.controller.doc
+        chosen = [it.node_id for it in self.scene.selected_nodes()
+                  if doc.node(it.node_id).op == "variable"]
+        try:
+            plan = differentiate_into(Evaluator(doc), wrt=chosen or None)
+        except GraphError as e:
+            self.statusBar().showMessage(f"Cannot differentiate: {e}", STATUS_MS)
+            return
+        if not self.controller.push_macro(f"differentiate: {plan.title}", plan.steps):
+            return
+        self.controller.select_only(plan.new_nodes)
+        self.view.fit_all()
+        names = ", ".join(doc.node(o).name for o in plan.outputs)
+        self.statusBar().showMessage(
+            f"Added {plan.title} as {names}, now the output: backward from it gives the "
+            "next derivative in .grad (Ctrl+Shift+D again adds it as a graph).", STATUS_MS)
 
     def auto_layout(self) -> None:
         """Tidy up: the app's layered layout (one undoable move) for the nodes as drawn."""
