@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,11 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import formatting, theme
+from app.array_view import ArrayView
 from app.controller import GraphController
 from core.graph import DTYPES, value_to_text
 from core.graph.catalog import Param
 
 MAX_TABLE_CELLS = 400  # bigger values are edited as text
+UNWRAPPED = 1 << 20  # a repr line width no matrix row reaches
 
 
 class ValueTable(QTableWidget):
@@ -131,11 +134,18 @@ class Inspector(QScrollArea):
         pl.addWidget(self.output_btn)
 
         pl.addWidget(_section("Value"))
-        self.value_view = _readout()
+        self.value_map = ArrayView()
+        self.value_map.hide()
+        pl.addWidget(self.value_map)
+        self.value_view = Readout()
         pl.addWidget(self.value_view)
         self.grad_title = _section(".grad")
+        self.grad_title.setWordWrap(True)  # '∂out/∂name (.grad is None: not a leaf)' is long
         pl.addWidget(self.grad_title)
-        self.grad_view = _readout()
+        self.grad_map = ArrayView()
+        self.grad_map.hide()
+        pl.addWidget(self.grad_map)
+        self.grad_view = Readout()
         pl.addWidget(self.grad_view)
         self.grad_fn = QLabel()
         self.grad_fn.setFont(theme.mono_font(9.5))
@@ -222,18 +232,17 @@ class Inspector(QScrollArea):
         r = self.controller.result
         tensor = r.tensor(node.id) if r else None
         value = tensor if tensor is not None else (r.values.get(node.id) if r else None)
-        self.value_view.setPlainText(formatting.full_text(value) if value is not None else "—")
+        self.value_view.setPlainText(_row_text(value) if value is not None else "—")
+        self.value_map.set_value(value)
         grad = r.grads.get(node.id) if r else None
-        if grad is not None:
-            self.grad_title.setText(".grad")
-            self.grad_view.setPlainText(formatting.full_text(grad))
-        elif r is not None and r.node_grads.get(node.id) is not None:
+        if grad is None and r is not None and r.node_grads.get(node.id) is not None:
             out = doc.node(doc.output).name if doc.output in doc else "output"
             self.grad_title.setText(f"∂{out}/∂{node.name}  (.grad is None: not a leaf)")
-            self.grad_view.setPlainText(formatting.full_text(r.node_grads[node.id]))
+            grad = r.node_grads[node.id]
         else:
             self.grad_title.setText(".grad")
-            self.grad_view.setPlainText("None")
+        self.grad_view.setPlainText(_row_text(grad) if grad is not None else "None")
+        self.grad_map.set_value(grad)
         fn = r.grad_fn_name(node.id) if r else None
         self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
         self.derivative.setText(spec.derivative_text)
@@ -347,13 +356,67 @@ def _section(text: str) -> QLabel:
     return label
 
 
-def _readout() -> QPlainTextEdit:
-    w = QPlainTextEdit()
-    w.setReadOnly(True)
-    w.setFont(theme.mono_font(9))
-    w.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-    w.setMaximumHeight(96)
-    return w
+def _row_text(value: Any) -> str:
+    """`formatting.full_text` with one matrix row per line: the repr's hard wrap at 80 (torch) or
+    72 (numpy) columns is lifted, since the readout scrolls sideways instead of breaking a row."""
+    if hasattr(value, "_data"):
+        try:
+            from core._tensor_str import PRINT_OPTS
+        except ImportError:  # no torch-style repr: full_text falls back to numpy's anyway
+            return formatting.full_text(value)
+        old = PRINT_OPTS.linewidth
+        PRINT_OPTS.linewidth = UNWRAPPED
+        try:
+            return formatting.full_text(value)
+        finally:
+            PRINT_OPTS.linewidth = old
+    arr = formatting.as_array(value)
+    if arr is None:
+        return formatting.full_text(value)
+    with np.printoptions(precision=4, suppress=True, linewidth=UNWRAPPED, threshold=400):
+        return np.array2string(arr, separator=", ")
+
+
+class Readout(QPlainTextEdit):
+    """Read-only monospace text of a value that never soft-wraps: a matrix row stays one line
+    (scroll sideways for wide ones), and the box grows with the text up to MAX_LINES lines."""
+
+    MAX_LINES = 12
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setFont(theme.mono_font(9))
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.horizontalScrollBar().rangeChanged.connect(self._fit)
+        self._fit()
+
+    def setPlainText(self, text: str) -> None:  # noqa: N802 - Qt override
+        if text != self.toPlainText():
+            super().setPlainText(text)
+        self._fit()
+
+    def _fit(self, *_args: object) -> None:
+        """Height for min(lines, MAX_LINES) lines, plus the sideways scrollbar when a line is
+        wider than the box (Qt's own verdict when it has one: the bar's range)."""
+        fm = self.fontMetrics()
+        lines = self.toPlainText().split("\n")
+        margin = self.document().documentMargin()
+        cm = self.contentsMargins()
+        bar = self.horizontalScrollBar()
+        widest = max(fm.horizontalAdvance(line) for line in lines) + 2 * margin
+        wide = bar.maximum() > 0 or widest > self.viewport().width()
+        h = int(min(len(lines), self.MAX_LINES) * fm.lineSpacing() + 2 * margin + 1
+                + cm.top() + cm.bottom() + (bar.sizeHint().height() if wide else 0))
+        if h != self.minimumHeight() or h != self.maximumHeight():
+            self.setFixedHeight(h)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
 
 
 def _set_text(edit: QLineEdit, text: str) -> None:
