@@ -327,6 +327,9 @@ class MainWindow(QMainWindow):
         self.train_dock = self._dock("Train", "trainDock", self.train_panel,
                                      Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.inspector_dock, self.train_dock, Qt.Orientation.Vertical)
+        # the Train dock needs its form's height; the inspector (value heatmaps) gets the rest
+        self.resizeDocks([self.inspector_dock, self.train_dock],
+                         [560, self.train_panel.sizeHint().height() + 24], Qt.Orientation.Vertical)
         self.train_panel.statusMessage.connect(self.show_status)
 
         def run_or_pause() -> None:

@@ -159,8 +159,18 @@ def _literal(node: ast.AST, depth: int) -> Any:
 
 
 def value_to_text(arr: np.ndarray) -> str:
-    """Editor text for a value, readable back by `parse_value`."""
+    """Editor text for a value, readable back by `parse_value`. float32 values are written
+    with the fewest digits that read back as the same float32 (0.2019, not the float64
+    expansion 0.20190000534057617)."""
+    if arr.dtype == np.float32:
+        return _text(_shortest32(arr.tolist()))
     return _text(arr.tolist())
+
+
+def _shortest32(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_shortest32(e) for e in v]
+    return float(str(np.float32(v)))
 
 
 def _text(v: Any) -> str:

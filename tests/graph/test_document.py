@@ -155,3 +155,23 @@ def test_copy_is_independent():
     c.remove_node(sq)
     assert float(d.node(x).value) == 3.0 and sq in d
     assert c.new_id() not in d
+
+
+def test_float32_value_text_is_short_and_round_trips():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    from core.graph.values import parse_value, value_to_text
+
+    a = np.array([[0.2019, -0.0383], [1e-8, 1 / 3]], np.float32)
+    assert value_to_text(a) == "[[0.2019, -0.0383], [1e-08, 0.33333334]]"
+
+    @settings(max_examples=200, deadline=None)
+    @given(arrays(np.float32, st.integers(0, 6), elements=st.floats(width=32)))
+    def round_trip(arr):
+        back = parse_value(value_to_text(arr), "float32")
+        np.testing.assert_array_equal(back, arr)  # nan == nan here, and -0.0 keeps its sign
+        assert np.array_equal(np.signbit(back), np.signbit(arr))
+
+    round_trip()
