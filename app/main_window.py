@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import clipboard, export, formatting, icons, settings, theme
 from app.arrange import arrange_document, arrange_steps
+from app.canvas.empty_hint import EmptyHint
 from app.canvas.scene import CanvasScene
 from app.canvas.view import CanvasView
 from app.controller import GraphController
@@ -363,6 +364,13 @@ class MainWindow(QMainWindow):
         self.scene.quickAddRequested.connect(self.open_quick_add)
         self.view.quickAddRequested.connect(self.open_quick_add)
         self.view.zoomChanged.connect(self._show_zoom)
+        self.empty_hint = EmptyHint(self.view)
+        self.empty_hint.set_lessons([(p.stem, _lesson_title(p)) for p in (
+            sorted(EXAMPLES.glob("*.json")) if EXAMPLES.exists() else [])])
+        self.empty_hint.linkActivated.connect(self._empty_hint_link)
+        c.evaluated.connect(lambda _r: self._update_empty_hint())
+        c.documentReplaced.connect(self._update_empty_hint)
+        self._update_empty_hint()
         self.quick_add.opChosen.connect(lambda op: c.add_op(op, self._quick_add_pos))
         self.expression_bar.submitted.connect(self.build_expression)
         hints = QGuiApplication.styleHints()
@@ -393,10 +401,22 @@ class MainWindow(QMainWindow):
             act.setChecked(key == self.theme_choice())
         self.banner.apply_theme()
         self.plots.apply_theme()
+        if hasattr(self, "empty_hint"):
+            self.empty_hint.apply_theme()
         for item in self.scene.items():
             item.update()
         self.view.resetCachedContent()
         self.view.viewport().update()
+
+    def _update_empty_hint(self) -> None:
+        self.empty_hint.setVisible(len(self.controller.doc) == 0)
+
+    def _empty_hint_link(self, href: str) -> None:
+        kind, _, arg = href.partition(":")
+        if kind == "expr":
+            self.build_expression(arg)
+        elif kind == "lesson":
+            self.open_example(EXAMPLES / f"{arg}.json")
 
     # ---- canvas commands -----------------------------------------------------------------------
     def open_quick_add(self, scene_pos: QPointF) -> None:
@@ -516,7 +536,7 @@ class MainWindow(QMainWindow):
         self.examples_menu.clear()
         files = sorted(EXAMPLES.glob("*.json")) if EXAMPLES.exists() else []
         for path in files:
-            act = self.examples_menu.addAction(_example_title(path))
+            act = self.examples_menu.addAction(_lesson_title(path))
             act.setIcon(icons.icon("example"))
             act.setData("example")
             act.triggered.connect(lambda _c=False, p=path: self.open_example(p))
@@ -678,6 +698,18 @@ def _expression_steps(steps: list, choose_output: bool) -> list:
 
 def _example_title(path: Path) -> str:
     return path.stem.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+def _lesson_title(path: Path) -> str:
+    """A lesson's own title (its file's meta.title), else one made from the file name."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            title = json.load(f).get("meta", {}).get("title")
+    except (OSError, ValueError, AttributeError):
+        title = None
+    return title if isinstance(title, str) and title.strip() else _example_title(path)
 
 
 def menu_of(window: MainWindow, title: str) -> QMenu | None:

@@ -189,6 +189,7 @@ class TrainPanel(QWidget):
         controller.evaluated.connect(lambda _r: self._show_params())
         self._optimizer_changed()
         self._show_status("")
+        self._update_buttons()  # nothing to reset before a first run
         self.apply_theme()
 
     # ---- settings ------------------------------------------------------------------------------
