@@ -33,9 +33,9 @@ def build() -> dict[str, Document]:
     docs["01_quadratic"] = _lesson(
         "y = a*x**2 + b*x + c", {"x": 0.0, "a": 1.0, "b": -2.0, "c": 1.0}, ("x",),
         "f(x) = x² − 2x + 1 at x = 0",
-        "Backward from y gives dy/dx = 2ax + b = −2 at x = 0. Differentiate the graph "
-        "(create_graph=True) to get dy/dx as its own graph; differentiate that again for "
-        "the second derivative, 2.",
+        "Backward from y gives dy/dx = 2ax + b = −2 at x = 0. Graph ▸ Differentiate "
+        "(Ctrl+Shift+D, create_graph=True) adds dy/dx as its own graph; backward from it, "
+        "or differentiating again, gives the second derivative, 2.",
         "eat_pytorch 2-2: backward of a scalar; autograd.grad with create_graph=True")
     docs["02_shifted_square"] = _lesson(
         "z = (x + 2)**2 + 3", {"x": 2.0}, ("x",),
