@@ -172,6 +172,7 @@ def test_float32_value_text_is_short_and_round_trips():
     def round_trip(arr):
         back = parse_value(value_to_text(arr), "float32")
         np.testing.assert_array_equal(back, arr)  # nan == nan here, and -0.0 keeps its sign
-        assert np.array_equal(np.signbit(back), np.signbit(arr))
+        real = ~np.isnan(arr)  # a nan's sign bit is not part of its text
+        assert np.array_equal(np.signbit(back[real]), np.signbit(arr[real]))
 
     round_trip()
