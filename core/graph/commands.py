@@ -79,9 +79,11 @@ class RemoveNodes(Command):
         self._nodes: list[Node] = []
         self._wires: list[Wire] = []
         self._output: tuple[str | None, np.ndarray | None] = (None, None)
+        self._order = doc._order()
 
     def redo(self) -> None:
         self._output = (self.doc.output, self.doc.output_gradient)
+        self._order = self.doc._order()
         nodes: list[Node] = []
         wires: dict[Wire, None] = {}
         for i in self.ids:
@@ -95,6 +97,7 @@ class RemoveNodes(Command):
             self.doc.insert_node(n.clone())
         for w in self._wires:
             self.doc._link(w)
+        self.doc._restore_order(self._order)  # where they were, not appended
         if self._output[0] is not None and self.doc.output != self._output[0]:
             self.doc.set_output(*self._output)
 
@@ -122,12 +125,15 @@ class Disconnect(Command):
         super().__init__(doc)
         self.wire = doc.check_disconnect(dst, port)
         self.text = f"disconnect {doc.node(dst).name}.{port}"
+        self._order = doc._order()
 
     def redo(self) -> None:
+        self._order = self.doc._order()
         self.doc.disconnect(self.wire.dst, self.wire.port)
 
     def undo(self) -> None:
         self.doc.connect(self.wire.src, self.wire.dst, self.wire.port)
+        self.doc._restore_order(self._order)  # the wire where it was, not appended
 
 
 class SetValue(Command):

@@ -43,7 +43,7 @@ from __future__ import annotations
 import copy
 import itertools
 import keyword
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -415,6 +415,35 @@ class Document:
             self._g.remove_edge(w.src, w.dst)
         del self._inputs[w.dst][w.port]
         self._emit(Change("wire_removed", w.dst, w))
+
+    def _order(self) -> tuple[list[str], dict[str, list[str]], list[tuple[str, str]]]:
+        """Where nodes, each node's wired ports and the graph's edges sit in the document's
+        order: removing a node or wire and putting it back appends it, so undo needs this to
+        give back exactly the document it had (file, wires, topological order)."""
+        return (list(self._nodes), {d: list(p) for d, p in self._inputs.items()},
+                list(self._g.edges))
+
+    def _restore_order(self, order: tuple[list[str], dict[str, list[str]],
+                                          list[tuple[str, str]]]) -> None:
+        """Put nodes, ports and edges back in an `_order()` (those it does not list keep
+        their relative order after the ones it does). Content is unchanged: emits nothing."""
+        nodes, inputs, edges = order
+
+        def ranked(keys: Iterable[Any], before: list[Any]) -> list[Any]:
+            rank = {k: i for i, k in enumerate(before)}
+            return sorted(keys, key=lambda k: rank.get(k, len(rank)))
+
+        for i in ranked(list(self._nodes), nodes):  # in place: `nodes` is a live view
+            self._nodes[i] = self._nodes.pop(i)
+            self._inputs[i] = self._inputs.pop(i)  # `wires` are grouped in this order
+        for dst, ports in self._inputs.items():
+            for port in ranked(list(ports), inputs.get(dst, [])):
+                ports[port] = ports.pop(port)
+        node_data = [(i, dict(self._g.nodes[i])) for i in self._nodes]
+        edge_data = {(u, v): d for u, v, d in self._g.edges(data=True)}
+        self._g.clear()
+        self._g.add_nodes_from(node_data)
+        self._g.add_edges_from((u, v, edge_data[u, v]) for u, v in ranked(edge_data, edges))
 
     def prepare_value(self, node_id: str, value: Any, dtype: str | None = None) -> np.ndarray:
         """Validate a new value for a node and return it as the array it would hold.
