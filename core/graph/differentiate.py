@@ -261,6 +261,10 @@ def differentiate(ev: Evaluator, output: str | None = None,
     for w in wrt_ids:
         if src.node(w).op != "variable":
             raise GraphError(f"{src.node(w).name} is not a variable")
+        value = src.node(w).value
+        if value is not None and value.dtype.kind != "f":  # the engine refuses its grad
+            raise GraphError(f"only floating point variables can be differentiated with "
+                             f"respect to ({src.node(w).name} is {src.node(w).dtype})")
     lib = ev.lib
     # fresh leaves for every variable, so the derivative graph is built from scratch
     var_nodes = [n for n in src if n.op == "variable" and n.id in relevant | {out}]
