@@ -9,6 +9,7 @@ wrong (e.g. ``nodes[2].value: ragged value ...``) and never a half-built documen
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -44,8 +45,7 @@ def to_dict(doc: Document) -> dict[str, Any]:
     for n in doc:
         entry: dict[str, Any] = {"id": n.id, "op": n.op, "name": n.name, "pos": list(n.pos)}
         if n.params:
-            entry["params"] = {k: (list(v) if isinstance(v, tuple) else v)
-                               for k, v in n.params.items()}
+            entry["params"] = {k: _param(v) for k, v in n.params.items()}
         if n.value is not None:
             entry["value"] = _value(n.value)
         if n.requires_grad:
@@ -62,6 +62,16 @@ def to_dict(doc: Document) -> dict[str, Any]:
     if doc.output_gradient is not None:
         out["output_gradient"] = _value(doc.output_gradient)
     return out
+
+
+def _param(v: Any) -> Any:
+    """A parameter for JSON: tuples as lists; a float nan/±inf (pow's exponent, norm's
+    p = inf) as the string "nan"/"inf"/"-inf", which the parameter reads back as text."""
+    if isinstance(v, tuple):
+        return list(v)
+    if isinstance(v, float) and not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    return v
 
 
 def _value(arr: Any) -> dict[str, Any]:

@@ -36,3 +36,22 @@ def test_differentiate_with_respect_to_a_bool_variable_says_why(app_window, erro
     assert set(doc.nodes) == nodes
     message = w.statusBar().currentMessage()
     assert "Cannot differentiate" in message and "floating point" in message
+
+
+def test_copy_and_duplicate_a_node_with_a_nan_parameter(app_window, qtbot):
+    """pow's exponent set to "nan": Copy and Duplicate serialize the selection, and the
+    nan made json.dumps raise (Save failed the same way)."""
+    import math
+
+    w = app_window
+    w.build_expression("x ** 2")
+    doc = w.controller.doc
+    pow_id = next(n.id for n in doc if n.op == "pow")
+    assert w.controller.push("set_param", pow_id, "exponent", "nan")
+    w.controller.select_only([pow_id])
+    w.act_copy.trigger()
+    w.act_duplicate.trigger()
+    pows = [n for n in doc if n.op == "pow"]
+    assert len(pows) == 2 and all(math.isnan(n.params["exponent"]) for n in pows)
+    w.act_paste.trigger()
+    assert len([n for n in doc if n.op == "pow"]) == 3
