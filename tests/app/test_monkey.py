@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QPointF
 
 from app import errors
 from app.controller import port_layout
+from app.resources import EXAMPLES
 from core.graph import serialize
 from core.graph.catalog import OPS
 from core.graph.train import OPTIMIZERS
@@ -44,6 +45,9 @@ EXPRESSIONS = [
     "mean((y - x)**2)", "sqrt(x) / x", "x ** 0.5", "max(x, y)", "", "   ", "x y", "((x)",
     "2", "x.T", "softmax(x)", "x[0]", "x = 1", "lambda: 0", "1e400 * x", "abs(x) ** -1",
 ]
+STARTS = ["a*x**2 + b*x + c", "y = w * x + b", "loss = mean((w @ x - y) ** 2)",
+          "tanh(w * x) + sin(x) * y", "sum(x * x)"]
+LESSONS = sorted(EXAMPLES.glob("*.json")) if EXAMPLES.exists() else []
 VALUES = [
     "0", "1", "-2.5", "3", "1e-3", "1e30", "[1, 2, 3]", "[[1, 0], [0, 1]]",
     "[[1, 2, 3], [4, 5, 6]]",
@@ -68,7 +72,7 @@ class Monkey:
             (8, self.add_op), (10, self.connect), (6, self.set_value), (3, self.set_dtype),
             (3, self.toggle_requires_grad), (3, self.set_output), (5, self.build_expression),
             (4, self.delete_selection), (2, self.disconnect), (3, self.set_param),
-            (6, self.undo_redo), (2, self.differentiate), (4, self.step_backward),
+            (6, self.undo_redo), (3, self.differentiate), (5, self.step_backward),
             (3, self.train), (1, self.auto_layout), (3, self.clipboard), (2, self.move),
             (1, self.rename), (1, self.backward), (1, self.toggle_auto_backward),
         ]
@@ -155,7 +159,8 @@ class Monkey:
             self.c.push("set_requires_grad", node_id, not node.requires_grad)
 
     def set_output(self) -> None:
-        node_id = self.pick_node()
+        node_id = (self.pick_node(lambda n: n.op == "output") if self.rng.random() < 0.6
+                   else None) or self.pick_node()
         if node_id is None:
             return
         self.note(f"set_output({self.doc.node(node_id).name})")
@@ -215,6 +220,10 @@ class Monkey:
         if not st.active or r < 0.2:
             self.note("stepper.start")
             st.act_mode.trigger() if not st.active else st.start()
+            for _ in range(self.rng.randint(0, 6) if st.active else 0):
+                forward = self.rng.random() < 0.7
+                self.note("stepper.next" if forward else "stepper.previous")
+                st.act_next.trigger() if forward else st.act_prev.trigger()
         elif r < 0.5:
             self.note("stepper.next")
             st.next()
@@ -335,9 +344,15 @@ def run_monkey(window, seed: int, steps: int, errors_seen: list, monkeypatch) ->
     # as in the app: exceptions escaping Qt slots go to the excepthook (→ errors_seen)
     monkeypatch.setattr(sys, "excepthook", errors.excepthook)
     m = Monkey(window, seed, errors_seen)
-    if m.rng.random() < 0.3:  # some runs start from a document with a history-free graph
-        m.note("start: build_expression('a*x**2 + b*x + c') as the starting document")
-        window.build_expression("a*x**2 + b*x + c")
+    start_with = m.rng.random()
+    if start_with < 0.3 and LESSONS:  # a lesson (as opened from the Examples menu)
+        lesson = m.rng.choice(LESSONS)
+        m.note(f"start: open_example({lesson.name})")
+        assert window.open_example(lesson)
+    elif start_with < 0.7:  # a graph that evaluates, so backward, stepping and training run
+        text = m.rng.choice(STARTS)
+        m.note(f"start: build_expression({text!r}), history cleared")
+        window.build_expression(text)
         window.controller.undo_stack.clear()
     QCoreApplication.processEvents()
     stack = window.controller.undo_stack
