@@ -169,6 +169,7 @@ class Trainer:
         self.diverged = False
         self._last: list[np.ndarray] = [np.array(t.detach().numpy(), copy=True)
                                         for t in self.tensors]
+        self._start = [v.copy() for v in self._last]
         for i, v in zip(ids, self._last):
             if v.size <= HISTORY_MAX_SIZE:
                 self.history.values[i] = [v.copy()]
@@ -264,9 +265,9 @@ class Trainer:
         return {i: v.copy() for i, v in zip(self.params, self._last)}
 
     def start_values(self) -> dict[str, np.ndarray]:
-        """The parameters' values before the first step."""
-        return {i: np.array(self.doc.node(i).value, copy=True) if i not in self.history.values
-                else self.history.values[i][0].copy() for i in self.params}
+        """The parameters' values before the first step (kept by the trainer: the document's
+        node may have been trained, edited or deleted since)."""
+        return {i: v.copy() for i, v in zip(self.params, self._start)}
 
     @property
     def loss(self) -> float | None:
