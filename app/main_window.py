@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clipboard, export, formatting, icons, settings, theme
+from app import clipboard, export, formatting, icons, settings, shortcuts, theme
 from app.arrange import arrange_document, arrange_steps
 from app.canvas.empty_hint import EmptyHint
 from app.canvas.scene import CanvasScene
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
             act.setData(icon)
         if shortcut is not None:
             seqs = shortcut if isinstance(shortcut, list) else [shortcut]
-            act.setShortcuts([QKeySequence(s) for s in seqs])
+            act.setShortcuts(shortcuts.unique(seqs))
         tip = tip or text.replace("&", "").replace("…", "")
         if act.shortcut().toString():
             tip += f"  ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         self.act_undo.setIcon(icons.icon("undo"))
         self.act_undo.setData("undo")
         self.act_redo = stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts([QKeySequence(std.Redo), QKeySequence("Ctrl+Shift+Z")])
+        self.act_redo.setShortcuts(shortcuts.redo())
         self.act_redo.setIcon(icons.icon("redo"))
         self.act_redo.setData("redo")
         self.addAction(self.act_undo)
