@@ -60,9 +60,9 @@ def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Completed
 
 
 def bundled_resources(bundle: Path) -> Path:
-    """The bundle's resources/ folder (under _internal/ since PyInstaller 6)."""
-    found = sorted(bundle.rglob(f"resources/examples/{EXAMPLE}"))
-    check(bool(found), f"no resources/examples/{EXAMPLE} inside {bundle}")
+    """The bundle's chainrule_resources/ folder (under _internal/ since PyInstaller 6)."""
+    found = sorted(bundle.rglob(f"chainrule_resources/examples/{EXAMPLE}"))
+    check(bool(found), f"no chainrule_resources/examples/{EXAMPLE} inside {bundle}")
     return found[0].parent.parent
 
 
@@ -74,8 +74,9 @@ def check_resources(resources: Path) -> None:
         want = {p.name for p in (shipped / sub).iterdir() if p.is_file()}
         folder = resources / sub
         have = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
-        check(want <= have, f"bundle lacks resources/{sub}: {sorted(want - have)}")
-    check((resources / "chainrule.desktop").is_file(), "bundle lacks resources/chainrule.desktop")
+        check(want <= have, f"bundle lacks chainrule_resources/{sub}: {sorted(want - have)}")
+    for name in ("chainrule.desktop", "__init__.py"):
+        check((resources / name).is_file(), f"bundle lacks chainrule_resources/{name}")
     print(f"  resources: {len(list((resources / 'icons').iterdir()))} icons, "
           f"{len(list((resources / 'examples').iterdir()))} examples, chainrule.desktop")
 

@@ -37,10 +37,19 @@ def test_spec_entry_scripts_exist():
     assert not missing, f"{SPEC.name} builds from scripts that do not exist: {missing}"
 
 
-def test_bundle_layout_matches_the_apps_lookup():
-    """Frozen, app/resources.py's ROOT is the bundle's top folder: each folder the app reads
-    must be bundled at the same path relative to it."""
-    bundled = {Path(dest) / Path(src).name if Path(src).is_file() else Path(dest)
-               for src, dest in ((REPO / s, d) for s, d in _spec_value("DATA"))}
-    for folder in (resources.ICONS, resources.EXAMPLES):
-        assert folder.relative_to(resources.ROOT) in bundled
+def test_bundle_lays_out_the_resources_package_as_the_wheel_does():
+    """Frozen, app/resources.py imports `chainrule_resources` from the bundle's top folder:
+    every file setup.py ships in that package must be bundled at the same relative path."""
+    bundled: set[Path] = set()
+    for src, dest in _spec_value("DATA"):
+        source = REPO / src
+        if source.is_file():
+            bundled.add(Path(dest) / source.name)
+        else:
+            bundled |= {Path(dest) / p.relative_to(source) for p in source.rglob("*")
+                        if p.is_file() and "__pycache__" not in p.parts}
+    shipped = REPO / "resources"
+    wanted = {Path(resources.PACKAGE) / p.relative_to(shipped) for p in shipped.rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts}
+    assert wanted == bundled
+    assert Path(resources.PACKAGE) / "__init__.py" in bundled
