@@ -88,8 +88,8 @@ def test_installed_app_loads_every_icon_and_example(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)])
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-          "--no-index", "-q", str(wheel)])
+    # the venv's python runs the system's pip (borrowed like PySide6) and installs into the venv
+    _run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)])
 
     scratch = tmp_path / "elsewhere"
     scratch.mkdir()
