@@ -59,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         window.files.offer_recovery()
     window.show()
+    if os.environ.get("CHAINRULE_TRACE_ACTIONS"):  # test mode: see app/action_trace.py
+        from app import action_trace
+
+        action_trace.install(window)
     if os.environ.get("CHAINRULE_STARTUP_TIME"):
         print(f"startup {1000 * (time.perf_counter() - t0):.0f} ms", file=sys.stderr)
     return app.exec()
