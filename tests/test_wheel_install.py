@@ -3,15 +3,17 @@ there (away from the checkout), load every icon and every example with the app's
 
 Before, `resources/` sat outside the packages, so an installed app had no icons (the toolbar fell
 back to text) and no lessons (no Examples menu, no lesson links on the empty canvas). The venv
-borrows the system's site-packages for PySide6/numpy (no downloads), but the chainrule packages
-must come from the wheel: the probe runs from a scratch folder and reports where they live.
+borrows this interpreter's site-packages for PySide6/numpy (no downloads), but the chainrule
+packages must come from the wheel: the probe runs from a scratch folder and reports where they live.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -57,10 +59,39 @@ def _build_wheel(out: Path) -> Path:
     src = out / "src"
     shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(
         ".git", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"))
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-          "--no-index", "-q", "-w", str(out / "wheels"), str(src)])
+    offline = ["--no-build-isolation", "--no-index"] if _setuptools_builds_wheels() else []
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *offline, "-q",
+          "-w", str(out / "wheels"), str(src)])
     (wheel,) = (out / "wheels").glob("chainrule-*.whl")
     return wheel
+
+
+def _setuptools_builds_wheels() -> bool:
+    """Whether the installed setuptools can build our wheel without an isolated build (which
+    downloads setuptools): pyproject.toml asks for >= 68, and bdist_wheel needs the `wheel`
+    package below setuptools 70.1."""
+    try:
+        from importlib.metadata import version
+
+        major, minor = (int(x) for x in version("setuptools").split(".")[:2])
+    except (ImportError, ValueError):
+        return False
+    if (major, minor) >= (70, 1):
+        return True
+    return major >= 68 and importlib.util.find_spec("wheel") is not None
+
+
+def _borrow_site_packages(python: Path) -> None:
+    """Let the venv import what this interpreter has installed (PySide6, numpy, pip...) after
+    its own site-packages, where the wheel goes. A .pth of plain paths, not
+    --system-site-packages: this interpreter may itself be a venv (then the system's
+    site-packages lack PySide6), and the .pth files of those folders (an editable install of
+    the checkout) are not run."""
+    own = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+    borrowed = [p for p in (*site.getsitepackages(), site.getusersitepackages())
+                if Path(p).is_dir()]
+    Path(own.stdout.strip(), "_chainrule_test_borrowed.pth").write_text(
+        "\n".join(borrowed) + "\n", encoding="utf-8")
 
 
 def _shipped_files() -> set[str]:
@@ -86,9 +117,10 @@ def test_wheel_carries_every_icon_example_and_the_desktop_file(wheel):
 
 def test_installed_app_loads_every_icon_and_example(wheel, tmp_path):
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)])
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    # the venv's python runs the system's pip (borrowed like PySide6) and installs into the venv
+    _borrow_site_packages(python)
+    # the venv's python runs the borrowed pip, which installs into the venv
     _run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)])
 
     scratch = tmp_path / "elsewhere"
