@@ -264,6 +264,17 @@ def test_every_key_shortcut_fires_in_a_real_window(tmp_path):
         assert app.wait_for(lambda: app.window is not None, 60), (
             "the app never said ready:\n" + _read(tmp_path))
 
+        # the offscreen guard (test_shortcuts.py) with this platform's keyboard scheme: under
+        # X11 the standard Redo already is Ctrl+Shift+Z
+        repeated = {n: seqs for n, seqs in app.bindings.items() if len(set(seqs)) != len(seqs)}
+        assert not repeated, f"actions that list a key sequence twice: {repeated}"
+        owners: dict[str, list[str]] = {}
+        for n, seqs in app.bindings.items():
+            for seq in seqs:
+                owners.setdefault(seq, []).append(n)
+        shared = {seq: names for seq, names in owners.items() if len(names) > 1}
+        assert not shared, f"key sequences bound to several actions: {shared}"
+
         unplanned = sorted(set(app.bindings) - set(PLAN))
         assert not unplanned, f"actions with shortcuts this test does not press: {unplanned}"
         sent: dict[str, int] = {}
