@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     t0 = time.perf_counter()
+    from app import qt_messages
+
+    qt_messages.install()
     app = create_app()
 
     from app import errors, settings, theme
