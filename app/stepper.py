@@ -440,7 +440,7 @@ class BackwardStepper(QObject):
 
 
 # ---------------------------------------------------------------------------------- window
-def install(window: MainWindow) -> BackwardStepper:
+def install(window: MainWindow) -> BackwardStepper:  # noqa: PLR0915 - long today, to split (issue 13)
     """Give the window its stepper: actions (Graph menu, toolbar, shortcuts), the step bar above
     the canvas and the step dock (tabbed with the inspector, shown only while stepping)."""
     from PySide6.QtCore import Qt

@@ -215,7 +215,7 @@ def _apply_hooks(hooks: list[Any] | None, g: Tensor) -> Tensor:
     return g
 
 
-def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
+def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,  # noqa: C901, PLR0912, PLR0915 - hot path inlined, see below
         create_graph: bool, inputs: Sequence[Tensor] | None, accumulate: bool
         ) -> list[Tensor | None]:
     """Propagate ``grads`` from ``outputs`` through the graph.

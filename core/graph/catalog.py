@@ -64,7 +64,7 @@ class Param:
     description: str = ""
     choices: tuple[str, ...] = ()
 
-    def coerce(self, value: Any) -> Any:
+    def coerce(self, value: Any) -> Any:  # noqa: C901, PLR0912 - long today, to split (issue 13)
         """Return `value` converted to this parameter's type, or raise `ParamError`.
 
         Accepts the typed value or its text as typed in an editor ("2", "0, 1", "None"),

@@ -117,7 +117,7 @@ class _Builder:
         self.memo[id(g)] = nid
         return nid
 
-    def _translate(self, op: str, g: Any, p: dict[str, Any], ins: Sequence[Any], out: Any
+    def _translate(self, op: str, g: Any, p: dict[str, Any], ins: Sequence[Any], out: Any  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
                    ) -> _Plan:
         """The document nodes for engine op `op` (params `p`, inputs `ins`, output `out`)."""
         n = len(ins)
@@ -236,7 +236,7 @@ def _derivative_name(out: str, wrt: str) -> str:
     return f"d{out}_d{wrt}"
 
 
-def differentiate(ev: Evaluator, output: str | None = None,
+def differentiate(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
                   wrt: str | Sequence[str] | None = None, gradient: Any = None) -> Document:
     """A new document whose outputs are ∂output/∂x for each x in `wrt` (default: every
     variable requiring grad), computed by the engine with create_graph=True.
@@ -353,7 +353,7 @@ class DerivativePlan:
     title: str
 
 
-def differentiate_into(ev: Evaluator, output: str | None = None,
+def differentiate_into(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
                        wrt: str | Sequence[str] | None = None, make_output: bool = True,
                        gap: float = 160.0) -> DerivativePlan:
     """The steps that add ∂output/∂wrt to the document itself, as torch's

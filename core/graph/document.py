@@ -273,7 +273,7 @@ class Document:
             raise GraphError(f"the name {name!r} is already used by another node")
 
     # ------------------------------------------------------------------ building nodes
-    def prepare_node(self, op: str, name: str | None = None, pos: tuple[float, float] = (0, 0),
+    def prepare_node(self, op: str, name: str | None = None, pos: tuple[float, float] = (0, 0),  # noqa: C901 - long today, to split (issue 13)
                      params: Mapping[str, Any] | None = None, value: Any = None,
                      dtype: str | None = None, requires_grad: bool = False,
                      node_id: str | None = None) -> Node:

@@ -73,7 +73,7 @@ def _tensor_code(arr: np.ndarray, requires_grad: bool = False) -> str:
     return f"torch.tensor({_literal(arr.tolist())}, dtype=torch.{dtype_name(arr)}{rg})"
 
 
-def script(doc: Document, flavor: str = "torch") -> str:
+def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
     """The document as Python source. `flavor` is "torch" or "core"."""
     if flavor not in ("torch", "core"):
         raise ValueError(f"flavor must be 'torch' or 'core', got {flavor!r}")
