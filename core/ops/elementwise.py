@@ -117,7 +117,7 @@ def pow(x: Any, p: Any) -> Tensor:  # noqa: A001 - torch.pow
     if isinstance(x, Tensor) and not isinstance(p, Tensor):
         if not x.dtype.is_floating_point and isinstance(p, float):
             x = to_dtype(x, _dt.float32)
-        return record(POW_SCALAR, (x,), np.power(x._data, p), {"p": p})
+        return record(POW_SCALAR, (x,), np.power(x._data, p), {"exponent": p})
     if not isinstance(x, Tensor):
         (p,) = tensors(p)
         if isinstance(x, float) and not p.dtype.is_floating_point:
@@ -128,7 +128,8 @@ def pow(x: Any, p: Any) -> Tensor:  # noqa: A001 - torch.pow
     return record(POW, (x, p), elementwise(np.power, x, p))
 
 
-def _pow_scalar_vjp(g: Tensor, ans: Any, x: Tensor, p: float) -> Tensor:
+def _pow_scalar_vjp(g: Tensor, ans: Any, x: Tensor, exponent: float) -> Tensor:
+    p = exponent
     if p == 0:
         return mul(g, 0)
     return mul(g, mul(pow(x, p - 1), p))
