@@ -603,11 +603,12 @@ def _loss(fn_name: str) -> EngineCall:
     return call
 
 
-def _fused(module: str, fn_name: str, formula: EngineCall, ports: tuple[str, ...],
-           params: tuple[str, ...]) -> EngineCall:
-    """An engine op that is a derivative rule (torch's *_backward kernels): on `core` the
-    engine's own fused op, so a derivative graph evaluates and differentiates as the
-    engine recorded it; on `torch` the same formula written with public ops."""
+def _kernel(module: str, fn_name: str, ports: tuple[str, ...], params: tuple[str, ...],
+            torch_kernel: EngineCall) -> EngineCall:
+    """An engine op that is a derivative rule (torch's *_backward kernels), called as the
+    library's own kernel: on `core` the engine's fused op (so a derivative graph evaluates
+    and differentiates as the engine recorded it), on `torch` the matching ATen kernel.
+    Neither is written again here."""
 
     def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
         if _is_core(lib):
@@ -615,35 +616,14 @@ def _fused(module: str, fn_name: str, formula: EngineCall, ports: tuple[str, ...
 
             fn = getattr(importlib.import_module(f"core.ops.{module}"), fn_name)
             return fn(*(a[k] for k in ports), *(p[k] for k in params))
-        return formula(lib, a, p)
+        return torch_kernel(lib, a, p)
 
     call.__name__ = f"call_{fn_name}"
     return call
 
 
-def _softmax_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    g, y = a["grad"], a["y"]
-    return y * (g - (g * y).sum(dim=p["dim"], keepdim=True))
-
-
 def _softmax_bwd_code(g: str, y: str, dim: int) -> str:
     return f"{y} * ({g} - ({g} * {y}).sum(dim={dim!r}, keepdim=True))"
-
-
-def _log_softmax_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    g = a["grad"]
-    return g - lib.exp(a["y"]) * g.sum(dim=p["dim"], keepdim=True)
-
-
-def _softplus_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    g, x = a["grad"], a["x"]
-    return lib.where(x * p["beta"] > p["threshold"], g, g * lib.sigmoid(x * p["beta"]))
-
-
-def _threshold_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    # where(mask, g, 0), not g · mask: a masked negative g is +0, as in torch's kernel
-    g = a["grad"]
-    return lib.where(a["y"] > p["threshold"], g, g * 0 + 0)
 
 
 _REDUCTION = Param("reduction", "choice", "mean", "how the per-element losses are combined",
@@ -809,12 +789,14 @@ def _spec_list() -> list[OpSpec]:
         OpSpec("tanh_backward", "functions", "tanh′", "grad · (1 − y²): how tanh passes a "
                "gradient back, given its output y", ("∂/∂grad = 1 − y²", "∂/∂y = −2·grad·y"),
                (Port("grad"), Port("y")),
-               engine=lambda lib, a, p: a["grad"] * (1 - a["y"] * a["y"]),
+               engine=_kernel("elementwise", "tanh_backward", ("grad", "y"), (),
+                              lambda t, a, p: t.ops.aten.tanh_backward(a["grad"], a["y"])),
                template="{grad} * (1 - {y} * {y})", palette=False),
         OpSpec("sigmoid_backward", "functions", "σ′", "grad · y · (1 − y): how sigmoid "
                "passes a gradient back, given its output y",
                ("∂/∂grad = y(1 − y)", "∂/∂y = grad·(1 − 2y)"), (Port("grad"), Port("y")),
-               engine=lambda lib, a, p: a["grad"] * a["y"] * (1 - a["y"]),
+               engine=_kernel("elementwise", "sigmoid_backward", ("grad", "y"), (),
+                              lambda t, a, p: t.ops.aten.sigmoid_backward(a["grad"], a["y"])),
                template="{grad} * {y} * (1 - {y})", palette=False),
         # Engine ops a derivative graph (or its own derivative) may hold that have no
         # node of their own above: one hidden entry each, so Differentiate can show them.
@@ -914,8 +896,10 @@ def _spec_list() -> list[OpSpec]:
                "along dim: how softmax passes a gradient back, given its output y",
                ("∂/∂grad = y(δ − y)", "∂/∂y = grad·(G − Σ G·y) − G·Σ grad·y (G: upstream)"),
                (Port("grad"), Port("y")),
-               (Param("dim", "int", -1),), engine=_fused("activation", "softmax_backward_data",
-                                                          _softmax_bwd, ("grad", "y"), ("dim",)),
+               (Param("dim", "int", -1),), engine=_kernel(
+                   "activation", "softmax_backward_data", ("grad", "y"), ("dim",),
+                   lambda t, a, p: t._softmax_backward_data(a["grad"], a["y"], p["dim"],
+                                                            a["y"].dtype)),
                template=lambda a, p: _softmax_bwd_code(a["grad"], a["y"], p["dim"]),
                palette=False, extra={"core_template": "torch.ops.activation."
                                      "softmax_backward_data({grad}, {y}, {dim})"}),
@@ -923,8 +907,9 @@ def _spec_list() -> list[OpSpec]:
                "grad along dim: how log_softmax passes a gradient back, given its output y",
                ("∂/∂grad = δ − exp(y)", "∂/∂y = −exp(y)·Σ grad"), (Port("grad"), Port("y")),
                (Param("dim", "int", -1),),
-               engine=_fused("activation", "log_softmax_backward_data", _log_softmax_bwd,
-                             ("grad", "y"), ("dim",)),
+               engine=_kernel("activation", "log_softmax_backward_data", ("grad", "y"),
+                              ("dim",), lambda t, a, p: t._log_softmax_backward_data(
+                                  a["grad"], a["y"], p["dim"], a["y"].dtype)),
                template=lambda a, p: (f"{a['grad']} - torch.exp({a['y']}) * {a['grad']}"
                                       f".sum(dim={p['dim']!r}, keepdim=True)"),
                palette=False, extra={"core_template": "torch.ops.activation."
@@ -935,8 +920,9 @@ def _spec_list() -> list[OpSpec]:
                 "∂/∂x = grad·β·σ(βx)(1 − σ(βx)) (0 past the threshold)"),
                (Port("grad"), Port("x")),
                (Param("beta", "float", 1.0), Param("threshold", "float", 20.0)),
-               engine=_fused("elementwise", "softplus_backward", _softplus_bwd, ("grad", "x"),
-                             ("beta", "threshold")),
+               engine=_kernel("elementwise", "softplus_backward", ("grad", "x"),
+                              ("beta", "threshold"), lambda t, a, p: t.ops.aten.softplus_backward(
+                                  a["grad"], a["x"], p["beta"], p["threshold"])),
                template="torch.where({x} * {beta} > {threshold}, {grad}, "
                         "{grad} * torch.sigmoid({x} * {beta}))", palette=False,
                extra={"core_template": "torch.ops.elementwise.softplus_backward({grad}, {x}, "
@@ -945,8 +931,9 @@ def _spec_list() -> list[OpSpec]:
                "how relu passes a gradient back, given its output y",
                ("∂/∂grad = 1 where y > threshold", "∂/∂y = 0"), (Port("grad"), Port("y")),
                (Param("threshold", "float", 0.0),),
-               engine=_fused("elementwise", "threshold_backward", _threshold_bwd,
-                             ("grad", "y"), ("threshold",)),
+               engine=_kernel("elementwise", "threshold_backward", ("grad", "y"),
+                              ("threshold",), lambda t, a, p: t.ops.aten.threshold_backward(
+                                  a["grad"], a["y"], p["threshold"])),
                template="torch.where({y} > {threshold}, {grad}, 0.0)",
                palette=False, extra={"core_template": "torch.ops.elementwise."
                                      "threshold_backward({grad}, {y}, {threshold})"}),

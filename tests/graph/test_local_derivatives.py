@@ -247,8 +247,10 @@ CASES: dict[str, Callable[[np.random.Generator], tuple[dict[str, Any], dict[str,
     "to_dtype": lambda g: ({"x": _r(g, 3)}, {"dtype": "float32"}),
     "where": lambda g: ({"condition": _r(g, 2, 3) > 0, "a": _r(g, 2, 3), "b": _r(g, 3)}, {}),
     "unindex": lambda g: ({"x": _r(g, 2)}, {"index": (":", 1), "shape": (2, 3)}),
-    "tanh_backward": lambda g: ({"grad": _r(g, 3), "y": g.uniform(-1, 1, 3)}, {}),
-    "sigmoid_backward": lambda g: ({"grad": _r(g, 3), "y": g.uniform(0, 1, 3)}, {}),
+    # the *_backward nodes wired with broadcasting shapes: each port's gradient is summed
+    # back to its shape (the engine's second-order rules once sent the output's shape)
+    "tanh_backward": lambda g: ({"grad": _r(g, 3), "y": g.uniform(-1, 1, (2, 3))}, {}),
+    "sigmoid_backward": lambda g: ({"grad": _r(g, 2, 3), "y": g.uniform(0, 1, 3)}, {}),
     "permute": lambda g: ({"x": _r(g, 2, 3, 4)}, {"dims": (2, 0, 1)}),
     "clamp": lambda g: ({"x": _r(g, 6)}, {"min": -0.5, "max": 0.5}),
     "softplus": lambda g: ({"x": _r(g, 6) * 3}, {"beta": 2.0, "threshold": 20.0}),
@@ -259,9 +261,9 @@ CASES: dict[str, Callable[[np.random.Generator], tuple[dict[str, Any], dict[str,
                                         {"dim": -1}),
     "log_softmax_backward_data": lambda g: (
         {"grad": _r(g, 2, 4), "y": np.log(_softmax(_r(g, 2, 4)))}, {"dim": -1}),
-    "softplus_backward": lambda g: ({"grad": _r(g, 6), "x": _r(g, 6) * 2},
+    "softplus_backward": lambda g: ({"grad": _r(g, 6), "x": _r(g, 2, 1) * 2},
                                     {"beta": 2.0, "threshold": 1.0}),
-    "threshold_backward": lambda g: ({"grad": _r(g, 6), "y": _r(g, 6)}, {"threshold": 0.1}),
+    "threshold_backward": lambda g: ({"grad": _r(g, 6), "y": _r(g, 2, 6)}, {"threshold": 0.1}),
     "addmm": lambda g: ({"bias": _r(g, 4), "a": _r(g, 2, 3), "b": _r(g, 3, 4)}, {}),
 }
 
