@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from core.graph import script_lines
 from core.graph.engine_map import (
     EngineOp,
     read_as_reshape,
@@ -491,24 +492,9 @@ def _unindex(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
         from core.ops.indexing import index_into_zeros  # engine internal: see report
 
         return index_into_zeros(a["x"], index_key(p["index"]), tuple(p["shape"]))
-    # the exported script's helper, so the catalog test checks what scripts run
-    return _UNINDEX_TORCH(lib, a["x"], _lib_key(lib, p["index"]), tuple(p["shape"]))
-
-
-def _unindex_torch(torch: Any, g: Any, key: Any, shape: tuple[int, ...]) -> Any:
-    """zeros(shape) with g added at key, for PyTorch: an integer-array key may repeat a
-    position (the gradients there add up), so it goes through index_put(accumulate)."""
-    z = torch.zeros(shape, dtype=g.dtype)
-    parts = key if isinstance(key, tuple) else (key,)
-    if any(isinstance(k, torch.Tensor) for k in parts) and all(
-            isinstance(k, (int, torch.Tensor)) for k in parts):
-        idx = tuple(torch.as_tensor(k) for k in parts)
-        return z.index_put(idx, g.expand(z[key].shape), accumulate=True)
-    z[key] = g
-    return z
-
-
-_UNINDEX_TORCH = _unindex_torch
+    # the exported script's helper itself, so the catalog test checks what scripts run
+    return script_lines.bound(script_lines._unindex, lib)(
+        a["x"], _lib_key(lib, p["index"]), tuple(p["shape"]))
 
 
 def _index_put(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
@@ -516,9 +502,7 @@ def _index_put(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
     key = _lib_key(lib, p["index"])
     if _is_core(lib):
         return lib.ops.index_put(a["x"], key, a["value"])
-    y = a["x"].clone()
-    y[key] = a["value"]
-    return y
+    return script_lines.bound(script_lines._index_put, lib)(a["x"], key, a["value"])
 
 
 def _unindex_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:

@@ -35,6 +35,7 @@ from core.graph.engine_map import (
     reading_index,
 )
 from core.graph.layout import apply_layout, layered_layout
+from core.graph.node_inputs import leaf_tensor
 from core.graph.values import dtype_name
 
 if TYPE_CHECKING:
@@ -166,10 +167,7 @@ def differentiate(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR09
     var_nodes = [n for n in src if n.op == "variable" and n.id in relevant | {out}]
     leaves: dict[str, Any] = {}
     for n in var_nodes:
-        t = lib.from_numpy(np.array(n.value, copy=True))
-        if n.requires_grad or n.id in wrt_ids:
-            t.requires_grad_(True)
-        leaves[n.id] = t
+        leaves[n.id] = leaf_tensor(lib, n.value, n.requires_grad or n.id in wrt_ids)
     env: dict[str, Any] = {}
     f = ev.function(out, list(leaves), env=env)
     y = f(*leaves.values())

@@ -34,6 +34,7 @@ import numpy as np
 
 from core.graph.catalog import OpSpec
 from core.graph.document import Change, Document, GraphError, Wire
+from core.graph.node_inputs import Source, leaf_tensor, port_sources
 
 # how the gradient of one input wire is found in the trace
 _STEP = "step"  # (kind, grad_fn, slot): grad_inputs[slot] of grad_fn's step
@@ -179,11 +180,7 @@ class Evaluator:
         spec = node.spec
         lib = self.lib
         if spec.has_value:
-            arr = np.array(node.value, copy=True)
-            t = lib.from_numpy(arr)
-            if node.requires_grad:
-                t.requires_grad_(True)
-            self._store(nid, t)
+            self._store(nid, leaf_tensor(lib, node.value, node.requires_grad))
             return
         wired = self.doc.inputs_of(nid)
         args, err = self._gather(node.name, spec, wired)
@@ -215,29 +212,13 @@ class Evaluator:
     def _gather(self, name: str, spec: OpSpec, wired: dict[str, str]
                 ) -> tuple[dict[str, Any], str | None]:
         args: dict[str, Any] = {}
-        for port in spec.inputs:
-            if port.variadic:
-                idx = sorted((int(p.split(".")[1]), s) for p, s in wired.items()
-                             if p.startswith(port.name + "."))
-                if not idx:
-                    return args, f"input {port.name!r} needs at least one wire"
-                items = []
-                for _, s in idx:
-                    if s not in self._tensors:
-                        return args, _upstream(self.doc, port.name, s)
-                    items.append(self._tensors[s])
-                args[port.name] = items
-                continue
-            src = wired.get(port.name)
-            if src is None:
-                if port.optional:
-                    args[port.name] = None
-                    continue
-                return args, f"input {port.name!r} is not wired"
-            if src not in self._tensors:
-                return args, _upstream(self.doc, port.name, src)
-            args[port.name] = self._tensors[src]
-        return args, None
+        sources, problem = port_sources(spec, wired)
+        for port, src in sources.items():
+            for s in src if isinstance(src, list) else () if src is None else (src,):
+                if s not in self._tensors:
+                    return args, _upstream(self.doc, port, s)
+            args[port] = _pick(self._tensors, src)
+        return args, problem
 
     def _map_wires(self, nid: str, spec: OpSpec, wired: dict[str, str], args: dict[str, Any],  # noqa: C901, PLR0912 - long today, to split (issue 13)
                    params: dict[str, Any], out: Any) -> None:
@@ -524,32 +505,19 @@ class Evaluator:
                 node = doc.node(nid)
                 spec = node.spec
                 if spec.has_value:
-                    t = lib.from_numpy(np.array(node.value, copy=True))
-                    if node.requires_grad:
-                        t.requires_grad_(True)
-                    env[nid] = t
+                    env[nid] = leaf_tensor(lib, node.value, node.requires_grad)
                     continue
-                wired = doc.inputs_of(nid)
-                args: dict[str, Any] = {}
-                for port in spec.inputs:
-                    if port.variadic:
-                        idx = sorted((int(p.split(".")[1]), s) for p, s in wired.items()
-                                     if p.startswith(port.name + "."))
-                        args[port.name] = [env[s] for _, s in idx]
-                    elif port.name in wired:
-                        args[port.name] = env[wired[port.name]]
-                    elif port.optional:
-                        args[port.name] = None
-                    else:
-                        raise GraphError(f"{node.name}: input {port.name!r} is not wired")
+                sources, problem = port_sources(spec, doc.inputs_of(nid))
+                if problem is not None:
+                    raise GraphError(f"{node.name}: {problem}")
+                args = {p: _pick(env, s) for p, s in sources.items()}
                 env[nid] = spec.call(args, node.params, lib)
             return env[output]
 
         return f
 
     def _inputs_for(self, inputs: Sequence[str]) -> tuple[Any, ...]:
-        return tuple(self.lib.from_numpy(np.array(self.doc.node(i).value, copy=True))
-                     for i in inputs)
+        return tuple(leaf_tensor(self.lib, self.doc.node(i).value) for i in inputs)
 
     def jacobian(self, output: str, inputs: str | Sequence[str]) -> Any:
         """∂output/∂inputs at the current values (one array, or a tuple for several)."""
@@ -586,6 +554,13 @@ class Evaluator:
 
 
 # ---------------------------------------------------------------------- helpers
+def _pick(tensors: dict[str, Any], src: Source) -> Any:
+    """The tensor(s) of a port's source: a list for a variadic port, None if unwired."""
+    if src is None:
+        return None
+    return [tensors[s] for s in src] if isinstance(src, list) else tensors[src]
+
+
 def _message(e: BaseException) -> str:
     msg = str(e) or type(e).__name__
     return msg if isinstance(e, (RuntimeError, GraphError)) else f"{type(e).__name__}: {msg}"
