@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.graph.catalog import OPS, OpSpec
+from core.graph.commands import Edit
 from core.graph.document import Document, GraphError
 from core.graph.engine_map import (
     EngineMapError,
@@ -241,7 +242,7 @@ class DerivativePlan:
     """What `differentiate_into` adds: the undoable steps, the new nodes and the new
     output nodes (one per variable differentiated with respect to), and a title."""
 
-    steps: list[tuple[str, tuple[Any, ...], dict[str, Any]]]
+    steps: list[Edit]
     new_nodes: list[str]
     outputs: list[str]
     title: str
@@ -303,7 +304,7 @@ def differentiate_into(ev: Evaluator, output: str | None = None,  # noqa: C901, 
     dx_min = min((d.node(i).pos[0] for i in added), default=0.0)
     dy_min = min((d.node(i).pos[1] for i in added), default=0.0)
     left = min(xs) if xs else 0.0
-    steps: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+    steps: list[Edit] = []
     for nid in added:
         n = d.node(nid)
         base = n.name if n.op == "output" else re.sub(r"\d+$", "", n.name) or n.op
@@ -313,12 +314,12 @@ def differentiate_into(ev: Evaluator, output: str | None = None,  # noqa: C901, 
             kw["params"] = dict(n.params)
         if n.value is not None:
             kw["value"] = np.array(n.value, copy=True)
-        steps.append(("add_node", (), kw))
+        steps.append(Edit("add_node", (), kw))
     for nid in added:
         for port, s in d.inputs_of(nid).items():
-            steps.append(("connect", (mapping[s], mapping[nid], port), {}))
+            steps.append(Edit("connect", (mapping[s], mapping[nid], port)))
     outputs = [mapping[o] for o in d.outputs()]
     if make_output and outputs:
-        steps.append(("set_output", (outputs[0],), {}))
+        steps.append(Edit("set_output", (outputs[0],)))
     return DerivativePlan(steps, [mapping[i] for i in added], outputs,
                           str(d.meta.get("title", "derivative")))
