@@ -492,7 +492,7 @@ class Evaluator:
         return [None if g is None else np.array(g.detach().numpy()) for g in gs]
 
     # ------------------------------------------------------------------ functions of variables
-    def function(self, output: str, inputs: Sequence[str],  # noqa: C901 - long today, to split (issue 13)
+    def function(self, output: str, inputs: Sequence[str],
                  env: dict[str, Any] | None = None) -> Callable[..., Any]:
         """The document as a function of the chosen variables: f(*tensors) -> output
         tensor, recomputing the output's ancestors with the given tensors in place of

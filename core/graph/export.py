@@ -26,7 +26,7 @@ _literal = literal
 _tensor_code = tensor_code
 
 
-def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
+def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901 - long today, to split (issue 13)
     """The document as Python source. `flavor` is "torch" or "core"."""
     if flavor not in ("torch", "core"):
         raise ValueError(f"flavor must be 'torch' or 'core', got {flavor!r}")
