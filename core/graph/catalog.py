@@ -346,6 +346,8 @@ class OpSpec:
     engine_ops: tuple[EngineOp, ...] | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.derivatives, str):  # one text written as a string: one port's
+            object.__setattr__(self, "derivatives", (self.derivatives,))
         if self.engine_ops is None:  # frozen: the default is set once, here
             same = () if self.has_value or self.passthrough else (EngineOp(self.name),)
             object.__setattr__(self, "engine_ops", same)
