@@ -36,23 +36,13 @@ from core.graph.catalog import OpSpec
 from core.graph.document import Change, Document, GraphError, Wire
 from core.graph.node_inputs import Source, leaf_tensor, port_sources
 
-# how the gradient of one input wire is found in the trace (a _WireSource's kind)
-_STEP = "step"  # grad_inputs[slot] of grad_fn's step
-_ALIAS = "alias"  # grad_output of the step of grad_fn, the clone on the wire
+# how the gradient of one input wire is found in the trace. Tagged tuples, not a
+# dataclass: one is made per wire on every forward, and a dataclass instance costs
+# ~0.35 µs more than a tuple (4% of the 500-node forward in benchmarks/graph_bench.py).
+_STEP = "step"  # (kind, grad_fn, slot): grad_inputs[slot] of grad_fn's step
+_ALIAS = "alias"  # (kind, clone grad_fn): grad_output of the clone's step
 _PASS = "pass"  # the node forwards this input unchanged: wire grad = node's total
 _NONE = "none"  # no gradient can flow (constant, detach, integer input)
-
-
-@dataclass(frozen=True)
-class _WireSource:
-    """Where the trace holds the gradient of one input wire."""
-
-    kind: str
-    grad_fn: Any = None
-    slot: int = 0
-
-
-_NO_SOURCE = _WireSource(_NONE)
 
 
 def _engine() -> Any:
@@ -106,7 +96,7 @@ class Evaluator:
         self.errors: dict[str, str] = {}
         self.warnings: dict[str, str] = {}
         self._tensors: dict[str, Any] = {}
-        self._wire_src: dict[str, dict[str, _WireSource]] = {}
+        self._wire_src: dict[str, dict[str, tuple[Any, ...]]] = {}
         self._owned: dict[str, list[Any]] = {}  # node -> its internal engine nodes
         self._dirty: set[str] = set(doc.nodes)
         self._topo: list[str] | None = None
@@ -225,35 +215,43 @@ class Evaluator:
                 ) -> tuple[dict[str, Any], str | None]:
         args: dict[str, Any] = {}
         sources, problem = port_sources(spec, wired)
-        for port, src in sources.items():
-            for s in src if isinstance(src, list) else () if src is None else (src,):
-                if s not in self._tensors:
-                    return args, _upstream(self.doc, port, s)
-            args[port] = _pick(self._tensors, src)
+        tensors = self._tensors
+        for port, src in sources.items():  # the forward's hot path: no helper calls
+            if src is None:
+                args[port] = None
+            elif type(src) is list:
+                for s in src:
+                    if s not in tensors:
+                        return args, _upstream(self.doc, port, s)
+                args[port] = [tensors[s] for s in src]
+            elif src in tensors:
+                args[port] = tensors[src]
+            else:
+                return args, _upstream(self.doc, port, src)
         return args, problem
 
     def _map_wires(self, nid: str, spec: OpSpec, wired: dict[str, str], args: dict[str, Any],  # noqa: C901, PLR0912 - long today, to split (issue 13)
                    params: dict[str, Any], out: Any) -> None:
         """Find, for each input wire, where its gradient will appear in the trace."""
         ports = _flat_ports(spec, args)  # [(port name, tensor)] in call order
-        src_map: dict[str, _WireSource] = {}
+        src_map: dict[str, tuple[Any, ...]] = {}
         grad_ports = [(p, t) for p, t in ports if t.requires_grad]
         for p, t in ports:
             if not t.requires_grad:
-                src_map[p] = _NO_SOURCE
+                src_map[p] = (_NONE,)
         if not grad_ports:
             self._wire_src[nid] = src_map
             return
         passing = [p for p, t in grad_ports if t is out]
         if passing:  # the op returned an input unchanged (output node, no-op reshape...)
             for p, _ in grad_ports:
-                src_map[p] = _WireSource(_PASS) if p in passing else _NO_SOURCE
+                src_map[p] = (_PASS,) if p in passing else (_NONE,)
             self._wire_src[nid] = src_map
             return
         g = out.grad_fn
         if g is None:  # detach, integer results: nothing flows back
             for p, _ in grad_ports:
-                src_map[p] = _NO_SOURCE
+                src_map[p] = (_NONE,)
             self._wire_src[nid] = src_map
             return
         nf = g.next_functions
@@ -261,7 +259,7 @@ class Evaluator:
                 _feeds(nf[i][0], t) for i, (_, t) in enumerate(ports)):
             for i, (p, t) in enumerate(ports):
                 if t.requires_grad:
-                    src_map[p] = _WireSource(_STEP, g, i)
+                    src_map[p] = (_STEP, g, i)
             self._wire_src[nid] = src_map
             return
         # composite op or converted input: re-run on clones, one per input wire
@@ -275,7 +273,7 @@ class Evaluator:
                 new_args[port.name] = clones[port.name]
         out2 = spec.call(new_args, params, self.lib)
         for p, c in clones.items():
-            src_map[p] = _WireSource(_ALIAS, c.grad_fn)
+            src_map[p] = (_ALIAS, c.grad_fn)
         self._wire_src[nid] = src_map
         self._owned[nid] = _internal_nodes(out2.grad_fn, {id(c.grad_fn) for c in
                                                           clones.values()})
@@ -371,7 +369,7 @@ class Evaluator:
             elif nid in leaf_set:
                 acc = acc_steps.get(id(self._tensors[nid]))
                 total = arr(acc.grad_output) if acc is not None else None
-            elif any(m.kind == _PASS for m in wsrc.values()):
+            elif any(m[0] == _PASS for m in wsrc.values()):
                 total = _sum([wire_grads.get(w) for w in outgoing[nid]])
             else:
                 t = self._tensors.get(nid)
@@ -380,15 +378,15 @@ class Evaluator:
                 total = arr(s.grad_output) if s is not None else None
             totals[nid] = total
             for port, src in ins[nid].items():
-                m = wsrc.get(port, _NO_SOURCE)
+                m = wsrc.get(port, (_NONE,))
                 g = None
-                if m.kind == _STEP:
-                    s = by_node.get(id(m.grad_fn))
-                    g = arr(s.grad_inputs[m.slot]) if s is not None else None
-                elif m.kind == _ALIAS:
-                    s = by_node.get(id(m.grad_fn))
+                if m[0] == _STEP:
+                    s = by_node.get(id(m[1]))
+                    g = arr(s.grad_inputs[m[2]]) if s is not None else None
+                elif m[0] == _ALIAS:
+                    s = by_node.get(id(m[1]))
                     g = arr(s.grad_output) if s is not None else None
-                elif m.kind == _PASS:
+                elif m[0] == _PASS:
                     g = total
                 wire_grads[Wire(src, nid, port)] = g
         res.node_grads = totals
@@ -402,19 +400,19 @@ class Evaluator:
         clones: set[int] = set()  # the evaluator's own clones: bookkeeping, not the op
         for nid, t in self._tensors.items():
             m = self._wire_src.get(nid, {})
-            if t.grad_fn is not None and not any(v.kind == _PASS for v in m.values()):
+            if t.grad_fn is not None and not any(v[0] == _PASS for v in m.values()):
                 owner.setdefault(id(t.grad_fn), nid)
             for v in m.values():
-                if v.kind == _ALIAS:  # the clone on an input wire of a composite node
-                    owner[id(v.grad_fn)] = nid
-                    clones.add(id(v.grad_fn))
+                if v[0] == _ALIAS:  # the clone on an input wire of a composite node
+                    owner[id(v[1])] = nid
+                    clones.add(id(v[1]))
             for inner in self._owned.get(nid, []):
                 owner.setdefault(id(inner), nid)
         out: list[ReplayStep] = []
         emitted: dict[str, ReplayStep] = {}
         seed_wires = [(Wire(s, res.output, p), res.wire_grads.get(Wire(s, res.output, p)))
                       for p, s in wires_in.get(res.output, {}).items()
-                      if self._wire_src.get(res.output, {}).get(p, _NO_SOURCE).kind == _PASS]
+                      if self._wire_src.get(res.output, {}).get(p, (_NONE,))[0] == _PASS]
         out.append(ReplayStep(0, "seed", res.output, "gradient", res.gradient, seed_wires))
         for s in steps:
             name = s.node.name()
@@ -437,7 +435,7 @@ class Evaluator:
             m = self._wire_src.get(nid, {})
             ins = wires_in.get(nid, {})
             sends = [(Wire(src, nid, p), res.wire_grads.get(Wire(src, nid, p)))
-                     for p, src in ins.items() if m.get(p, _NO_SOURCE).kind in (_STEP, _ALIAS)]
+                     for p, src in ins.items() if m.get(p, (_NONE,))[0] in (_STEP, _ALIAS)]
             step = ReplayStep(len(out), "node", nid, name, res.node_grads.get(nid), sends,
                               [(name, grad_out)])
             emitted[nid] = step
@@ -457,7 +455,7 @@ class Evaluator:
             if nid == res.output:
                 continue
             m = self._wire_src.get(nid, {})
-            pass_ports = [p for p, v in m.items() if v.kind == _PASS]
+            pass_ports = [p for p, v in m.items() if v[0] == _PASS]
             total = res.node_grads.get(nid)
             if not pass_ports or total is None:
                 continue

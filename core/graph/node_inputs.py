@@ -28,6 +28,14 @@ def port_sources(spec: OpSpec, wired: Mapping[str, str]
     person reads it ("input 'b' is not wired") or None. At a problem the ports after it
     are left out, so a caller that checks the sources in order finds what comes first."""
     out: dict[str, Source] = {}
+    fixed = _fixed_ports(spec)
+    if fixed is not None:  # the common case, on every node of every forward: kept lean
+        for name, optional in fixed:
+            src = wired.get(name)
+            if src is None and not optional:
+                return out, f"input {name!r} is not wired"
+            out[name] = src
+        return out, None
     for port in spec.inputs:
         if port.variadic:
             prefix = port.name + "."
@@ -42,6 +50,20 @@ def port_sources(spec: OpSpec, wired: Mapping[str, str]
             return out, f"input {port.name!r} is not wired"
         out[port.name] = src
     return out, None
+
+
+_FIXED: dict[int, tuple[OpSpec, tuple[tuple[str, bool], ...] | None]] = {}
+
+
+def _fixed_ports(spec: OpSpec) -> tuple[tuple[str, bool], ...] | None:
+    """(name, optional) of each port of a spec without variadic ports, else None;
+    remembered per spec (the spec is kept with it, so its id is not reused)."""
+    hit = _FIXED.get(id(spec))
+    if hit is None:
+        fixed = None if any(p.variadic for p in spec.inputs) else tuple(
+            (p.name, p.optional) for p in spec.inputs)
+        hit = _FIXED[id(spec)] = (spec, fixed)
+    return hit[1]
 
 
 def leaf_tensor(lib: Any, value: np.ndarray, requires_grad: bool = False) -> Any:
