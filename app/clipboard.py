@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 
 from app.controller import GraphController
 from core.graph import Document, GraphError, serialize
+from core.graph.commands import Edit
 
 GRAPH_MIME = "application/x-chainrule-graph+json"
 PASTE_OFFSET = 30.0
@@ -68,13 +69,13 @@ def _clear_clipboard() -> None:
 
 
 def paste_steps(doc: Document, text: str, offset: tuple[float, float]
-                ) -> tuple[list, list[str]]:
+                ) -> tuple[list[Edit], list[str]]:
     """Edits that add the nodes of `text` (fresh ids, non-clashing names, shifted by `offset`)
     and their wires; returns (steps, new ids). Raises GraphError for text that isn't a graph."""
     src = serialize.loads(text)
     taken = {n.name for n in doc}
     ids: dict[str, str] = {}
-    steps: list = []
+    steps: list[Edit] = []
     for node in src:
         new_id = doc.new_id()
         ids[node.id] = new_id
@@ -90,9 +91,9 @@ def paste_steps(doc: Document, text: str, offset: tuple[float, float]
         if node.value is not None:
             kwargs["value"] = node.value
             kwargs["dtype"] = node.dtype
-        steps.append(("add_node", (node.op,), kwargs))
+        steps.append(Edit("add_node", (node.op,), kwargs))
     for w in src.wires:
-        steps.append(("connect", (ids[w.src], ids[w.dst], w.port), {}))
+        steps.append(Edit("connect", (ids[w.src], ids[w.dst], w.port)))
     return steps, list(ids.values())
 
 

@@ -358,7 +358,7 @@ def _beside(parent: QWidget, plot: pg.PlotWidget, legend: CurveLegend) -> QWidge
 class PlotsPanel(QWidget):
     """The bottom dock's plots: edit history and training curves (see module docstring)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
         super().__init__(parent)
         self.plot = _plot_widget(self)
         self.edits_legend = CurveLegend(self)

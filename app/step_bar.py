@@ -28,7 +28,7 @@ class StepBar(QWidget):
     indexRequested = Signal(int)  # the scrubber moved to this step
     speedChosen = Signal(str)
 
-    def __init__(self, actions: list[QAction | None], speeds: list[str], stop: QAction,
+    def __init__(self, actions: list[QAction | None], speeds: list[str], stop: QAction,  # noqa: PLR0915 - long today, to split (issue 13)
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stepBar")

@@ -156,16 +156,8 @@ class Explanation:
 
 
 def local_formula(spec: OpSpec, port: str) -> str:
-    """The part of the op's derivative text that belongs to input `port`: the catalog writes one
-    formula per input, in port order, separated by two spaces after a comma."""
-    text = spec.derivative_text
-    parts = [p.strip() for p in text.split(",  ") if p.strip()]
-    base = port.split(".", 1)[0]
-    names = [p.name for p in spec.inputs]
-    if len(parts) > 1 and len(parts) == len(names) and base in names:
-        return parts[names.index(base)]
-    hit = [p for p in parts if f"/∂{base}" in p]
-    return hit[0] if len(hit) == 1 else text
+    """The op's local derivative for input `port`: the catalog writes one per input port."""
+    return spec.local_derivative(port)
 
 
 def explain(doc: Document, result: BackwardResult, index: int,
@@ -440,7 +432,7 @@ class BackwardStepper(QObject):
 
 
 # ---------------------------------------------------------------------------------- window
-def install(window: MainWindow) -> BackwardStepper:
+def install(window: MainWindow) -> BackwardStepper:  # noqa: PLR0915 - long today, to split (issue 13)
     """Give the window its stepper: actions (Graph menu, toolbar, shortcuts), the step bar above
     the canvas and the step dock (tabbed with the inspector, shown only while stepping)."""
     from PySide6.QtCore import Qt

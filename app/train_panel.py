@@ -102,7 +102,7 @@ class TrainPanel(QWidget):
 
     statusMessage = Signal(str)
 
-    def __init__(self, controller: GraphController, plots: PlotsPanel,
+    def __init__(self, controller: GraphController, plots: PlotsPanel,  # noqa: PLR0915 - long today, to split (issue 13)
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller

@@ -14,10 +14,10 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from core.graph import Command, Document
-from core.graph.commands import MERGE_NONE
+from core.graph.commands import MERGE_NONE, Edit, make_command
 from core.graph.values import dtype_name
 
-Step = tuple[str, Sequence[Any], Mapping[str, Any]]
+Step = Edit | tuple[str, Sequence[Any], Mapping[str, Any]]
 
 
 class DocCommand(QUndoCommand):
@@ -47,12 +47,12 @@ class DocCommand(QUndoCommand):
 
 def make(doc: Document, kind: str, *args: Any, **kwargs: Any) -> DocCommand:
     """Build (and thereby validate) an undoable edit; raises `GraphError` with the reason."""
-    return DocCommand(doc.make_command(kind, *args, **kwargs))
+    return DocCommand(make_command(doc, kind, *args, **kwargs))
 
 
 def macro(doc: Document, text: str, steps: Sequence[Step]) -> DocCommand:
     """Several edits as one undo step, all-or-nothing (paste, reconnect, expression bar)."""
-    return DocCommand(doc.make_command("macro", text, list(steps)))
+    return DocCommand(make_command(doc, "macro", text, list(steps)))
 
 
 class TrainRun(QUndoCommand):

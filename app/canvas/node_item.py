@@ -281,7 +281,7 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(self._width / 2, self._height / 2))
 
     # ---- painting ------------------------------------------------------------------------------
-    def paint(
+    def paint(  # noqa: C901, PLR0915 - long today, to split (issue 13)
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         t = theme.current()

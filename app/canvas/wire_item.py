@@ -285,7 +285,7 @@ class WireItem(QGraphicsItem):
                 hi = mid
         return (lo + hi) / 2
 
-    def _free_label_rect(self, t0: float, w: float, h: float) -> QRectF:
+    def _free_label_rect(self, t0: float, w: float, h: float) -> QRectF:  # noqa: C901 - long today, to split (issue 13)
         """The pill at `t0`, or slid along the wire to the nearest spot where it covers no other
         wire's pill and, if possible, no node. Short stacked wires (x into both inputs of dot)
         run too close for any spot on the wire: then the pill steps off it, up or down."""

@@ -215,14 +215,17 @@ def _apply_hooks(hooks: list[Any] | None, g: Tensor) -> Tensor:
     return g
 
 
-def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,
+def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,  # noqa: C901, PLR0912, PLR0915 - hot path inlined, see below
         create_graph: bool, inputs: Sequence[Tensor] | None, accumulate: bool
         ) -> list[Tensor | None]:
     """Propagate ``grads`` from ``outputs`` through the graph.
 
     With ``accumulate`` leaves' ``.grad`` are updated (backward); otherwise the
     gradients arriving at ``inputs`` are returned (grad). This loop is the hot path of
-    every backward pass, hence its flat, inlined style."""
+    every backward pass, hence its flat, inlined style: ruff's complexity rules are
+    waived here rather than split it, since each helper call per node costs ~0.11 µs
+    (timeit, this machine), 2% of the ~5 µs per op (forward + backward) that
+    `benchmarks/engine_bench.py small` measures — a few helpers per node would be 5-10%."""
     roots = [_target_node(t) for t in outputs]
     targets: dict[Any, int] = {}
     prune = inputs is not None

@@ -20,6 +20,19 @@ from typing import Any
 
 import numpy as np
 
+from core.graph import script_lines
+from core.graph.engine_map import (
+    EngineOp,
+    read_as_reshape,
+    read_index,
+    read_nll_loss,
+    read_permute,
+    read_reciprocal,
+    read_reduction,
+    read_rpow,
+    read_to_dtype,
+)
+
 CATEGORIES: tuple[str, ...] = (
     "inputs",
     "arithmetic",
@@ -64,7 +77,7 @@ class Param:
     description: str = ""
     choices: tuple[str, ...] = ()
 
-    def coerce(self, value: Any) -> Any:
+    def coerce(self, value: Any) -> Any:  # noqa: C901, PLR0912 - long today, to split (issue 13)
         """Return `value` converted to this parameter's type, or raise `ParamError`.
 
         Accepts the typed value or its text as typed in an editor ("2", "0, 1", "None"),
@@ -309,13 +322,19 @@ class OpSpec:
     value. `template` is the PyTorch expression the exporter writes, with `{port}` and
     `{param}` placeholders filled with variable names and `repr`s (or a callable
     `(args, params) -> str` when the line depends on a parameter value).
+
+    `derivatives` is the local derivative as teaching text, one per input port in port
+    order (a node without inputs has one, about itself); tests/graph/test_local_derivatives.py
+    checks each against the engine. `engine_ops` says which engine op(s) the node is
+    recorded as (see engine_map.py); None means the engine op of the same name, its inputs
+    the ports in order and its parameters the node's by name.
     """
 
     name: str
     category: str
     symbol: str
     description: str
-    derivative_text: str
+    derivatives: tuple[str, ...]
     inputs: tuple[Port, ...] = ()
     params: tuple[Param, ...] = ()
     engine: EngineCall | None = None
@@ -324,6 +343,27 @@ class OpSpec:
     passthrough: bool = False  # output: forwards its input unchanged
     palette: bool = True  # False: engine building blocks, shown but not offered
     extra: Mapping[str, Any] = field(default_factory=dict)
+    engine_ops: tuple[EngineOp, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.derivatives, str):  # one text written as a string: one port's
+            object.__setattr__(self, "derivatives", (self.derivatives,))
+        if self.engine_ops is None:  # frozen: the default is set once, here
+            same = () if self.has_value or self.passthrough else (EngineOp(self.name),)
+            object.__setattr__(self, "engine_ops", same)
+
+    @property
+    def derivative_text(self) -> str:
+        """All the local derivatives in one line (the inspector and palette show it)."""
+        return ",  ".join(self.derivatives)
+
+    def local_derivative(self, port: str) -> str:
+        """The local derivative for input `port` ("b", or "xs.2" of a variadic port)."""
+        base = port.split(".", 1)[0]
+        names = [p.name for p in self.inputs]
+        if base in names and len(self.derivatives) == len(names):
+            return self.derivatives[names.index(base)]
+        return self.derivative_text
 
     def port(self, name: str) -> Port | None:
         """The port declaration for a concrete port name ("b", or "xs.2" for variadic)."""
@@ -454,24 +494,9 @@ def _unindex(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
         from core.ops.indexing import index_into_zeros  # engine internal: see report
 
         return index_into_zeros(a["x"], index_key(p["index"]), tuple(p["shape"]))
-    # the exported script's helper, so the catalog test checks what scripts run
-    return _UNINDEX_TORCH(lib, a["x"], _lib_key(lib, p["index"]), tuple(p["shape"]))
-
-
-def _unindex_torch(torch: Any, g: Any, key: Any, shape: tuple[int, ...]) -> Any:
-    """zeros(shape) with g added at key, for PyTorch: an integer-array key may repeat a
-    position (the gradients there add up), so it goes through index_put(accumulate)."""
-    z = torch.zeros(shape, dtype=g.dtype)
-    parts = key if isinstance(key, tuple) else (key,)
-    if any(isinstance(k, torch.Tensor) for k in parts) and all(
-            isinstance(k, (int, torch.Tensor)) for k in parts):
-        idx = tuple(torch.as_tensor(k) for k in parts)
-        return z.index_put(idx, g.expand(z[key].shape), accumulate=True)
-    z[key] = g
-    return z
-
-
-_UNINDEX_TORCH = _unindex_torch
+    # the exported script's helper itself, so the catalog test checks what scripts run
+    return script_lines.bound(script_lines._unindex, lib)(
+        a["x"], _lib_key(lib, p["index"]), tuple(p["shape"]))
 
 
 def _index_put(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
@@ -479,9 +504,7 @@ def _index_put(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
     key = _lib_key(lib, p["index"])
     if _is_core(lib):
         return lib.ops.index_put(a["x"], key, a["value"])
-    y = a["x"].clone()
-    y[key] = a["value"]
-    return y
+    return script_lines.bound(script_lines._index_put, lib)(a["x"], key, a["value"])
 
 
 def _unindex_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
@@ -566,11 +589,12 @@ def _loss(fn_name: str) -> EngineCall:
     return call
 
 
-def _fused(module: str, fn_name: str, formula: EngineCall, ports: tuple[str, ...],
-           params: tuple[str, ...]) -> EngineCall:
-    """An engine op that is a derivative rule (torch's *_backward kernels): on `core` the
-    engine's own fused op, so a derivative graph evaluates and differentiates as the
-    engine recorded it; on `torch` the same formula written with public ops."""
+def _kernel(module: str, fn_name: str, ports: tuple[str, ...], params: tuple[str, ...],
+            torch_kernel: EngineCall) -> EngineCall:
+    """An engine op that is a derivative rule (torch's *_backward kernels), called as the
+    library's own kernel: on `core` the engine's fused op (so a derivative graph evaluates
+    and differentiates as the engine recorded it), on `torch` the matching ATen kernel.
+    Neither is written again here."""
 
     def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
         if _is_core(lib):
@@ -578,35 +602,14 @@ def _fused(module: str, fn_name: str, formula: EngineCall, ports: tuple[str, ...
 
             fn = getattr(importlib.import_module(f"core.ops.{module}"), fn_name)
             return fn(*(a[k] for k in ports), *(p[k] for k in params))
-        return formula(lib, a, p)
+        return torch_kernel(lib, a, p)
 
     call.__name__ = f"call_{fn_name}"
     return call
 
 
-def _softmax_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    g, y = a["grad"], a["y"]
-    return y * (g - (g * y).sum(dim=p["dim"], keepdim=True))
-
-
 def _softmax_bwd_code(g: str, y: str, dim: int) -> str:
     return f"{y} * ({g} - ({g} * {y}).sum(dim={dim!r}, keepdim=True))"
-
-
-def _log_softmax_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    g = a["grad"]
-    return g - lib.exp(a["y"]) * g.sum(dim=p["dim"], keepdim=True)
-
-
-def _softplus_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    g, x = a["grad"], a["x"]
-    return lib.where(x * p["beta"] > p["threshold"], g, g * lib.sigmoid(x * p["beta"]))
-
-
-def _threshold_bwd(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    # where(mask, g, 0), not g · mask: a masked negative g is +0, as in torch's kernel
-    g = a["grad"]
-    return lib.where(a["y"] > p["threshold"], g, g * 0 + 0)
 
 
 _REDUCTION = Param("reduction", "choice", "mean", "how the per-element losses are combined",
@@ -629,204 +632,227 @@ def _spec_list() -> list[OpSpec]:
     ]
     specs: list[OpSpec] = [
         OpSpec("variable", "inputs", "x", "a value you choose; tick requires_grad to get its "
-               "gradient", "∂x/∂x = 1", has_value=True,
+               "gradient", ("∂x/∂x = 1",), has_value=True,
                template="torch.tensor({value}, dtype={dtype}, requires_grad={requires_grad})"),
         OpSpec("constant", "inputs", "c", "a fixed value; no gradient flows into it",
-               "∂c/∂x = 0", has_value=True, template="torch.tensor({value}, dtype={dtype})"),
+               ("∂c/∂x = 0",), has_value=True, template="torch.tensor({value}, dtype={dtype})"),
         OpSpec("add", "arithmetic", "+", "a + b, elementwise with broadcasting",
-               "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1", _AB,
+               ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1"), _AB,
                engine=lambda lib, a, p: lib.add(a["a"], a["b"]), template="{a} + {b}"),
         OpSpec("sub", "arithmetic", "−", "a − b, elementwise with broadcasting",
-               "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1", _AB,
+               ("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1"), _AB,
                engine=lambda lib, a, p: lib.sub(a["a"], a["b"]), template="{a} - {b}"),
         OpSpec("mul", "arithmetic", "×", "a · b, elementwise with broadcasting",
-               "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a", _AB,
+               ("∂(a·b)/∂a = b", "∂(a·b)/∂b = a"), _AB,
                engine=lambda lib, a, p: lib.mul(a["a"], a["b"]), template="{a} * {b}"),
         OpSpec("div", "arithmetic", "÷", "a / b, elementwise with broadcasting",
-               "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²", _AB,
-               engine=lambda lib, a, p: lib.div(a["a"], a["b"]), template="{a} / {b}"),
-        OpSpec("neg", "arithmetic", "−x", "−x, elementwise", "∂(−x)/∂x = −1", _X,
+               ("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = −a/b²"), _AB,
+               engine=lambda lib, a, p: lib.div(a["a"], a["b"]), template="{a} / {b}",
+               engine_ops=(EngineOp("div"), EngineOp("reciprocal", read=read_reciprocal))),
+        OpSpec("neg", "arithmetic", "−x", "−x, elementwise", ("∂(−x)/∂x = −1",), _X,
                engine=lambda lib, a, p: lib.neg(a["x"]), template="-{x}"),
         OpSpec("pow", "arithmetic", "xⁿ",
                "base raised to exponent (the wired input, else the exponent parameter)",
-               "∂(aⁿ)/∂a = n·aⁿ⁻¹,  ∂(aⁿ)/∂n = aⁿ·log a",
+               ("∂(aⁿ)/∂a = n·aⁿ⁻¹", "∂(aⁿ)/∂n = aⁿ·log a"),
                (Port("base"), Port("exponent", optional=True,
                                    description="wire a tensor here to override the parameter")),
                (Param("exponent", "float", 2.0, "used when the exponent port is unwired"),),
-               engine=_pow,
+               engine=_pow, engine_ops=(EngineOp("pow"), EngineOp("pow_scalar", ("base",)),
+                                        EngineOp("rpow", read=read_rpow)),
                template=lambda a, p: (f"torch.pow({a['base']}, {a['exponent']})"
                                       if a.get("exponent") else
                                       f"torch.pow({a['base']}, {p['exponent']!r})")),
     ]
     for name, sym, desc, deriv in unary:
-        specs.append(OpSpec(name, "functions", sym, desc, deriv, _X, engine=_unary(name),
+        specs.append(OpSpec(name, "functions", sym, desc, (deriv,), _X, engine=_unary(name),
                             template=f"torch.{name}({{x}})"))
     specs += [
         OpSpec("maximum", "functions", "max", "elementwise maximum of a and b",
-               "∂max(a,b)/∂a = 1 where a > b (½ where equal)", _AB,
+               ("∂max(a,b)/∂a = 1 where a > b (½ where equal)",
+                "∂max(a,b)/∂b = 1 where b > a (½ where equal)"), _AB,
                engine=lambda lib, a, p: lib.maximum(a["a"], a["b"]),
                template="torch.maximum({a}, {b})"),
         OpSpec("softmax", "functions", "softmax", "exp(x) / Σ exp(x) along dim",
-               "∂sᵢ/∂xⱼ = sᵢ(δᵢⱼ − sⱼ)", _X,
+               ("∂sᵢ/∂xⱼ = sᵢ(δᵢⱼ − sⱼ)",), _X,
                (Param("dim", "int", -1, "the dimension that sums to one"),),
                engine=lambda lib, a, p: lib.softmax(a["x"], dim=p["dim"]),
                template="torch.softmax({x}, dim={dim})"),
         OpSpec("log_softmax", "functions", "log softmax", "log(softmax(x)) along dim, "
-               "computed stably", "∂(log sᵢ)/∂xⱼ = δᵢⱼ − sⱼ", _X,
+               "computed stably", ("∂(log sᵢ)/∂xⱼ = δᵢⱼ − sⱼ",), _X,
                (Param("dim", "int", -1),),
                engine=lambda lib, a, p: lib.log_softmax(a["x"], dim=p["dim"]),
                template="torch.log_softmax({x}, dim={dim})"),
         OpSpec("detach", "functions", "detach", "the same value, cut off from the graph: "
-               "no gradient flows back through it", "∂detach(x)/∂x = 0 (by decree)", _X,
-               engine=lambda lib, a, p: a["x"].detach(), template="{x}.detach()"),
+               "no gradient flows back through it", ("∂detach(x)/∂x = 0 (by decree)",), _X,
+               engine=lambda lib, a, p: a["x"].detach(), template="{x}.detach()",
+               engine_ops=()),
         OpSpec("sum", "reductions", "Σ", "sum of all elements (or along dim)",
-               "∂(Σx)/∂xᵢ = 1", _X,
+               ("∂(Σx)/∂xᵢ = 1",), _X,
                (Param("dim", "int?", None, "None sums everything"),
                 Param("keepdim", "bool", False, "keep the summed dimension with size 1")),
-               engine=_reduce("sum"), template=_reduce_code("sum")),
+               engine=_reduce("sum"), template=_reduce_code("sum"),
+               engine_ops=(EngineOp("sum", read=read_reduction),)),
         OpSpec("mean", "reductions", "mean", "mean of all elements (or along dim)",
-               "∂mean(x)/∂xᵢ = 1/n", _X,
+               ("∂mean(x)/∂xᵢ = 1/n",), _X,
                (Param("dim", "int?", None, "None averages everything"),
                 Param("keepdim", "bool", False, "keep the averaged dimension with size 1")),
-               engine=_reduce("mean"), template=_reduce_code("mean")),
+               engine=_reduce("mean"), template=_reduce_code("mean"),
+               engine_ops=(EngineOp("mean", read=read_reduction),)),
         OpSpec("dot", "linear algebra", "·", "dot product of two vectors",
-               "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a", _AB,
-               engine=lambda lib, a, p: lib.dot(a["a"], a["b"]), template="torch.dot({a}, {b})"),
+               ("∂(a·b)/∂a = b", "∂(a·b)/∂b = a"), _AB,
+               engine=lambda lib, a, p: lib.dot(a["a"], a["b"]), template="torch.dot({a}, {b})",
+               engine_ops=(EngineOp("matmul"),)),  # matmul's node reads it back
         OpSpec("matmul", "linear algebra", "@", "matrix product a @ b",
-               "∂(A@B)/∂A = G@Bᵀ,  ∂(A@B)/∂B = Aᵀ@G", _AB,
+               ("∂(A@B)/∂A = G@Bᵀ", "∂(A@B)/∂B = Aᵀ@G"), _AB,
                engine=lambda lib, a, p: lib.matmul(a["a"], a["b"]), template="{a} @ {b}"),
         OpSpec("transpose", "linear algebra", "ᵀ", "swap two dimensions",
-               "∂(xᵀ)/∂x: the gradient is transposed back", _X,
+               ("∂(xᵀ)/∂x: the gradient is transposed back",), _X,
                (Param("dim0", "int", 0), Param("dim1", "int", 1)),
                engine=lambda lib, a, p: lib.transpose(a["x"], p["dim0"], p["dim1"]),
                template="torch.transpose({x}, {dim0}, {dim1})"),
         OpSpec("reshape", "linear algebra", "reshape", "the same elements in a new shape",
-               "∂reshape(x)/∂x: the gradient is reshaped back", _X,
+               ("∂reshape(x)/∂x: the gradient is reshaped back",), _X,
                (Param("shape", "ints", (-1,), "new shape; one entry may be -1"),),
                engine=lambda lib, a, p: lib.reshape(a["x"], tuple(p["shape"])),
+               engine_ops=tuple(EngineOp(n, read=read_as_reshape)
+                                for n in ("reshape", "squeeze", "unsqueeze")),
                template="torch.reshape({x}, {shape})"),
         OpSpec("index", "linear algebra", "x[i]", "one element (or row) picked by index",
-               "∂x[i]/∂x = 1 at i, 0 elsewhere", _X,
+               ("∂x[i]/∂x = 1 at i, 0 elsewhere",), _X,
                (Param("index", "index", (0,), "one entry per dimension: 0, -1, ':', '1:3'"),),
-               engine=_index, template=_index_code),
+               engine=_index, template=_index_code,
+               engine_ops=(EngineOp("getitem", read=read_index),)),
         OpSpec("stack", "linear algebra", "[…]", "join tensors of equal shape along a new dim",
-               "∂stack(x₀…)/∂xᵢ = slice i of the gradient",
+               ("∂stack(x₀…)/∂xᵢ = slice i of the gradient",),
                (Port("xs", variadic=True, description="xs.0, xs.1, ... in order"),),
                (Param("dim", "int", 0),), engine=_stack,
                template="torch.stack([{xs}], dim={dim})"),
         OpSpec("mse_loss", "losses", "MSE", "mean squared error between input and target",
-               "∂MSE/∂input = 2(input − target)/n", (Port("input"), Port("target")),
+               ("∂MSE/∂input = 2(input − target)/n", "∂MSE/∂target = −2(input − target)/n"),
+               (Port("input"), Port("target")),
                (_REDUCTION,), engine=_loss("mse_loss"),
                template="torch.nn.functional.mse_loss({input}, {target}, "
                         "reduction={reduction})"),
         OpSpec("cross_entropy", "losses", "CE",
                "cross-entropy of logits against class indices (or probabilities)",
-               "∂CE/∂logits = softmax(logits) − onehot(target)", (Port("input"), Port("target")),
+               ("∂CE/∂logits = softmax(logits) − onehot(target) (÷ n for the mean)",
+                "∂CE/∂target = −log softmax(logits) (÷ n for the mean; class indices get "
+                "none)"),
+               (Port("input"), Port("target")),
                (_REDUCTION,), engine=_loss("cross_entropy"),
+               engine_ops=(),  # log_softmax then nll_loss: their nodes read them back
                template="torch.nn.functional.cross_entropy({input}, {target}, "
                         "reduction={reduction})"),
         # Ops that appear in derivative graphs (Differentiate): the engine's own
         # building blocks for derivative rules. Shown, but not offered in the palette.
         OpSpec("expand", "linear algebra", "expand", "broadcast x to a larger shape",
-               "∂expand(x)/∂x: the gradient is summed back to x's shape", _X,
+               ("∂expand(x)/∂x: the gradient is summed back to x's shape",), _X,
                (Param("shape", "ints", (1,)),), engine=_expand,
                template="{x}.expand({shape})", palette=False),
         OpSpec("sum_to", "reductions", "Σ→", "sum a broadcast tensor down to shape",
-               "∂sum_to(x)/∂x: the gradient is broadcast back", _X,
+               ("∂sum_to(x)/∂x: the gradient is broadcast back",), _X,
                (Param("shape", "ints", (1,)),), engine=_sum_to,
                template="{x}.sum_to_size({shape})", palette=False,
                extra={"core_template": "torch.ops.sum_to({x}, {shape})"}),
         OpSpec("to_dtype", "functions", "dtype", "convert to another dtype",
-               "∂x.to(d)/∂x = 1 (converted back)", _X,
+               ("∂x.to(d)/∂x = 1 (converted back)",), _X,
                (Param("dtype", "choice", "float32", choices=("float32", "float64", "int64",
                                                              "bool")),),
                engine=_to_dtype, template=lambda a, p: f"{a['x']}.to(torch.{p['dtype']})",
+               engine_ops=(EngineOp("to_dtype", read=read_to_dtype),),
                palette=False),
         OpSpec("where", "functions", "where", "a where condition holds, else b",
-               "∂where(c,a,b)/∂a = c,  ∂/∂b = 1 − c",
+               ("∂/∂condition: none (a mask)", "∂where(c,a,b)/∂a = c", "∂/∂b = 1 − c"),
                (Port("condition"), Port("a"), Port("b")),
                engine=lambda lib, a, p: lib.where(a["condition"], a["a"], a["b"]),
                template="torch.where({condition}, {a}, {b})", palette=False),
         OpSpec("unindex", "linear algebra", "→x[i]", "zeros of shape with x placed at index "
-               "(how an index passes its gradient back)", "∂unindex(x)/∂x = x[i] of the "
-               "gradient", _X, (Param("index", "index", (0,)), Param("shape", "ints", (1,))),
-               engine=_unindex, template=_unindex_code, palette=False),
+               "(how an index passes its gradient back)",
+               ("∂unindex(x)/∂x = x[i] of the gradient",), _X,
+               (Param("index", "index", (0,)), Param("shape", "ints", (1,))),
+               engine=_unindex, template=_unindex_code, palette=False,
+               engine_ops=(EngineOp("index_add_zeros", read=read_index),)),
         OpSpec("tanh_backward", "functions", "tanh′", "grad · (1 − y²): how tanh passes a "
-               "gradient back, given its output y", "∂/∂grad = 1 − y²,  ∂/∂y = −2·grad·y",
+               "gradient back, given its output y", ("∂/∂grad = 1 − y²", "∂/∂y = −2·grad·y"),
                (Port("grad"), Port("y")),
-               engine=lambda lib, a, p: a["grad"] * (1 - a["y"] * a["y"]),
+               engine=_kernel("elementwise", "tanh_backward", ("grad", "y"), (),
+                              lambda t, a, p: t.ops.aten.tanh_backward(a["grad"], a["y"])),
                template="{grad} * (1 - {y} * {y})", palette=False),
         OpSpec("sigmoid_backward", "functions", "σ′", "grad · y · (1 − y): how sigmoid "
                "passes a gradient back, given its output y",
-               "∂/∂grad = y(1 − y),  ∂/∂y = grad·(1 − 2y)", (Port("grad"), Port("y")),
-               engine=lambda lib, a, p: a["grad"] * a["y"] * (1 - a["y"]),
+               ("∂/∂grad = y(1 − y)", "∂/∂y = grad·(1 − 2y)"), (Port("grad"), Port("y")),
+               engine=_kernel("elementwise", "sigmoid_backward", ("grad", "y"), (),
+                              lambda t, a, p: t.ops.aten.sigmoid_backward(a["grad"], a["y"])),
                template="{grad} * {y} * (1 - {y})", palette=False),
         # Engine ops a derivative graph (or its own derivative) may hold that have no
         # node of their own above: one hidden entry each, so Differentiate can show them.
         OpSpec("permute", "linear algebra", "perm", "reorder the dimensions",
-               "∂permute(x)/∂x: the gradient is permuted back", _X,
+               ("∂permute(x)/∂x: the gradient is permuted back",), _X,
                (Param("dims", "ints", (1, 0), "the new order of the dimensions"),),
                engine=lambda lib, a, p: lib.permute(a["x"], tuple(p["dims"])),
+               engine_ops=(EngineOp("permute", read=read_permute),),
                template="torch.permute({x}, {dims})", palette=False),
         OpSpec("minimum", "functions", "min", "elementwise minimum of a and b",
-               "∂min(a,b)/∂a = 1 where a < b (½ where equal)", _AB,
+               ("∂min(a,b)/∂a = 1 where a < b (½ where equal)",
+                "∂min(a,b)/∂b = 1 where b < a (½ where equal)"), _AB,
                engine=lambda lib, a, p: lib.minimum(a["a"], a["b"]),
                template="torch.minimum({a}, {b})", palette=False),
         OpSpec("clamp", "functions", "clamp", "x limited to [min, max] (None: no limit)",
-               "∂clamp(x)/∂x = 1 inside the limits, 0 outside", _X,
+               ("∂clamp(x)/∂x = 1 inside the limits, 0 outside",), _X,
                (Param("min", "float?", None), Param("max", "float?", None)),
                engine=lambda lib, a, p: lib.clamp(a["x"], min=p["min"], max=p["max"]),
                template=_clamp_code, palette=False),
         OpSpec("softplus", "functions", "softplus", "log(1 + e^(βx))/β, linear above the "
-               "threshold", "∂softplus(x)/∂x = σ(βx)", _X,
+               "threshold", ("∂softplus(x)/∂x = σ(βx)",), _X,
                (Param("beta", "float", 1.0), Param("threshold", "float", 20.0)),
                engine=lambda lib, a, p: lib.nn.functional.softplus(
                    a["x"], beta=p["beta"], threshold=p["threshold"]),
                template="torch.nn.functional.softplus({x}, beta={beta}, "
                         "threshold={threshold})", palette=False),
         OpSpec("sign", "functions", "sgn", "−1, 0 or 1 by the sign of x, elementwise",
-               "∂sign(x)/∂x = 0", _X, engine=_unary("sign"), template="torch.sign({x})",
+               ("∂sign(x)/∂x = 0",), _X, engine=_unary("sign"), template="torch.sign({x})",
                palette=False),
-        OpSpec("tan", "functions", "tan", "tangent, elementwise", "∂tan x/∂x = 1 + tan²x",
+        OpSpec("tan", "functions", "tan", "tangent, elementwise", ("∂tan x/∂x = 1 + tan²x",),
                _X, engine=_unary("tan"), template="torch.tan({x})", palette=False),
         OpSpec("cat", "linear algebra", "cat", "join tensors along an existing dim",
-               "∂cat(x₀…)/∂xᵢ = the slice of the gradient where xᵢ sits",
+               ("∂cat(x₀…)/∂xᵢ = the slice of the gradient where xᵢ sits",),
                (Port("xs", variadic=True, description="xs.0, xs.1, ... in order"),),
                (Param("dim", "int", 0),),
                engine=lambda lib, a, p: lib.cat(list(a["xs"]), dim=p["dim"]),
                template="torch.cat([{xs}], dim={dim})", palette=False),
         OpSpec("index_put", "linear algebra", "x[i]=v", "x with value written at index "
-               "(what x[i] = v records)", "∂/∂x = 1 except at i,  ∂/∂value = the gradient "
-               "at i", (Port("x"), Port("value")), (Param("index", "index", (0,)),),
-               engine=_index_put, template=_index_put_code, palette=False),
+               "(what x[i] = v records)", ("∂/∂x = 1 except at i", "∂/∂value = the gradient at i"),
+               (Port("x"), Port("value")), (Param("index", "index", (0,)),),
+               engine=_index_put, template=_index_put_code, palette=False,
+               engine_ops=(EngineOp("index_put", read=read_index),)),
         OpSpec("prod", "reductions", "Π", "product of all elements (or along dim)",
-               "∂(Πx)/∂xᵢ = Π_{j≠i} xⱼ", _X,
+               ("∂(Πx)/∂xᵢ = Π_{j≠i} xⱼ",), _X,
                (Param("dim", "int?", None), Param("keepdim", "bool", False)),
                engine=_reduce("prod"), template=_reduce_code("prod"), palette=False),
         OpSpec("amax", "reductions", "max", "largest element over dims (() = all)",
-               "∂max(x)/∂xᵢ = 1 at the maximum (shared between ties)", _X,
+               ("∂max(x)/∂xᵢ = 1 at the maximum (shared between ties)",), _X,
                (Param("dim", "ints", ()), Param("keepdim", "bool", False)),
                engine=_extreme_all("amax"),
                template="torch.amax({x}, dim={dim}, keepdim={keepdim})", palette=False),
         OpSpec("amin", "reductions", "min", "smallest element over dims (() = all)",
-               "∂min(x)/∂xᵢ = 1 at the minimum (shared between ties)", _X,
+               ("∂min(x)/∂xᵢ = 1 at the minimum (shared between ties)",), _X,
                (Param("dim", "ints", ()), Param("keepdim", "bool", False)),
                engine=_extreme_all("amin"),
                template="torch.amin({x}, dim={dim}, keepdim={keepdim})", palette=False),
         OpSpec("max_dim", "reductions", "max", "largest element along dim (the values of "
-               "torch.max(x, dim))", "∂max/∂xᵢ = 1 at the first maximum", _X,
+               "torch.max(x, dim))", ("∂max/∂xᵢ = 1 at the first maximum",), _X,
                (Param("dim", "int", 0), Param("keepdim", "bool", False)),
                engine=lambda lib, a, p: lib.max(a["x"], dim=p["dim"],
                                                 keepdim=p["keepdim"]).values,
                template="torch.max({x}, dim={dim}, keepdim={keepdim}).values", palette=False),
         OpSpec("min_dim", "reductions", "min", "smallest element along dim (the values of "
-               "torch.min(x, dim))", "∂min/∂xᵢ = 1 at the first minimum", _X,
+               "torch.min(x, dim))", ("∂min/∂xᵢ = 1 at the first minimum",), _X,
                (Param("dim", "int", 0), Param("keepdim", "bool", False)),
                engine=lambda lib, a, p: lib.min(a["x"], dim=p["dim"],
                                                 keepdim=p["keepdim"]).values,
                template="torch.min({x}, dim={dim}, keepdim={keepdim}).values", palette=False),
         OpSpec("norm", "reductions", "‖x‖", "vector p-norm over dims (() = all)",
-               "∂‖x‖₂/∂x = x/‖x‖₂", _X,
+               ("∂‖x‖₂/∂x = x/‖x‖₂",), _X,
                (Param("p", "float", 2.0), Param("dim", "ints", ()),
                 Param("keepdim", "bool", False)),
                engine=_norm, template=lambda a, p: (
@@ -835,67 +861,77 @@ def _spec_list() -> list[OpSpec]:
                palette=False,
                extra={"core_template": "torch.norm({x}, p={p}, dim={dim}, keepdim={keepdim})"}),
         OpSpec("var", "reductions", "var", "variance over dims (() = all), divided by "
-               "n − correction", "∂var/∂xᵢ = 2(xᵢ − mean)/(n − correction)", _X,
+               "n − correction", ("∂var/∂xᵢ = 2(xᵢ − mean)/(n − correction)",), _X,
                (Param("dim", "ints", ()), Param("correction", "int", 1),
                 Param("keepdim", "bool", False)),
                engine=_moment("var"), template=_moment_code("var"), palette=False),
         OpSpec("std", "reductions", "std", "standard deviation over dims (() = all)",
-               "∂std/∂xᵢ = (xᵢ − mean)/((n − correction)·std)", _X,
+               ("∂std/∂xᵢ = (xᵢ − mean)/((n − correction)·std)",), _X,
                (Param("dim", "ints", ()), Param("correction", "int", 1),
                 Param("keepdim", "bool", False)),
                engine=_moment("std"), template=_moment_code("std"), palette=False),
         OpSpec("nll_loss", "losses", "NLL", "negative log-likelihood of class indices, "
-               "input holding log-probabilities", "∂NLL/∂input = −onehot(target)",
+               "input holding log-probabilities",
+               ("∂NLL/∂input = −onehot(target) (÷ n for the mean)",
+                "∂/∂target: none (class indices)"),
                (Port("input"), Port("target")), (_REDUCTION,),
-               engine=_loss("nll_loss"),
+               engine=_loss("nll_loss"), engine_ops=(EngineOp("nll_loss", read=read_nll_loss),),
                template="torch.nn.functional.nll_loss({input}, {target}, "
                         "reduction={reduction})", palette=False),
         OpSpec("softmax_backward_data", "functions", "softmax′", "y · (grad − Σ grad·y) "
                "along dim: how softmax passes a gradient back, given its output y",
-               "∂/∂grad = y(δ − y),  ∂/∂y = grad − Σ grad·y − …", (Port("grad"), Port("y")),
-               (Param("dim", "int", -1),), engine=_fused("activation", "softmax_backward_data",
-                                                          _softmax_bwd, ("grad", "y"), ("dim",)),
+               ("∂/∂grad = y(δ − y)", "∂/∂y = grad·(G − Σ G·y) − G·Σ grad·y (G: upstream)"),
+               (Port("grad"), Port("y")),
+               (Param("dim", "int", -1),), engine=_kernel(
+                   "activation", "softmax_backward_data", ("grad", "y"), ("dim",),
+                   lambda t, a, p: t._softmax_backward_data(a["grad"], a["y"], p["dim"],
+                                                            a["y"].dtype)),
                template=lambda a, p: _softmax_bwd_code(a["grad"], a["y"], p["dim"]),
                palette=False, extra={"core_template": "torch.ops.activation."
                                      "softmax_backward_data({grad}, {y}, {dim})"}),
         OpSpec("log_softmax_backward_data", "functions", "log softmax′", "grad − exp(y) · Σ "
                "grad along dim: how log_softmax passes a gradient back, given its output y",
-               "∂/∂grad = δ − exp(y),  ∂/∂y = −exp(y)·Σ grad", (Port("grad"), Port("y")),
+               ("∂/∂grad = δ − exp(y)", "∂/∂y = −exp(y)·Σ grad"), (Port("grad"), Port("y")),
                (Param("dim", "int", -1),),
-               engine=_fused("activation", "log_softmax_backward_data", _log_softmax_bwd,
-                             ("grad", "y"), ("dim",)),
+               engine=_kernel("activation", "log_softmax_backward_data", ("grad", "y"),
+                              ("dim",), lambda t, a, p: t._log_softmax_backward_data(
+                                  a["grad"], a["y"], p["dim"], a["y"].dtype)),
                template=lambda a, p: (f"{a['grad']} - torch.exp({a['y']}) * {a['grad']}"
                                       f".sum(dim={p['dim']!r}, keepdim=True)"),
                palette=False, extra={"core_template": "torch.ops.activation."
                                      "log_softmax_backward_data({grad}, {y}, {dim})"}),
         OpSpec("softplus_backward", "functions", "softplus′", "grad · σ(βx), or grad where "
                "βx > threshold: how softplus passes a gradient back",
-               "∂/∂grad = σ(βx),  ∂/∂x = grad·β·σ(βx)(1 − σ(βx))", (Port("grad"), Port("x")),
+               ("∂/∂grad = σ(βx) (1 past the threshold)",
+                "∂/∂x = grad·β·σ(βx)(1 − σ(βx)) (0 past the threshold)"),
+               (Port("grad"), Port("x")),
                (Param("beta", "float", 1.0), Param("threshold", "float", 20.0)),
-               engine=_fused("elementwise", "softplus_backward", _softplus_bwd, ("grad", "x"),
-                             ("beta", "threshold")),
+               engine=_kernel("elementwise", "softplus_backward", ("grad", "x"),
+                              ("beta", "threshold"), lambda t, a, p: t.ops.aten.softplus_backward(
+                                  a["grad"], a["x"], p["beta"], p["threshold"])),
                template="torch.where({x} * {beta} > {threshold}, {grad}, "
                         "{grad} * torch.sigmoid({x} * {beta}))", palette=False,
                extra={"core_template": "torch.ops.elementwise.softplus_backward({grad}, {x}, "
                                        "{beta}, {threshold})"}),
         OpSpec("threshold_backward", "functions", "relu′", "grad where y > threshold, else 0: "
                "how relu passes a gradient back, given its output y",
-               "∂/∂grad = 1 where y > threshold,  ∂/∂y = 0", (Port("grad"), Port("y")),
+               ("∂/∂grad = 1 where y > threshold", "∂/∂y = 0"), (Port("grad"), Port("y")),
                (Param("threshold", "float", 0.0),),
-               engine=_fused("elementwise", "threshold_backward", _threshold_bwd,
-                             ("grad", "y"), ("threshold",)),
+               engine=_kernel("elementwise", "threshold_backward", ("grad", "y"),
+                              ("threshold",), lambda t, a, p: t.ops.aten.threshold_backward(
+                                  a["grad"], a["y"], p["threshold"])),
                template="torch.where({y} > {threshold}, {grad}, 0.0)",
                palette=False, extra={"core_template": "torch.ops.elementwise."
                                      "threshold_backward({grad}, {y}, {threshold})"}),
         OpSpec("addmm", "linear algebra", "+@", "bias + a @ b in one step (what a Linear "
-               "layer runs)", "∂/∂bias = 1,  ∂/∂a = G@bᵀ,  ∂/∂b = aᵀ@G",
+               "layer runs)", ("∂/∂bias = 1", "∂/∂a = G@bᵀ", "∂/∂b = aᵀ@G"),
                (Port("bias"), Port("a"), Port("b")),
                engine=lambda lib, a, p: (lib.ops if _is_core(lib) else lib).addmm(
                    a["bias"], a["a"], a["b"]),  # core has no top-level addmm yet
                template="torch.addmm({bias}, {a}, {b})", palette=False,
                extra={"core_template": "torch.ops.addmm({bias}, {a}, {b})"}),
         OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
-               "∂out/∂x = ∂x/∂x = 1", (Port("value"),), passthrough=True,
+               ("∂out/∂x = ∂x/∂x = 1",), (Port("value"),), passthrough=True,
                engine=lambda lib, a, p: a["value"], template="{value}"),
     ]
     return specs

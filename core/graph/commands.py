@@ -9,7 +9,8 @@ with the same semantics for scripts and tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,28 @@ from core.graph.document import Document, GraphError, Node, Wire, _pos
 
 MERGE_NONE = -1
 MERGE_MOVE = 1
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One step of a macro: an edit kind ("add_node", "connect", ...) with the arguments
+    `make_command` takes. The parser, Differentiate and the clipboard hand these over;
+    it still unpacks as the (kind, args, kwargs) tuple it replaces."""
+
+    kind: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.kind, self.args, self.kwargs))
+
+    @classmethod
+    def of(cls, step: Edit | Sequence[Any]) -> Edit:
+        """An Edit from an Edit or a (kind, args, kwargs) tuple."""
+        if isinstance(step, Edit):
+            return step
+        kind, args, kwargs = step
+        return cls(kind, tuple(args), dict(kwargs))
 
 
 class Command:
@@ -257,17 +280,17 @@ class SetOutput(Command):
 class Macro(Command):
     """Several commands as one undo step, applied all-or-nothing.
 
-    The sub-commands are built lazily by `steps`, a sequence of (kind, args, kwargs)
-    as for `Document.make_command`, because later steps may refer to nodes added by
+    The sub-commands are built lazily by `steps`, a sequence of `Edit`s (or their
+    (kind, args, kwargs) tuples) for `make_command`, because later steps may refer to nodes added by
     earlier ones. Construction does a silent trial run (apply, then revert) so an
     impossible macro raises GraphError before anything is pushed.
     """
 
     def __init__(self, doc: Document, text: str,
-                 steps: Sequence[tuple[str, Sequence[Any], Mapping[str, Any]]]) -> None:
+                 steps: Sequence[Edit | tuple[str, Sequence[Any], Mapping[str, Any]]]) -> None:
         super().__init__(doc)
         self.text = text
-        self.steps = list(steps)
+        self.steps = [Edit.of(s) for s in steps]
         self._done: list[Command] = []
         self._built: list[Command] | None = None
         with doc.muted():
@@ -279,8 +302,8 @@ class Macro(Command):
         try:
             if self._built is None:
                 built = []
-                for kind, args, kwargs in self.steps:
-                    cmd = self.doc.make_command(kind, *args, **kwargs)
+                for step in self.steps:
+                    cmd = make_command(self.doc, step.kind, *step.args, **step.kwargs)
                     cmd.redo()
                     done.append(cmd)
                     built.append(cmd)
@@ -315,6 +338,18 @@ COMMANDS: dict[str, type[Command]] = {
     "set_output": SetOutput,
     "macro": Macro,
 }
+
+
+def make_command(doc: Document, kind: str, *args: Any, **kwargs: Any) -> Command:
+    """An undoable command for edit `kind` ("add_node", "remove_node", "connect",
+    "disconnect", "set_value", "set_requires_grad", "set_param", "rename", "move",
+    "set_output", "macro") on `doc`, validated now: raises GraphError if the edit is
+    impossible."""
+    try:
+        cls = COMMANDS[kind]
+    except KeyError:
+        raise GraphError(f"unknown edit {kind!r}; known: {', '.join(COMMANDS)}") from None
+    return cls(doc, *args, **kwargs)
 
 
 class History:

@@ -17,49 +17,30 @@ engine contract names only name()/next_functions/seq, so this uses the engine's
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from core.graph.catalog import index_from_key
+from core.graph.catalog import OPS, OpSpec
+from core.graph.commands import Edit
 from core.graph.document import Document, GraphError
+from core.graph.engine_map import (
+    EngineMapError,
+    EngineOp,
+    EngineRecord,
+    NodePlan,
+    reading_index,
+)
 from core.graph.layout import apply_layout, layered_layout
+from core.graph.node_inputs import leaf_tensor
 from core.graph.values import dtype_name
 
 if TYPE_CHECKING:
     from core.graph.evaluate import Evaluator
-
-_SAME = {"add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tan",
-         "tanh", "sigmoid", "relu", "sign", "maximum", "minimum", "matmul", "softmax",
-         "log_softmax"}
-_UNARY = {"neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tan", "tanh", "sigmoid", "relu",
-          "sign", "softmax", "log_softmax"}
-_FIXED_PORTS = {"tanh_backward": ["grad", "y"], "sigmoid_backward": ["grad", "y"],
-                "addmm": ["bias", "a", "b"]}
-# fused derivative-rule ops: their ports, and the params copied over as numbers
-_RULE_OPS: dict[str, tuple[list[str], dict[str, type]]] = {
-    "softmax_backward_data": (["grad", "y"], {"dim": int}),
-    "log_softmax_backward_data": (["grad", "y"], {"dim": int}),
-    "softplus_backward": (["grad", "x"], {"beta": float, "threshold": float}),
-    "threshold_backward": (["grad", "y"], {"threshold": float}),
-}
-
-
-@dataclass
-class _Plan:
-    """How one engine node becomes document nodes: a catalog op with its params, a port
-    per engine input (None: not wired), constant inputs the engine kept as numbers, and
-    unary (op, params) steps applied after it — e.g. a sum over two dims is two sums."""
-
-    kind: str
-    params: dict[str, Any]
-    ports: list[str | None]
-    consts: list[tuple[str, Any]] = field(default_factory=list)
-    then: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
 
 class _Builder:
     def __init__(self, src: Document, variables: dict[int, str]) -> None:
@@ -118,113 +99,30 @@ class _Builder:
         return nid
 
     def _translate(self, op: str, g: Any, p: dict[str, Any], ins: Sequence[Any], out: Any
-                   ) -> _Plan:
-        """The document nodes for engine op `op` (params `p`, inputs `ins`, output `out`)."""
-        n = len(ins)
-        in_nd, out_nd = len(ins[0].shape), len(out.shape)
-        if op in _FIXED_PORTS:
-            return _Plan(op, {}, _FIXED_PORTS[op])
-        if op in _RULE_OPS:
-            ports, kinds = _RULE_OPS[op]
-            return _Plan(op, {k: conv(p[k]) for k, conv in kinds.items()}, list(ports))
-        if op == "mse_loss":
-            return _Plan(op, {"reduction": p.get("reduction", "mean")}, ["input", "target"])
-        if op in _SAME:
-            if op in ("softmax", "log_softmax"):  # dim None: of a 0-d tensor (dim -1 there)
-                return _Plan(op, {"dim": -1 if p.get("dim") is None else p["dim"]}, ["x"])
-            return _Plan(op, {}, ["x"] if op in _UNARY else ["a", "b"][:n])
-        if op == "reciprocal":  # 1/x: a division of the constant 1 (as torch writes it)
-            return _Plan("div", {}, ["b"], [("a", np.ones((), _np_dtype(ins[0])))])
-        if op == "pow_scalar":
-            return _Plan("pow", {"exponent": float(p["p"])}, ["base"])
-        if op == "pow":
-            return _Plan("pow", {}, ["base", "exponent"])
-        if op == "rpow":
-            return _Plan("pow", {}, ["exponent"],
-                         [("base", np.asarray(p["base"], dtype=_np_dtype(ins[0])))])
-        if op == "softplus":
-            return _Plan(op, {"beta": float(p["beta"]), "threshold": float(p["threshold"])},
-                         ["x"])
-        if op == "clamp":
-            return _Plan(op, {k: None if p.get(k) is None else float(p[k])
-                              for k in ("min", "max")}, ["x"])
-        if op in ("sum", "mean"):
-            axes = p.get("axes")
-            if axes is None:
-                return _Plan(op, {}, ["x"])
-            if not axes:  # over no dims (dim 0 of a 0-d tensor): the value itself
-                return _Plan("reshape", {"shape": tuple(int(s) for s in out.shape)}, ["x"])
-            keep = out_nd == in_nd
-            # one node per dim, highest first so the lower dims keep their numbers; a mean
-            # of means over equal-sized slices is the mean over all of them
-            dims = sorted((int(a) for a in axes), reverse=True)
-            return _Plan(op, {"dim": dims[0], "keepdim": keep}, ["x"],
-                         then=[(op, {"dim": d, "keepdim": keep}) for d in dims[1:]])
-        if op == "prod":
-            axes = p.get("axes")
-            return _Plan(op, {"dim": int(axes[0]) if axes else None,
-                              "keepdim": bool(p.get("keepdim", False))}, ["x"])
-        # one engine op each serves max and min (amax/amin, max/min along a dim); the
-        # grad_fn's name says which
-        smallest = g.name().startswith(("Min", "Amin"))
-        if op == "amax":
-            axes = p.get("axes")
-            return _Plan("amin" if smallest else "amax",
-                         {"dim": tuple(int(a) for a in axes or ()),
-                          "keepdim": bool(p.get("keepdim", False))}, ["x"])
-        if op == "max_dim":
-            return _Plan("min_dim" if smallest else "max_dim",
-                         {"dim": int(p["dim"]), "keepdim": bool(p["keepdim"])}, ["x"])
-        if op == "norm":
-            axes = p.get("axes")
-            return _Plan(op, {"p": float(p["p"]), "dim": tuple(int(a) for a in axes or ()),
-                              "keepdim": bool(p["keepdim"])}, ["x"])
-        if op in ("var", "std"):
-            axes = p.get("axes")
-            return _Plan(op, {"dim": tuple(int(a) for a in axes or ()),
-                              "correction": int(p["ddof"]), "keepdim": out_nd == in_nd > 0},
-                         ["x"])
-        if op in ("reshape", "squeeze", "unsqueeze"):
-            return _Plan("reshape", {"shape": tuple(int(s) for s in out.shape)}, ["x"])
-        if op == "transpose":
-            return _Plan("transpose", {"dim0": int(p["d0"]), "dim1": int(p["d1"])}, ["x"])
-        if op == "permute":  # x.T is recorded as a permute; a swap of two dims is transpose
-            dims = [int(d) for d in p["dims"]]
-            moved = [i for i, d in enumerate(dims) if d != i]
-            if len(moved) == 2 and dims[moved[0]] == moved[1]:
-                return _Plan("transpose", {"dim0": moved[0], "dim1": moved[1]}, ["x"])
-            if not moved:
-                return _Plan("reshape", {"shape": tuple(int(s) for s in out.shape)}, ["x"])
-            return _Plan("permute", {"dims": tuple(dims)}, ["x"])
-        if op in ("getitem", "index_add_zeros", "index_put", "nll_loss"):
-            idx = index_from_key(p.get("key"))
-            if idx is None:
-                raise GraphError(f"cannot show {g.name()} ({op}): its index "
-                                 f"{p.get('key')!r} has a part that is not an int, a slice, "
-                                 "None, ... or an array of integers or booleans")
-            if op == "getitem":
-                return _Plan("index", {"index": idx}, ["x"])
-            if op == "index_put":
-                return _Plan("index_put", {"index": idx}, ["x", "value"])
-            if op == "nll_loss":  # the target is the class part of the key
-                tgt = np.asarray(p["key"][-1], dtype=np.int64)
-                return _Plan("nll_loss", {"reduction": p["reduction"]}, ["input"],
-                             [("target", tgt)])
-            return _Plan("unindex", {"index": idx, "shape": tuple(p["shape"])}, ["x"])
-        if op in ("expand", "sum_to"):
-            return _Plan(op, {"shape": tuple(int(s) for s in p["shape"])}, ["x"])
-        if op == "to_dtype":
-            return _Plan("to_dtype", {"dtype": dtype_name(np.empty(0, p["dtype"].np))}, ["x"])
-        if op == "where":
-            return _Plan("where", {}, ["condition", "a", "b"])
-        if op in ("stack", "cat"):
-            return _Plan(op, {"dim": int(p["dim"])}, [f"xs.{i}" for i in range(n)])
-        raise GraphError(f"cannot show {g.name()} ({op}) as a node: this version of "
-                         "Differentiate does not know that engine op")
+                   ) -> NodePlan:
+        """The document nodes for engine op `op`: the catalog's reading of it."""
+        return translate_engine_op(EngineRecord(op, p, ins, out, g.name()))
 
 
-def _np_dtype(t: Any) -> np.dtype:
-    return np.asarray(t.detach().numpy()).dtype
+def translate_engine_op(rec: EngineRecord) -> NodePlan:
+    """How one recorded engine op reads as document nodes, from the catalog's
+    `OpSpec.engine_ops` (engine_map.py). The public entry point for code that turns
+    engine graphs into documents (Differentiate, and interpreters of PyTorch code):
+    raises GraphError for an op no node type reads back."""
+    hit = _reading().get(rec.op)
+    if hit is None:
+        raise GraphError(f"cannot show {rec.grad_fn_name} ({rec.op}) as a node: this version "
+                         "of Differentiate does not know that engine op")
+    spec, eop = hit
+    try:
+        return eop.plan(spec, rec)
+    except EngineMapError as e:
+        raise GraphError(str(e)) from None
+
+
+@functools.cache
+def _reading() -> dict[str, tuple[OpSpec, EngineOp]]:
+    return reading_index(OPS)
 
 
 def _derivative_name(out: str, wrt: str) -> str:
@@ -236,7 +134,7 @@ def _derivative_name(out: str, wrt: str) -> str:
     return f"d{out}_d{wrt}"
 
 
-def differentiate(ev: Evaluator, output: str | None = None,
+def differentiate(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
                   wrt: str | Sequence[str] | None = None, gradient: Any = None) -> Document:
     """A new document whose outputs are ∂output/∂x for each x in `wrt` (default: every
     variable requiring grad), computed by the engine with create_graph=True.
@@ -270,10 +168,7 @@ def differentiate(ev: Evaluator, output: str | None = None,
     var_nodes = [n for n in src if n.op == "variable" and n.id in relevant | {out}]
     leaves: dict[str, Any] = {}
     for n in var_nodes:
-        t = lib.from_numpy(np.array(n.value, copy=True))
-        if n.requires_grad or n.id in wrt_ids:
-            t.requires_grad_(True)
-        leaves[n.id] = t
+        leaves[n.id] = leaf_tensor(lib, n.value, n.requires_grad or n.id in wrt_ids)
     env: dict[str, Any] = {}
     f = ev.function(out, list(leaves), env=env)
     y = f(*leaves.values())
@@ -324,7 +219,7 @@ def differentiate(ev: Evaluator, output: str | None = None,
     return b.doc
 
 
-__all__ = ["differentiate"]
+__all__ = ["differentiate", "translate_engine_op"]
 
 
 # ------------------------------------------------------------------ into the same document
@@ -347,13 +242,13 @@ class DerivativePlan:
     """What `differentiate_into` adds: the undoable steps, the new nodes and the new
     output nodes (one per variable differentiated with respect to), and a title."""
 
-    steps: list[tuple[str, tuple[Any, ...], dict[str, Any]]]
+    steps: list[Edit]
     new_nodes: list[str]
     outputs: list[str]
     title: str
 
 
-def differentiate_into(ev: Evaluator, output: str | None = None,
+def differentiate_into(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
                        wrt: str | Sequence[str] | None = None, make_output: bool = True,
                        gap: float = 160.0) -> DerivativePlan:
     """The steps that add ∂output/∂wrt to the document itself, as torch's
@@ -409,7 +304,7 @@ def differentiate_into(ev: Evaluator, output: str | None = None,
     dx_min = min((d.node(i).pos[0] for i in added), default=0.0)
     dy_min = min((d.node(i).pos[1] for i in added), default=0.0)
     left = min(xs) if xs else 0.0
-    steps: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+    steps: list[Edit] = []
     for nid in added:
         n = d.node(nid)
         base = n.name if n.op == "output" else re.sub(r"\d+$", "", n.name) or n.op
@@ -419,12 +314,12 @@ def differentiate_into(ev: Evaluator, output: str | None = None,
             kw["params"] = dict(n.params)
         if n.value is not None:
             kw["value"] = np.array(n.value, copy=True)
-        steps.append(("add_node", (), kw))
+        steps.append(Edit("add_node", (), kw))
     for nid in added:
         for port, s in d.inputs_of(nid).items():
-            steps.append(("connect", (mapping[s], mapping[nid], port), {}))
+            steps.append(Edit("connect", (mapping[s], mapping[nid], port)))
     outputs = [mapping[o] for o in d.outputs()]
     if make_output and outputs:
-        steps.append(("set_output", (outputs[0],), {}))
+        steps.append(Edit("set_output", (outputs[0],)))
     return DerivativePlan(steps, [mapping[i] for i in added], outputs,
                           str(d.meta.get("title", "derivative")))

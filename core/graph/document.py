@@ -13,10 +13,11 @@ How the app uses it (no Qt in here; the app wraps commands in QUndoCommands)::
     doc.connect(x, sq, "base")                      # wire: output of x -> port "base" of sq
     doc.set_output(sq)
 
-    # Undoable edits: build a command (this validates and raises GraphError with a
-    # message for the status bar if the edit is impossible), then push it.
+    # Undoable edits: build a command with commands.make_command (this validates and
+    # raises GraphError with a message for the status bar if the edit is impossible),
+    # then push it.
     try:
-        cmd = doc.make_command("connect", x, sq, "exponent")
+        cmd = make_command(doc, "connect", x, sq, "exponent")
     except GraphError as e:
         status_bar.showMessage(str(e))
     else:
@@ -273,7 +274,7 @@ class Document:
             raise GraphError(f"the name {name!r} is already used by another node")
 
     # ------------------------------------------------------------------ building nodes
-    def prepare_node(self, op: str, name: str | None = None, pos: tuple[float, float] = (0, 0),
+    def prepare_node(self, op: str, name: str | None = None, pos: tuple[float, float] = (0, 0),  # noqa: C901 - long today, to split (issue 13)
                      params: Mapping[str, Any] | None = None, value: Any = None,
                      dtype: str | None = None, requires_grad: bool = False,
                      node_id: str | None = None) -> Node:
@@ -580,16 +581,11 @@ class Document:
         self._emit(Change("reset"))
 
     def make_command(self, kind: str, *args: Any, **kwargs: Any) -> Any:
-        """An undoable command for edit `kind` ("add_node", "remove_node", "connect",
-        "disconnect", "set_value", "set_requires_grad", "set_param", "rename", "move",
-        "set_output"), validated now: raises GraphError if the edit is impossible."""
-        from core.graph.commands import COMMANDS  # commands import this module
+        """`commands.make_command(self, kind, ...)`, kept while callers move over (the
+        commands live with the commands; remove this once nothing calls it)."""
+        from core.graph.commands import make_command  # commands import this module
 
-        try:
-            cls = COMMANDS[kind]
-        except KeyError:
-            raise GraphError(f"unknown edit {kind!r}; known: {', '.join(COMMANDS)}") from None
-        return cls(self, *args, **kwargs)
+        return make_command(self, kind, *args, **kwargs)
 
     def __repr__(self) -> str:
         return f"<Document {len(self)} nodes, {self._g.number_of_edges()} edges>"

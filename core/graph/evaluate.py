@@ -34,8 +34,11 @@ import numpy as np
 
 from core.graph.catalog import OpSpec
 from core.graph.document import Change, Document, GraphError, Wire
+from core.graph.node_inputs import Source, leaf_tensor, port_sources
 
-# how the gradient of one input wire is found in the trace
+# how the gradient of one input wire is found in the trace. Tagged tuples, not a
+# dataclass: one is made per wire on every forward, and a dataclass instance costs
+# ~0.35 µs more than a tuple (4% of the 500-node forward in benchmarks/graph_bench.py).
 _STEP = "step"  # (kind, grad_fn, slot): grad_inputs[slot] of grad_fn's step
 _ALIAS = "alias"  # (kind, clone grad_fn): grad_output of the clone's step
 _PASS = "pass"  # the node forwards this input unchanged: wire grad = node's total
@@ -179,11 +182,7 @@ class Evaluator:
         spec = node.spec
         lib = self.lib
         if spec.has_value:
-            arr = np.array(node.value, copy=True)
-            t = lib.from_numpy(arr)
-            if node.requires_grad:
-                t.requires_grad_(True)
-            self._store(nid, t)
+            self._store(nid, leaf_tensor(lib, node.value, node.requires_grad))
             return
         wired = self.doc.inputs_of(nid)
         args, err = self._gather(node.name, spec, wired)
@@ -215,31 +214,23 @@ class Evaluator:
     def _gather(self, name: str, spec: OpSpec, wired: dict[str, str]
                 ) -> tuple[dict[str, Any], str | None]:
         args: dict[str, Any] = {}
-        for port in spec.inputs:
-            if port.variadic:
-                idx = sorted((int(p.split(".")[1]), s) for p, s in wired.items()
-                             if p.startswith(port.name + "."))
-                if not idx:
-                    return args, f"input {port.name!r} needs at least one wire"
-                items = []
-                for _, s in idx:
-                    if s not in self._tensors:
-                        return args, _upstream(self.doc, port.name, s)
-                    items.append(self._tensors[s])
-                args[port.name] = items
-                continue
-            src = wired.get(port.name)
+        sources, problem = port_sources(spec, wired)
+        tensors = self._tensors
+        for port, src in sources.items():  # the forward's hot path: no helper calls
             if src is None:
-                if port.optional:
-                    args[port.name] = None
-                    continue
-                return args, f"input {port.name!r} is not wired"
-            if src not in self._tensors:
-                return args, _upstream(self.doc, port.name, src)
-            args[port.name] = self._tensors[src]
-        return args, None
+                args[port] = None
+            elif type(src) is list:
+                for s in src:
+                    if s not in tensors:
+                        return args, _upstream(self.doc, port, s)
+                args[port] = [tensors[s] for s in src]
+            elif src in tensors:
+                args[port] = tensors[src]
+            else:
+                return args, _upstream(self.doc, port, src)
+        return args, problem
 
-    def _map_wires(self, nid: str, spec: OpSpec, wired: dict[str, str], args: dict[str, Any],
+    def _map_wires(self, nid: str, spec: OpSpec, wired: dict[str, str], args: dict[str, Any],  # noqa: C901, PLR0912 - long today, to split (issue 13)
                    params: dict[str, Any], out: Any) -> None:
         """Find, for each input wire, where its gradient will appear in the trace."""
         ports = _flat_ports(spec, args)  # [(port name, tensor)] in call order
@@ -344,7 +335,7 @@ class Evaluator:
         self.last_backward = res
         return res
 
-    def _read_trace(self, res: BackwardResult, steps: Sequence[Any], relevant: set[str],
+    def _read_trace(self, res: BackwardResult, steps: Sequence[Any], relevant: set[str],  # noqa: C901 - long today, to split (issue 13)
                     leaves: list[str], seed: np.ndarray) -> None:
         doc = self.doc
         by_node = {id(s.node): s for s in steps}
@@ -403,7 +394,7 @@ class Evaluator:
         res.leaf_grads = {n: g for n in leaves if (g := totals.get(n)) is not None}
         res.steps = self._replay(steps, res, leaf_of, ins)
 
-    def _replay(self, steps: Sequence[Any], res: BackwardResult, leaf_of: dict[int, str],
+    def _replay(self, steps: Sequence[Any], res: BackwardResult, leaf_of: dict[int, str],  # noqa: C901 - long today, to split (issue 13)
                 wires_in: dict[str, dict[str, str]]) -> list[ReplayStep]:
         owner: dict[int, str] = {}  # engine node -> the document node it computes part of
         clones: set[int] = set()  # the evaluator's own clones: bookkeeping, not the op
@@ -524,32 +515,19 @@ class Evaluator:
                 node = doc.node(nid)
                 spec = node.spec
                 if spec.has_value:
-                    t = lib.from_numpy(np.array(node.value, copy=True))
-                    if node.requires_grad:
-                        t.requires_grad_(True)
-                    env[nid] = t
+                    env[nid] = leaf_tensor(lib, node.value, node.requires_grad)
                     continue
-                wired = doc.inputs_of(nid)
-                args: dict[str, Any] = {}
-                for port in spec.inputs:
-                    if port.variadic:
-                        idx = sorted((int(p.split(".")[1]), s) for p, s in wired.items()
-                                     if p.startswith(port.name + "."))
-                        args[port.name] = [env[s] for _, s in idx]
-                    elif port.name in wired:
-                        args[port.name] = env[wired[port.name]]
-                    elif port.optional:
-                        args[port.name] = None
-                    else:
-                        raise GraphError(f"{node.name}: input {port.name!r} is not wired")
+                sources, problem = port_sources(spec, doc.inputs_of(nid))
+                if problem is not None:
+                    raise GraphError(f"{node.name}: {problem}")
+                args = {p: _pick(env, s) for p, s in sources.items()}
                 env[nid] = spec.call(args, node.params, lib)
             return env[output]
 
         return f
 
     def _inputs_for(self, inputs: Sequence[str]) -> tuple[Any, ...]:
-        return tuple(self.lib.from_numpy(np.array(self.doc.node(i).value, copy=True))
-                     for i in inputs)
+        return tuple(leaf_tensor(self.lib, self.doc.node(i).value) for i in inputs)
 
     def jacobian(self, output: str, inputs: str | Sequence[str]) -> Any:
         """∂output/∂inputs at the current values (one array, or a tuple for several)."""
@@ -586,6 +564,13 @@ class Evaluator:
 
 
 # ---------------------------------------------------------------------- helpers
+def _pick(tensors: dict[str, Any], src: Source) -> Any:
+    """The tensor(s) of a port's source: a list for a variadic port, None if unwired."""
+    if src is None:
+        return None
+    return [tensors[s] for s in src] if isinstance(src, list) else tensors[src]
+
+
 def _message(e: BaseException) -> str:
     msg = str(e) or type(e).__name__
     return msg if isinstance(e, (RuntimeError, GraphError)) else f"{type(e).__name__}: {msg}"

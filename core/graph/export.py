@@ -12,68 +12,21 @@ it), params are typed by the catalog, values are written as numeric literals.
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from core.graph.document import Document
-from core.graph.values import dtype_name
+from core.graph.node_inputs import port_sources
+from core.graph.script_lines import HELPERS, helper_sources, literal, node_code, tensor_code
 
-_UNINDEX_TORCH = '''
-def _unindex(g, key, shape):
-    """zeros(shape) with g added at key: how an index sends its gradient back (an
-    integer-array key may repeat a position: index_put with accumulate adds those up)."""
-    z = torch.zeros(shape, dtype=g.dtype)
-    if any(isinstance(k, torch.Tensor) for k in key) and all(
-            isinstance(k, (int, torch.Tensor)) for k in key):
-        idx = tuple(torch.as_tensor(k) for k in key)
-        return z.index_put(idx, g.expand(z[key].shape), accumulate=True)
-    z[key] = g
-    return z
-'''
-_UNINDEX_CORE = '''
-def _unindex(g, key, shape):
-    """zeros(shape) with g added at key: how an index sends its gradient back (the
-    engine's own op for it, which adds up repeated positions)."""
-    ix = torch.ops.indexing
-    return ix.index_into_zeros(g, ix.normalize_key(key), shape)
-'''
-_INDEX_PUT = '''
-def _index_put(x, key, value):
-    """x with value written at key, out of place (what x[key] = value records)."""
-    y = x.clone()
-    y[key] = value
-    return y
-'''
-#: helper functions an exported script defines when a node needs them: op -> flavor -> text
-_HELPERS = {
-    "unindex": {"torch": _UNINDEX_TORCH, "core": _UNINDEX_CORE},
-    "index_put": {"torch": _INDEX_PUT, "core": _INDEX_PUT},
-}
+# kept for callers of the old private names
+_HELPERS = HELPERS
+_literal = literal
+_tensor_code = tensor_code
 
 
-def _literal(v: Any) -> str:
-    if isinstance(v, list):
-        return "[" + ", ".join(_literal(e) for e in v) + "]"
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "float('nan')"
-        if math.isinf(v):
-            return "float('inf')" if v > 0 else "-float('inf')"
-        return repr(v)
-    return repr(v)
-
-
-def _tensor_code(arr: np.ndarray, requires_grad: bool = False) -> str:
-    rg = ", requires_grad=True" if requires_grad else ""
-    return f"torch.tensor({_literal(arr.tolist())}, dtype=torch.{dtype_name(arr)}{rg})"
-
-
-def script(doc: Document, flavor: str = "torch") -> str:
+def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901 - long today, to split (issue 13)
     """The document as Python source. `flavor` is "torch" or "core"."""
     if flavor not in ("torch", "core"):
         raise ValueError(f"flavor must be 'torch' or 'core', got {flavor!r}")
@@ -94,32 +47,16 @@ def script(doc: Document, flavor: str = "torch") -> str:
         spec = node.spec
         if spec.has_value:
             assert node.value is not None
-            body.append(f"{node.name} = {_tensor_code(node.value, node.requires_grad)}")
+            body.append(f"{node.name} = {tensor_code(node.value, node.requires_grad)}")
             continue
-        wired = doc.inputs_of(nid)
-        args: dict[str, Any] = {}
-        ok = True
-        for port in spec.inputs:
-            if port.variadic:
-                idx = sorted((int(p.split(".")[1]), s) for p, s in wired.items()
-                             if p.startswith(port.name + "."))
-                args[port.name] = [names[s] for _, s in idx]
-                ok = ok and bool(idx)
-            elif port.name in wired:
-                args[port.name] = names[wired[port.name]]
-            elif not port.optional:
-                ok = False
-        if not ok:
+        sources, problem = port_sources(spec, doc.inputs_of(nid))
+        if problem is not None:
             missing.append(node.name)
             body.append(f"# {node.name} ({node.op}): an input is not wired; left out")
             continue
-        if node.op in _HELPERS:
-            used_helpers.add(node.op)
-        code = spec.code(args, node.params)
-        if flavor == "core" and "core_template" in spec.extra:
-            code = spec.extra["core_template"].format(
-                **{k: repr(v) for k, v in node.params.items()}, **args)
-        body.append(f"{node.name} = {code}")
+        args = {p: _names_of(s, names) for p, s in sources.items() if s is not None}
+        used_helpers.add(node.op)
+        body.append(f"{node.name} = {node_code(spec, args, node.params, flavor)}")
     prints = ["", "# values"]
     done = [nid for nid in order if doc.node(nid).name not in missing]
     for nid in done:
@@ -132,7 +69,7 @@ def script(doc: Document, flavor: str = "torch") -> str:
         prints += ["", "# backward from the chosen output"]
         pad = ""
         if doc.output_gradient is not None:
-            prints.append(f"{o}.backward(gradient={_tensor_code(doc.output_gradient)})")
+            prints.append(f"{o}.backward(gradient={tensor_code(doc.output_gradient)})")
         else:
             prints += [f"if {o}.numel() != 1:",
                        f'    print("{o} is not a scalar: backward needs a gradient argument")',
@@ -144,8 +81,12 @@ def script(doc: Document, flavor: str = "torch") -> str:
             node = doc.node(nid)
             if node.requires_grad and nid in doc.ancestors(out) | {out}:
                 prints.append(f'{pad}print("{node.name}.grad =", {node.name}.grad)')
-    helpers = [_HELPERS[h][flavor] for h in sorted(used_helpers)]
+    helpers = helper_sources(used_helpers, flavor)
     return "\n".join(head + helpers + [""] + body + prints) + "\n"
+
+
+def _names_of(src: str | list[str], names: dict[str, str]) -> str | list[str]:
+    return [names[s] for s in src] if isinstance(src, list) else names[src]
 
 
 def to_pytorch(doc: Document) -> str:

@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 
 from core.graph.document import Document, GraphError
+from core.graph.node_inputs import leaf_tensor, port_sources
+from core.graph.script_lines import helper_sources, node_code, tensor_code
 
 #: Parameters with at most this many elements keep their value at every step (for plots);
 #: bigger ones would make the history as large as the run.
@@ -114,7 +116,7 @@ def trainable(doc: Document, output: str | None = None) -> list[str]:
 class Trainer:
     """Minimises a document's output by gradient descent (see the module docstring)."""
 
-    def __init__(self, doc: Document, optimizer: str = "sgd", lr: float | None = None,
+    def __init__(self, doc: Document, optimizer: str = "sgd", lr: float | None = None,  # noqa: C901 - long today, to split (issue 13)
                  params: Sequence[str] | None = None, output: str | None = None,
                  lib: Any = None, **hyper: Any) -> None:
         from core.graph.evaluate import Evaluator  # the engine loads with the evaluator
@@ -148,8 +150,7 @@ class Trainer:
         self.lib = evaluator.lib
         self.hyper: dict[str, Any] = {"lr": spec.lr if lr is None else float(lr),
                                       **spec.defaults, **hyper, **spec.fixed}
-        self.tensors = [self.lib.from_numpy(np.array(doc.node(i).value, copy=True))
-                        .requires_grad_(True) for i in ids]
+        self.tensors = [leaf_tensor(self.lib, doc.node(i).value, True) for i in ids]
         cls = getattr(self.lib.optim, spec.cls)
         accepted = inspect.signature(cls).parameters
         unknown = [k for k in self.hyper if k not in accepted]
@@ -284,8 +285,6 @@ class Trainer:
         """This run as a standalone PyTorch script: the graph's variables, a forward()
         built from the catalog's code lines, and the training loop with this optimizer.
         Starts from the document's current values."""
-        from core.graph import export
-
         doc = self.doc
         out = self.output
         needed = doc.ancestors(out) | {out}
@@ -304,26 +303,16 @@ class Trainer:
             if spec.has_value:
                 assert node.value is not None
                 grad = node.requires_grad or nid in trained
-                leaves.append(f"{node.name} = {export._tensor_code(node.value, grad)}")
+                leaves.append(f"{node.name} = {tensor_code(node.value, grad)}")
                 continue
-            wired = doc.inputs_of(nid)
-            args: dict[str, Any] = {}
-            for port in spec.inputs:
-                if port.variadic:
-                    idx = sorted((int(p.split(".")[1]), s) for p, s in wired.items()
-                                 if p.startswith(port.name + "."))
-                    args[port.name] = [doc.node(s).name for _, s in idx]
-                elif port.name in wired:
-                    args[port.name] = doc.node(wired[port.name]).name
-                elif not port.optional:
-                    raise GraphError(f"{node.name}: input {port.name!r} is not wired")
-            if node.op in export._HELPERS:
-                helpers.add(node.op)
-            body.append(f"    {node.name} = {spec.code(args, node.params)}")
-        helper_text = []
-        for h in sorted(helpers):
-            text = export._HELPERS[h]
-            helper_text.append(text["torch"] if isinstance(text, dict) else text)
+            sources, problem = port_sources(spec, doc.inputs_of(nid))
+            if problem is not None:
+                raise GraphError(f"{node.name}: {problem}")
+            args = {p: [doc.node(i).name for i in s] if isinstance(s, list) else
+                    doc.node(s).name for p, s in sources.items() if s is not None}
+            helpers.add(node.op)
+            body.append(f"    {node.name} = {node_code(spec, args, node.params)}")
+        helper_text = helper_sources(helpers)
         o = doc.node(out).name
         names = ", ".join(doc.node(i).name for i in self.params)
         hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
@@ -331,7 +320,7 @@ class Trainer:
                     else "_loss.backward()")
         show = ("(_loss * _gradient).sum()" if self._gradient is not None else "_loss")
         if self._gradient is not None:
-            leaves.append(f"_gradient = {export._tensor_code(self._gradient)}")
+            leaves.append(f"_gradient = {tensor_code(self._gradient)}")
         loop = ["", "", "def _forward():",
                 *body, f"    return {o}", "", "",
                 f"_optimizer = torch.optim.{self.spec.cls}([{names}], {hyper})",

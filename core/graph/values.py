@@ -37,7 +37,7 @@ def dtype_name(arr: np.ndarray) -> str:
     return str(arr.dtype) if arr.dtype != np.bool_ else "bool"
 
 
-def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:
+def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:  # noqa: C901, PLR0912 - long today, to split (issue 13)
     """Return `value` as a read-only numpy array with an engine dtype.
 
     Accepts numbers, nested lists, numpy arrays and text like "[[1, 2], [3, 4]]".

@@ -117,7 +117,7 @@ def pow(x: Any, p: Any) -> Tensor:  # noqa: A001 - torch.pow
     if isinstance(x, Tensor) and not isinstance(p, Tensor):
         if not x.dtype.is_floating_point and isinstance(p, float):
             x = to_dtype(x, _dt.float32)
-        return record(POW_SCALAR, (x,), np.power(x._data, p), {"p": p})
+        return record(POW_SCALAR, (x,), np.power(x._data, p), {"exponent": p})
     if not isinstance(x, Tensor):
         (p,) = tensors(p)
         if isinstance(x, float) and not p.dtype.is_floating_point:
@@ -128,7 +128,8 @@ def pow(x: Any, p: Any) -> Tensor:  # noqa: A001 - torch.pow
     return record(POW, (x, p), elementwise(np.power, x, p))
 
 
-def _pow_scalar_vjp(g: Tensor, ans: Any, x: Tensor, p: float) -> Tensor:
+def _pow_scalar_vjp(g: Tensor, ans: Any, x: Tensor, exponent: float) -> Tensor:
+    p = exponent
     if p == 0:
         return mul(g, 0)
     return mul(g, mul(pow(x, p - 1), p))
@@ -254,9 +255,10 @@ def tanh_backward(g: Tensor, y: Tensor) -> Tensor:
 
 
 defvjp(TANH, lambda g, ans, x: tanh_backward(g, ans))
+# sum_to: a catalog node may wire g and y with broadcasting shapes (a no-op otherwise)
 defvjp(TANH_BACKWARD,
-       lambda gg, ans, g, y: tanh_backward(gg, y),
-       lambda gg, ans, g, y: mul(mul(mul(gg, g), y), -2))
+       lambda gg, ans, g, y: sum_to(tanh_backward(gg, y), g._data.shape),
+       lambda gg, ans, g, y: sum_to(mul(mul(mul(gg, g), y), -2), y._data.shape))
 
 SIGMOID = defop("sigmoid", "SigmoidBackward0", saves_output=True)
 
@@ -278,8 +280,8 @@ def sigmoid_backward(g: Tensor, y: Tensor) -> Tensor:
 
 defvjp(SIGMOID, lambda g, ans, x: sigmoid_backward(g, ans))
 defvjp(SIGMOID_BACKWARD,
-       lambda gg, ans, g, y: sigmoid_backward(gg, y),
-       lambda gg, ans, g, y: mul(mul(gg, g), sub(1, mul(y, 2))))
+       lambda gg, ans, g, y: sum_to(sigmoid_backward(gg, y), g._data.shape),
+       lambda gg, ans, g, y: sum_to(mul(mul(gg, g), sub(1, mul(y, 2))), y._data.shape))
 
 RELU = defop("relu", "ReluBackward0", saves_output=True)
 
@@ -311,7 +313,8 @@ def threshold_backward(g: Tensor, y: Tensor, threshold: float = 0.0) -> Tensor:
 
 defvjp(RELU, lambda g, ans, x: threshold_backward(g, ans))
 defvjp(THRESHOLD_BACKWARD,
-       lambda gg, ans, g, y, threshold: threshold_backward(gg, y, threshold),
+       lambda gg, ans, g, y, threshold: sum_to(threshold_backward(gg, y, threshold),
+                                               g._data.shape),
        lambda gg, ans, g, y, threshold: const(np.zeros(y._data.shape), gg))
 
 SOFTPLUS = defop("softplus", "SoftplusBackward0", saves=(0,))
@@ -350,8 +353,10 @@ def _softplus_backward_x(gg: Tensor, ans: Any, g: Tensor, x: Tensor, beta: float
 
 defvjp(SOFTPLUS, lambda g, ans, x, beta, threshold: softplus_backward(g, x, beta, threshold))
 defvjp(SOFTPLUS_BACKWARD,
-       lambda gg, ans, g, x, beta, threshold: softplus_backward(gg, x, beta, threshold),
-       _softplus_backward_x)
+       lambda gg, ans, g, x, beta, threshold: sum_to(softplus_backward(gg, x, beta, threshold),
+                                                     g._data.shape),
+       lambda gg, ans, g, x, beta, threshold: sum_to(
+           _softplus_backward_x(gg, ans, g, x, beta, threshold), x._data.shape))
 
 CLONE = defop("clone", "CloneBackward0")
 

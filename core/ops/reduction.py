@@ -77,11 +77,11 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) ->
     if data.dtype == np.bool_:
         data = data.astype(np.int64)
     out = data.sum(axis=axes, keepdims=keepdim)
-    return record(SUM, (x,), out, {"axes": axes},
+    return record(SUM, (x,), out, {"dim": axes, "keepdim": keepdim},
                   name="SumBackward0" if dim is None else "SumBackward1")
 
 
-defvjp(SUM, lambda g, ans, x, axes: _spread(g, x.shape, axes))
+defvjp(SUM, lambda g, ans, x, dim, keepdim: _spread(g, x.shape, dim))
 
 MEAN = defop("mean", "MeanBackward0")
 
@@ -100,11 +100,13 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
         out = np.add.reduce(data, axis=axes, keepdims=keepdim) / data.dtype.type(n)
     else:
         out = data.mean(axis=axes, keepdims=keepdim)  # nan, with numpy's warning
-    return record(MEAN, (x,), out, {"axes": axes},
+    return record(MEAN, (x,), out, {"dim": axes, "keepdim": keepdim},
                   name="MeanBackward0" if dim is None else "MeanBackward1")
 
 
-def _mean_vjp(g: Tensor, ans: Any, x: Tensor, axes: tuple[int, ...] | None) -> Tensor:
+def _mean_vjp(g: Tensor, ans: Any, x: Tensor, dim: tuple[int, ...] | None,
+              keepdim: bool) -> Tensor:
+    axes = dim
     n = int(np.prod([x.shape[a] for a in axes])) if axes is not None else int(
         np.prod(x.shape))
     return div(_spread(g, x.shape, axes), n)
@@ -118,11 +120,12 @@ PROD = defop("prod", "ProdBackward0", saves=(0,), saves_output=True)
 def prod(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = reduced_axes(dim, x._data.ndim)
     return record(PROD, (x,), x._data.prod(axis=axes, keepdims=keepdim),
-                  {"axes": axes, "keepdim": keepdim},
+                  {"dim": axes, "keepdim": keepdim},
                   name="ProdBackward0" if dim is None else "ProdBackward1")
 
 
-def _prod_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool) -> Tensor:
+def _prod_vjp(g: Tensor, ans: Tensor, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    axes = dim
     # ∂/∂xᵢ Πx = Π_{j≠i} xⱼ: ans / x where a slice has no zeros (the common, fast case)
     if x._data.size == ans._data.size:  # one-element slices: the product is the element
         return _spread(g, x.shape, axes)
@@ -146,8 +149,12 @@ def _prod_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool) -> Te
 defvjp(PROD, _prod_vjp)
 
 # ------------------------------------------------------------------ max / min
+# max and min are separate ops (one rule each serves both), so a recorded node says which
+# it ran by its op, not by its grad_fn's name
 AMAX = defop("amax", "MaxBackward1", saves=(0,), saves_output=True)
+AMIN = defop("amin", "MinBackward1", saves=(0,), saves_output=True)
 MAX_DIM = defop("max_dim", "MaxBackward0")
+MIN_DIM = defop("min_dim", "MinBackward0")
 
 
 def _extreme(x: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
@@ -159,7 +166,7 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
             raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() "
                                "== 0. Specify the reduction dim with the 'dim' argument.")
         out = x._data.max() if largest else x._data.min()
-        return record(AMAX, (x,), out, {"axes": None},
+        return record(AMAX if largest else AMIN, (x,), out, {"dim": None, "keepdim": False},
                       name="MaxBackward1" if largest else "MinBackward1")
     d = _wrap_dim(dim, x._data.ndim)
     idx = (np.argmax if largest else np.argmin)(x._data, axis=d) if x._data.ndim else \
@@ -170,7 +177,8 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
         values = values.squeeze(d)
     else:
         idx = idx_k
-    vals = record(MAX_DIM, (x,), values, {"dim": d, "indices": idx_k, "keepdim": keepdim},
+    vals = record(MAX_DIM if largest else MIN_DIM, (x,), values,
+                  {"dim": d, "indices": idx_k, "keepdim": keepdim},
                   name="MaxBackward0" if largest else "MinBackward0")
     result = MaxResult if largest else MinResult
     return result(vals, Tensor._from_array(np.asarray(idx, dtype=np.int64)))
@@ -184,7 +192,8 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     return _extreme(x, dim, keepdim, False)
 
 
-def _amax_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, keepdim: bool = False) -> Tensor:
+def _amax_vjp(g: Tensor, ans: Tensor, x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    axes = dim
     # ties share the gradient evenly, as PyTorch's max()/min()/amax() do
     kept = _kept_shape(x.shape, axes)
     hit = x._data == ans._data.reshape(kept)
@@ -203,19 +212,21 @@ def _max_dim_vjp(g: Tensor, ans: Any, x: Tensor, dim: int, indices: np.ndarray,
 
 
 defvjp(AMAX, _amax_vjp)
+defvjp(AMIN, _amax_vjp)
 defvjp(MAX_DIM, _max_dim_vjp)
+defvjp(MIN_DIM, _max_dim_vjp)
 
 
 def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = reduced_axes(dim, x._data.ndim)
     return record(AMAX, (x,), x._data.max(axis=axes, keepdims=keepdim),
-                  {"axes": axes, "keepdim": keepdim}, name="AmaxBackward0")
+                  {"dim": axes, "keepdim": keepdim}, name="AmaxBackward0")
 
 
 def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     axes = reduced_axes(dim, x._data.ndim)
-    return record(AMAX, (x,), x._data.min(axis=axes, keepdims=keepdim),
-                  {"axes": axes, "keepdim": keepdim}, name="AminBackward0")
+    return record(AMIN, (x,), x._data.min(axis=axes, keepdims=keepdim),
+                  {"dim": axes, "keepdim": keepdim}, name="AminBackward0")
 
 
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -248,10 +259,11 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
         out = a.sum(axis=axes, keepdims=keepdim)
     else:
         out = (a ** p).sum(axis=axes, keepdims=keepdim) ** (1.0 / p)
-    return record(NORM, (x,), out, {"p": p, "axes": axes, "keepdim": keepdim})
+    return record(NORM, (x,), out, {"p": p, "dim": axes, "keepdim": keepdim})
 
 
-def _norm_vjp(g: Tensor, ans: Tensor, x: Tensor, p: float, axes: Any, keepdim: bool) -> Tensor:
+def _norm_vjp(g: Tensor, ans: Tensor, x: Tensor, p: float, dim: Any, keepdim: bool) -> Tensor:
+    axes = dim
     if not keepdim and axes is not None:
         g = reshape(g, _kept_shape(x.shape, axes))
         ans = reshape(ans, _kept_shape(x.shape, axes))
@@ -301,7 +313,8 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
         correction: int | None = None) -> Tensor:
     """Mean of squared deviations, divided by n - correction (Bessel's by default)."""
     axes, ddof = _var_params(x, dim, unbiased, correction)
-    return record(VAR, (x,), _moment(x, "var", axes, ddof, keepdim), {"axes": axes, "ddof": ddof})
+    return record(VAR, (x,), _moment(x, "var", axes, ddof, keepdim),
+                  {"dim": axes, "correction": ddof, "keepdim": keepdim})
 
 
 def _centred_over(x: Tensor, axes: Any, ddof: int) -> Tensor:
@@ -310,17 +323,20 @@ def _centred_over(x: Tensor, axes: Any, ddof: int) -> Tensor:
     return div(sub(x, mean(x, axes, keepdim=True)), n - ddof)
 
 
-defvjp(VAR, lambda g, ans, x, axes, ddof: mul(mul(_spread(g, x.shape, axes), 2),
-                                             _centred_over(x, axes, ddof)))
+defvjp(VAR, lambda g, ans, x, dim, correction, keepdim: mul(
+    mul(_spread(g, x.shape, dim), 2), _centred_over(x, dim, correction)))
 
 
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
         correction: int | None = None) -> Tensor:
     axes, ddof = _var_params(x, dim, unbiased, correction)
-    return record(STD, (x,), _moment(x, "std", axes, ddof, keepdim), {"axes": axes, "ddof": ddof})
+    return record(STD, (x,), _moment(x, "std", axes, ddof, keepdim),
+                  {"dim": axes, "correction": ddof, "keepdim": keepdim})
 
 
-def _std_vjp(g: Tensor, ans: Tensor, x: Tensor, axes: Any, ddof: int) -> Tensor:
+def _std_vjp(g: Tensor, ans: Tensor, x: Tensor, dim: Any, correction: int,
+             keepdim: bool) -> Tensor:
+    axes, ddof = dim, correction
     zero = ans._data == 0  # torch gives 0, not nan, where the deviation is 0
     safe = where(zero, 1, ans) if zero.any() else ans
     scale = div(g, safe)

@@ -47,12 +47,12 @@ TRANSPOSE = defop("transpose", "TransposeBackward0")
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     n = x._data.ndim
     if n == 0:
-        return record(TRANSPOSE, (x,), x._data, {"d0": 0, "d1": 0})
+        return record(TRANSPOSE, (x,), x._data, {"dim0": 0, "dim1": 0})
     d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
-    return record(TRANSPOSE, (x,), np.swapaxes(x._data, d0, d1), {"d0": d0, "d1": d1})
+    return record(TRANSPOSE, (x,), np.swapaxes(x._data, d0, d1), {"dim0": d0, "dim1": d1})
 
 
-defvjp(TRANSPOSE, lambda g, ans, x, d0, d1: transpose(g, d0, d1))
+defvjp(TRANSPOSE, lambda g, ans, x, dim0, dim1: transpose(g, dim0, dim1))
 
 
 def t(x: Tensor) -> Tensor:
@@ -60,8 +60,8 @@ def t(x: Tensor) -> Tensor:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{x._data.ndim}D")
     if x._data.ndim < 2:
-        return record(TRANSPOSE, (x,), x._data, {"d0": 0, "d1": 0}, name="TBackward0")
-    return record(TRANSPOSE, (x,), x._data.T, {"d0": 0, "d1": 1}, name="TBackward0")
+        return record(TRANSPOSE, (x,), x._data, {"dim0": 0, "dim1": 0}, name="TBackward0")
+    return record(TRANSPOSE, (x,), x._data.T, {"dim0": 0, "dim1": 1}, name="TBackward0")
 
 
 PERMUTE = defop("permute", "PermuteBackward0")

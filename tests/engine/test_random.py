@@ -309,7 +309,7 @@ def test_randn_million_is_standard_normal() -> None:
 
 
 # ------------------------------------------------------------------ against torch itself
-def test_differential_against_torch() -> None:
+def test_differential_against_torch() -> None:  # noqa: C901 - long today, to split (issue 13)
     torch = pytest.importorskip("torch")
     if torch.backends.cpu.get_cpu_capability() not in ("AVX2", "AVX512"):
         pytest.skip("torch's float32 normal kernel differs without AVX2")
