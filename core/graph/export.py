@@ -15,18 +15,21 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from core.graph.catalog import source_value
 from core.graph.document import Document
 from core.graph.values import dtype_name
 
 _UNINDEX_TORCH = '''
-def _unindex(g, key, shape):
+def _unindex(g, key, shape, any=any, all=all, isinstance=isinstance, int=int, tuple=tuple):
     """zeros(shape) with g added at key: how an index sends its gradient back (an
-    integer-array key may repeat a position: index_put with accumulate adds those up)."""
+    integer-array key may repeat a position: index_put with accumulate adds those up).
+    Builtins are bound at definition, so a node named like one cannot break this."""
     z = torch.zeros(shape, dtype=g.dtype)
     if any(isinstance(k, torch.Tensor) for k in key) and all(
             isinstance(k, (int, torch.Tensor)) for k in key):
@@ -70,14 +73,33 @@ def _literal(v: Any) -> str:
 
 def _tensor_code(arr: np.ndarray, requires_grad: bool = False) -> str:
     rg = ", requires_grad=True" if requires_grad else ""
+    if arr.size == 0:  # [] would lose the shape: a (0, 3) value is not a (0,) one
+        return f"torch.zeros({tuple(arr.shape)!r}, dtype=torch.{dtype_name(arr)}{rg})"
     return f"torch.tensor({_literal(arr.tolist())}, dtype=torch.{dtype_name(arr)}{rg})"
+
+def _docstring_text(text: str) -> str:
+    r"""Text that reads back as itself inside a non-raw triple-quoted string: backslashes
+    doubled, control characters and lone surrogates as escapes (a NUL, a lone surrogate or
+    a stray \x or \N{ in a title would make the script a SyntaxError or unsavable)."""
+    out = []
+    for ch in text.replace('"""', "'''"):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch in "\n\t":
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029\ufeff":
+            out.append(ascii(ch)[1:-1])
+        else:
+            out.append(ch)
+    return "".join(out)
+
 
 
 def script(doc: Document, flavor: str = "torch") -> str:
     """The document as Python source. `flavor` is "torch" or "core"."""
     if flavor not in ("torch", "core"):
         raise ValueError(f"flavor must be 'torch' or 'core', got {flavor!r}")
-    title = str(doc.meta.get("title", "a Chainrule graph")).replace('"""', "'''")
+    title = _docstring_text(str(doc.meta.get("title", "a Chainrule graph")))
     head = [f'"""{title} — exported from Chainrule.', ""]
     if flavor == "torch":
         head += ["Runs with PyTorch: python this_file.py", '"""', "", "import torch"]
@@ -118,7 +140,7 @@ def script(doc: Document, flavor: str = "torch") -> str:
         code = spec.code(args, node.params)
         if flavor == "core" and "core_template" in spec.extra:
             code = spec.extra["core_template"].format(
-                **{k: repr(v) for k, v in node.params.items()}, **args)
+                **{k: repr(source_value(v)) for k, v in node.params.items()}, **args)
         body.append(f"{node.name} = {code}")
     prints = ["", "# values"]
     done = [nid for nid in order if doc.node(nid).name not in missing]
