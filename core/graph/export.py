@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from core.graph.atomic import write_atomic
 from core.graph.catalog import source_value
 from core.graph.document import Document
 from core.graph.values import dtype_name
@@ -180,22 +179,10 @@ def to_core(doc: Document) -> str:
     return script(doc, "core")
 
 
-def save_script(doc: Document, path: str | os.PathLike[str], flavor: str = "torch") -> None:
-    """Write the script atomically (temp file + os.replace)."""
-    path = Path(path)
-    text = script(doc, flavor)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+def save_script(doc: Document, path: str | os.PathLike[str], flavor: str = "torch", *,
+                overwrite_readonly: bool = False) -> None:
+    """Write the script atomically, as documents are saved (see `core.graph.atomic`)."""
+    write_atomic(path, script(doc, flavor), overwrite_readonly=overwrite_readonly)
 
 
 __all__ = ["save_script", "script", "to_core", "to_pytorch"]

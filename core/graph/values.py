@@ -59,6 +59,7 @@ def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:
             else:
                 dtype = "float64" if arr.dtype == np.float64 else "float32"
     else:
+        count_elements(value)  # before walking or copying it
         _check_nested(value, 0)
         if dtype is None:
             dtype = _infer_dtype(value)
@@ -89,6 +90,29 @@ def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:
         raise ValueParseError(f"{dtype} values must be whole numbers")
     out.flags.writeable = False
     return out
+
+
+def count_elements(data: Any, limit: int = MAX_ELEMENTS) -> int:
+    """How many numbers nested lists hold, counted without building anything and stopping
+    as soon as `limit` is exceeded (ValueParseError): a file or paste with 10^8 numbers is
+    refused before it costs gigabytes. Ragged lists are counted loosely; parsing rejects
+    them later."""
+    if not isinstance(data, (list, tuple)):
+        return 1
+    total = 0
+    stack = [data]
+    while stack:
+        v = stack.pop()
+        if v and isinstance(v[0], (list, tuple)):
+            stack.extend(v)
+            if len(stack) > limit:
+                raise ValueParseError(f"value too large: more than {limit} elements")
+        else:
+            total += len(v)
+            if total > limit:
+                raise ValueParseError(f"value too large: more than {limit} elements "
+                                      f"(limit {limit})")
+    return total
 
 
 def _infer_dtype(value: Any) -> str:
