@@ -9,7 +9,6 @@ import os
 import stat
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
