@@ -23,6 +23,8 @@ from core.graph.values import MAX_ELEMENTS
 #: ops whose result has the broadcast shape of their (non-variadic) tensor inputs
 _ELEMENTWISE_CATEGORIES = ("arithmetic", "functions")
 _ELEMENTWISE_OPS = frozenset({"mse_loss", "index_put"})
+#: ops whose result size follows other rules (parameters, matrix products, concatenation)
+_GROWING = frozenset({"expand", "unindex", "stack", "cat", "matmul", "addmm"})
 
 
 def _shape(t: Any) -> tuple[int, ...]:
@@ -69,9 +71,7 @@ def predicted_elements(op: str, category: str, args: Mapping[str, Any],
         batch = _broadcast([a[:-2], b[:-2]])
         return None if batch is None else math.prod(batch) * n * m
     if category in _ELEMENTWISE_CATEGORIES or op in _ELEMENTWISE_OPS:
-        shapes = [_shape(t) for t in args.values() if t is not None and hasattr(t, "shape")]
-        if len(shapes) < 2:
-            return None  # a unary op is as large as its input
+        shapes = [tuple(t.shape) for t in args.values() if hasattr(t, "shape")]
         out = _broadcast(shapes)
         return None if out is None else math.prod(out)
     return None
@@ -80,6 +80,18 @@ def predicted_elements(op: str, category: str, args: Mapping[str, Any],
 def size_error(op: str, category: str, args: Mapping[str, Any],
                params: Mapping[str, Any]) -> str | None:
     """Why the result of `op` would be too large to compute, or None."""
+    if op not in _GROWING:
+        if category not in _ELEMENTWISE_CATEGORIES and op not in _ELEMENTWISE_OPS:
+            return None
+        first = None  # the common case, decided at once: every input has one shape
+        for t in args.values():
+            if t is not None:
+                if first is None:
+                    first = t.shape
+                elif t.shape != first:
+                    break
+        else:
+            return None
     n = predicted_elements(op, category, args, params)
     if n is None or n <= MAX_ELEMENTS:
         return None
@@ -88,7 +100,7 @@ def size_error(op: str, category: str, args: Mapping[str, Any],
 
 def result_size_error(op: str, result: Any) -> str | None:
     """The same check on a result that exists (a broadcast view costs nothing until read)."""
-    n = math.prod(_shape(result))
+    n = result.numel()
     return _too_large(op, n) if n > MAX_ELEMENTS else None
 
 
