@@ -121,3 +121,35 @@ def test_a_typed_value_beyond_float32_is_refused_not_silently_inf():
     x = doc.add_node("variable", value="[inf, 1e38]")
     assert np.isinf(doc.node(x).value[0])
     assert doc.node(doc.add_node("variable", value=[1e300], dtype="float64")).value[0] == 1e300
+
+
+def test_backward_through_an_integer_conversion_matches_pytorch():
+    """x.to(int64) used to keep requires_grad: backward through it gave -9.22e18."""
+    import torch
+
+    doc = Document()
+    x = doc.add_node("variable", name="x", value=[1.5, -2.0], requires_grad=True)
+    t = doc.add_node("to_dtype", name="t", params={"dtype": "int64"})
+    doc.connect(x, t, "x")
+    m = doc.add_node("mul", name="m")
+    doc.connect(t, m, "a")
+    doc.connect(x, m, "b")
+    s = doc.add_node("sum", name="s")
+    doc.connect(m, s, "x")
+    doc.set_output(s)
+    r = Evaluator(doc).backward()
+    xt = torch.tensor([1.5, -2.0], requires_grad=True)
+    (xt.to(torch.int64) * xt).sum().backward()
+    assert r.error is None
+    np.testing.assert_array_equal(r.leaf_grads[x], xt.grad.numpy())
+
+
+@FUZZ
+@given(st.text(alphabet="0123456789.e+-x[], infa", max_size=40))
+def test_fuzz_typed_values_end_in_a_value_or_a_graph_error(text: str) -> None:
+    doc = Document()
+    for dtype in (None, "float32", "int64", "bool"):
+        try:
+            doc.add_node("variable", value=text, dtype=dtype)
+        except GraphError:
+            pass
