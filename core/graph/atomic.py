@@ -74,7 +74,7 @@ def _replace(target: Path, raw: bytes, mode: int) -> None:
                                dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), mode)  # mkstemp makes 0600; keep what a person expects
+            os.chmod(tmp, mode)  # mkstemp makes 0600; keep what a person expects
             f.write(raw)
             f.flush()
             os.fsync(f.fileno())

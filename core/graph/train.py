@@ -291,7 +291,7 @@ class Trainer:
         needed = doc.ancestors(out) | {out}
         order = [n for n in doc.topo_order() if n in needed]
         trained = set(self.params)
-        title = str(doc.meta.get("title", "a Chainrule graph")).replace('"""', "'''")
+        title = export._docstring_text(str(doc.meta.get("title", "a Chainrule graph")))
         head = [f'"""Training {title} — exported from Chainrule.', "",
                 f"Minimises {doc.node(out).name} with {self.describe()} for {steps} steps.",
                 "Runs with PyTorch: python this_file.py", '"""', "", "import torch", ""]

@@ -181,3 +181,13 @@ def test_empty_values_keep_their_shape_in_scripts(tmp_path) -> None:
     doc.set_output(s, np.ones(3, np.float32))
     assert "torch.tensor([]" not in to_pytorch(doc)
     assert_export_matches_document(doc, tmp_path)
+
+
+def test_any_title_makes_a_valid_training_script() -> None:
+    from core.graph.train import Trainer
+
+    doc = _square_doc("x")
+    doc.meta["title"] = "a \\N{x} nul\x00 \udc80"
+    src = Trainer(doc).script(3)
+    ast.parse(src)
+    src.encode("utf-8")
