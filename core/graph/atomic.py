@@ -65,7 +65,9 @@ def write_atomic(path: str | os.PathLike[str], data: str, *, mode: int | None = 
     try:
         _replace(target, raw, _file_mode(target) if mode is None else mode)
     except OSError as e:
-        raise OSError(e.errno, e.strerror, str(asked)) from e
+        if e.errno is None:
+            raise
+        raise OSError(e.errno, e.strerror, str(asked)) from e  # PermissionError etc. stay
 
 
 def _replace(target: Path, raw: bytes, mode: int) -> None:

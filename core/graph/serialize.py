@@ -194,12 +194,12 @@ def _fail(where: str, msg: str) -> FileFormatError:
 def _keys(obj: Any, where: str, allowed: set[str], required: set[str]) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise _fail(where, f"expected an object, got {_kind(obj)}")
-    missing = sorted(required - obj.keys())
+    missing = required - obj.keys()
     if missing:
-        raise _fail(where, f"missing {', '.join(repr(m) for m in missing)}")
-    unknown = sorted(str(k) for k in obj.keys() - allowed)
+        raise _fail(where, f"missing {', '.join(repr(m) for m in sorted(missing))}")
+    unknown = obj.keys() - allowed
     if unknown:
-        raise _fail(where, f"unknown field {', '.join(repr(u) for u in unknown)}")
+        raise _fail(where, f"unknown field {', '.join(repr(str(u)) for u in sorted(unknown))}")
     return obj
 
 
