@@ -6,6 +6,7 @@ margin, at 2× for PNG so they stay crisp in slides and READMEs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -75,8 +76,19 @@ def pytorch_script(doc: Document) -> str:
     return code_export.to_pytorch(doc)
 
 
-def export_script(doc: Document, path: str | Path) -> None:
-    """Write the script (core writes it atomically)."""
+def export_script(doc: Document, path: str | Path,
+                  ask_read_only: Callable[[Path], bool] | None = None) -> bool:
+    """Write the script (core writes it atomically, through symlinks); a read-only file is
+    replaced only if `ask_read_only(path)` (default: a question) says yes. False if not."""
+    from app.files import ask_overwrite_read_only
     from core.graph import export as code_export
+    from core.graph.atomic import ReadOnlyFileError
 
-    code_export.save_script(doc, path)
+    try:
+        code_export.save_script(doc, path)
+    except ReadOnlyFileError as e:
+        ask = ask_read_only or (lambda p: ask_overwrite_read_only(None, p))
+        if not ask(e.path):
+            return False
+        code_export.save_script(doc, path, overwrite_readonly=True)
+    return True

@@ -17,9 +17,19 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app import settings
 from app.controller import GraphController
 from core.graph import Document, GraphError, serialize
+from core.graph.atomic import ReadOnlyFileError
 
 FILE_FILTER = "Chainrule graphs (*.json *.chainrule.json);;All files (*)"
 AUTOSAVE_MS = 60_000
+
+
+def ask_overwrite_read_only(parent: QWidget | None, path: Path) -> bool:
+    """Ask before replacing a read-only file, as editors do (the file stays read-only)."""
+    return QMessageBox.question(
+        parent, "File is read-only",
+        f"{path.name} is read-only.\n\nOverwrite it anyway? (It stays read-only.)",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel) == QMessageBox.StandardButton.Yes
 
 
 def recovery_path() -> Path:
@@ -51,6 +61,8 @@ class FileManager(QObject):
         self.ask_open_path: Callable[[], str] = self._dialog_open_path
         self.ask_save_path: Callable[[], str] = self._dialog_save_path
         self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self._dialog_unsaved
+        self.ask_overwrite_read_only: Callable[[Path], bool] = (
+            lambda p: ask_overwrite_read_only(self.window, p))
 
     # ---- state ---------------------------------------------------------------------------------
     @property
@@ -110,7 +122,13 @@ class FileManager(QObject):
 
     def _write(self, path: Path) -> bool:
         try:
-            serialize.save(self.controller.doc, path)
+            try:
+                serialize.save(self.controller.doc, path)
+            except ReadOnlyFileError as e:
+                if not self.ask_overwrite_read_only(e.path):
+                    self.controller.statusMessage.emit(f"Not saved: {path.name} is read-only")
+                    return False
+                serialize.save(self.controller.doc, path, overwrite_readonly=True)
         except (GraphError, OSError) as e:
             QMessageBox.warning(self.window, "Save failed", f"Could not save {path}:\n\n{e}")
             return False

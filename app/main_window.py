@@ -577,7 +577,8 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            export.export_script(self.controller.doc, path)
+            if not export.export_script(self.controller.doc, path):
+                return  # a read-only file the person chose not to overwrite
         except (GraphError, RuntimeError, OSError) as e:
             QMessageBox.warning(self, "Export failed", str(e))
             return

@@ -14,6 +14,7 @@ palette before (and without) loading it.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,18 +91,22 @@ class Param:
             if value is None and t == "float?":
                 return None
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ParamError(f"parameter {self.name!r} must be a number, got {value!r}")
-            return float(value)
+                raise ParamError(f"parameter {self.name!r} must be a number, got {value!r:.40}")
+            try:
+                return float(value)
+            except OverflowError:  # an integer with hundreds of digits
+                raise ParamError(f"parameter {self.name!r}: {_digits(value)} is too large "
+                                 "for a float") from None
         if t in ("int", "int?"):
             if value is None and t == "int?":
                 return None
             if isinstance(value, bool) or not isinstance(value, int):
                 if isinstance(value, float) and value.is_integer():
-                    return int(value)
+                    return _int64(int(value), self.name)
                 extra = " or None" if t == "int?" else ""
                 raise ParamError(f"parameter {self.name!r} must be an integer{extra}, "
                                  f"got {value!r}")
-            return int(value)
+            return _int64(value, self.name)
         if t == "bool":
             if not isinstance(value, bool):
                 raise ParamError(f"parameter {self.name!r} must be true or false, got {value!r}")
@@ -114,7 +119,7 @@ class Param:
             ):
                 raise ParamError(f"parameter {self.name!r} must be a list of integers, "
                                  f"got {value!r}")
-            return tuple(int(v) for v in value)
+            return tuple(_int64(v, self.name) for v in value)
         if t == "index":
             if isinstance(value, int) and not isinstance(value, bool):
                 value = (value,)
@@ -153,7 +158,7 @@ def _parse_param_text(text: str, t: str, name: str) -> Any:
             return int(s)
         return float(s)
     except ValueError:
-        raise ParamError(f"parameter {name!r}: cannot read {text!r} as {t}") from None
+        raise ParamError(f"parameter {name!r}: cannot read {text!r:.60} as {t}") from None
 
 
 def _parse_index_text(s: str, name: str) -> tuple[Any, ...]:
@@ -199,8 +204,31 @@ def _closes_at_end(s: str) -> bool:
 
 
 def _is_int(text: str) -> bool:
+    """An ASCII integer that fits int64 ("²" passes isdigit(), 5,000 digits pass nothing)."""
     t = text.strip()
-    return t.lstrip("-").isdigit() and t.count("-") <= 1 and not t.endswith("-")
+    d = t[1:] if t.startswith("-") else t
+    return 0 < len(d) <= 18 and d.isascii() and d.isdigit()
+
+
+def _int64(v: int, name: str) -> int:
+    """An int parameter within int64, which is all the engine (and PyTorch) can index or
+    shape with; bigger ones are refused here, once, so no later stage sees them."""
+    if not -(2**63) <= v < 2**63:
+        raise ParamError(f"parameter {name!r}: {_digits(v)} is too large (outside int64)")
+    return int(v)
+
+
+def _show(v: Any) -> str:
+    """repr for a message, short, and safe for integers too long for str()."""
+    try:
+        return f"{v!r:.60}"
+    except ValueError:
+        return "a value with an integer too long to show"
+
+
+def _digits(v: int) -> str:
+    """A huge integer described without str(), which refuses more than 4,300 digits."""
+    return f"an integer of about {len(hex(v)) * 1.2:.0f} digits"
 
 
 def index_part(v: Any, name: str = "index") -> int | str | tuple[Any, ...]:
@@ -211,7 +239,7 @@ def index_part(v: Any, name: str = "index") -> int | str | tuple[Any, ...]:
     if isinstance(v, bool):
         raise ParamError(f"parameter {name!r}: {v!r} is not an index")
     if isinstance(v, int):
-        return v
+        return _int64(v, name)
     if isinstance(v, (list, tuple)):
         return _int_array_part(v, name)
     if isinstance(v, str):
@@ -223,7 +251,7 @@ def index_part(v: Any, name: str = "index") -> int | str | tuple[Any, ...]:
         parts = t.split(":")
         if 2 <= len(parts) <= 3 and all(p == "" or _is_int(p) for p in parts):
             return t
-    raise ParamError(f"parameter {name!r}: {v!r} is not an index (use 0, -1, ':', '1:3', "
+    raise ParamError(f"parameter {name!r}: {_show(v)} is not an index (use 0, -1, ':', '1:3', "
                      "'None' or '...')")
 
 
@@ -236,7 +264,7 @@ def _int_array_part(v: list[Any] | tuple[Any, ...], name: str) -> tuple[Any, ...
     if arr.ndim == 0 or arr.size and arr.dtype.kind not in "iu" or any(
             isinstance(b, bool) for b in arr.ravel().tolist()) or (
             not arr.size and arr.dtype.kind not in "iuf"):
-        raise ParamError(f"parameter {name!r}: {list(v)!r} is not a rectangular list of "
+        raise ParamError(f"parameter {name!r}: {_show(list(v))} is not a rectangular list of "
                          "integers")
     return _nested_tuple(arr.astype(np.int64).tolist())
 
@@ -371,7 +399,8 @@ class OpSpec:
         for p in self.inputs:
             if p.name == base:
                 if p.variadic:
-                    return p if idx.isdigit() and str(int(idx)) == idx else None
+                    ok = idx.isascii() and idx.isdigit() and len(idx) <= 9  # not "²"
+                    return p if ok and str(int(idx)) == idx else None
                 return p if not idx else None
         return None
 
@@ -406,11 +435,32 @@ class OpSpec:
         full = self.default_params()
         if params:
             full.update(params)
+        full = {k: source_value(v) for k, v in full.items()}
         if callable(self.template):
             return self.template(args, full)
         fill = {k: repr(v) for k, v in full.items()}
         fill.update({k: (", ".join(v) if isinstance(v, list) else v) for k, v in args.items()})
         return self.template.format(**fill)
+
+
+class _SourceFloat(float):
+    """A nan/±inf parameter whose repr is Python source (`float('inf')`), not the bare
+    `inf` that is a NameError in an exported script."""
+
+    def __repr__(self) -> str:
+        return f"float('{float(self)!r}')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self) if not spec else float.__format__(self, spec)
+
+
+def source_value(v: Any) -> Any:
+    """A parameter value whose repr is valid source in an exported script."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return _SourceFloat(v)
+    return v
 
 
 # --------------------------------------------------------------------------- engine calls
@@ -521,6 +571,8 @@ def _key_code(parts: tuple[Any, ...]) -> str:
             items.append(f"slice({k.start!r}, {k.stop!r}, {k.step!r})")
         elif isinstance(k, np.ndarray):
             items.append(f"torch.tensor({k.tolist()!r}, dtype=torch.int64)")
+        elif k is Ellipsis:
+            items.append("...")  # the literal: a node may be named Ellipsis
         else:
             items.append(repr(k))
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"

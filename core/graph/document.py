@@ -44,6 +44,7 @@ from __future__ import annotations
 import copy
 import itertools
 import keyword
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -57,8 +58,13 @@ from core.graph.catalog import OPS, OpSpec, ParamError
 from core.graph.values import DTYPES, ValueParseError, dtype_name, parse_value
 
 #: Names a node may not take: they would shadow what the exported scripts need.
+#: `slice` is written into index keys; `__debug__` cannot be assigned in Python at all. (The
+#: scripts' helpers bind the other builtins they use when they are defined, so a node named
+#: `any` or `tuple` cannot break them.)
 RESERVED_NAMES = frozenset({"torch", "core", "print", "np", "gradient", "float", "_unindex",
-                            "_index_put"})
+                            "_index_put", "slice", "__debug__"})
+#: Node ids like n12 are the document's own; longer digit runs are never generated.
+_MAX_ID_DIGITS = 18
 
 
 class GraphError(ValueError):
@@ -267,6 +273,10 @@ class Document:
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
             raise GraphError(f"{name!r} is not a valid name: use letters, digits and _, "
                              "not starting with a digit")
+        plain = unicodedata.normalize("NFKC", name)
+        if plain != name:  # Python reads identifiers NFKC-normalised: ℌ is H in a script
+            raise GraphError(f"{name!r} reads as {plain!r} in Python, so an exported script "
+                             f"would confuse them; call it {plain!r}")
         if name in RESERVED_NAMES:
             raise GraphError(f"{name!r} is reserved (exported scripts need it)")
         owner = self._names.get(name)
@@ -365,8 +375,9 @@ class Document:
             self._emit(Change("output_changed"))
         return node, wires
 
-    def check_connect(self, src: str, dst: str, port: str) -> None:
-        """Raise GraphError unless wiring `src` into `dst.port` is allowed now."""
+    def check_connect(self, src: str, dst: str, port: str, check_cycle: bool = True) -> None:
+        """Raise GraphError unless wiring `src` into `dst.port` is allowed now (without
+        `check_cycle`, the caller promises one `check_acyclic()` after many wires)."""
         self.node(src)
         d = self.node(dst)
         if d.spec.port(port) is None:
@@ -377,12 +388,23 @@ class Document:
             other = self.node(self._inputs[dst][port]).name
             raise GraphError(f"input {port!r} of {d.name} is already wired (from {other}); "
                              "disconnect it first")
-        if src == dst or nx.has_path(self._g, dst, src):
+        if src == dst or check_cycle and nx.has_path(self._g, dst, src):
             raise GraphError(f"wiring {self.node(src).name} into {d.name} would close a cycle")
 
-    def connect(self, src: str, dst: str, port: str) -> Wire:
-        """Wire the output of `src` into input `port` of `dst`."""
-        self.check_connect(src, dst, port)
+    def check_acyclic(self) -> None:
+        """Raise GraphError naming a cycle if the wires close one (linear time)."""
+        if nx.is_directed_acyclic_graph(self._g):
+            return
+        cycle = [u for u, _ in nx.find_cycle(self._g)]
+        names = " → ".join(self._nodes[n].name for n in cycle[:8])
+        raise GraphError(f"the wires close a cycle: {names}{' → …' if len(cycle) > 8 else ''}"
+                         f" → {self._nodes[cycle[0]].name}")
+
+    def connect(self, src: str, dst: str, port: str, check_cycle: bool = True) -> Wire:
+        """Wire the output of `src` into input `port` of `dst`. Loading many wires passes
+        check_cycle=False and calls `check_acyclic()` once: a path search per wire made a
+        10,000-node chain listed last-first take 30 s to load."""
+        self.check_connect(src, dst, port, check_cycle)
         w = Wire(src, dst, port)
         self._link(w)
         return w
@@ -575,7 +597,7 @@ class Document:
         self._names = dict(other._names)
         self.output, self.output_gradient = other.output, other.output_gradient
         self.meta = copy.deepcopy(other.meta)
-        start = max((int(i[1:]) for i in self._g if i[1:].isdigit() and i[0] == "n"),
+        start = max((int(i[1:]) for i in self._g if i[:1] == "n" and _is_digits(i[1:])),
                     default=0)
         self._ids = itertools.count(start + 1)
         self._emit(Change("reset"))
@@ -591,11 +613,17 @@ class Document:
         return f"<Document {len(self)} nodes, {self._g.number_of_edges()} edges>"
 
 
+def _is_digits(text: str) -> bool:
+    """ASCII digits only, few enough for int(): "²" and "٣" pass str.isdigit() but not int()
+    the way an id counter needs, and 5,000 digits exceed Python's int/str limit."""
+    return 0 < len(text) <= _MAX_ID_DIGITS and text.isascii() and text.isdigit()
+
+
 def _pos(pos: Any) -> tuple[float, float]:
     try:
         x, y = pos
         p = (float(x), float(y))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise GraphError(f"a position is two numbers (x, y), got {pos!r}") from None
     if not all(np.isfinite(p)):
         raise GraphError(f"a position must be finite, got {pos!r}")

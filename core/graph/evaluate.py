@@ -34,6 +34,7 @@ import numpy as np
 
 from core.graph.catalog import OpSpec
 from core.graph.document import Change, Document, GraphError, Wire
+from core.graph.limits import nonfinite_warning, result_size_error, size_error
 from core.graph.node_inputs import Source, leaf_tensor, port_sources
 
 # how the gradient of one input wire is found in the trace. Tagged tuples, not a
@@ -189,6 +190,10 @@ class Evaluator:
         if err is not None:
             self.errors[nid] = err
             return
+        too_large = size_error(spec.name, spec.category, args, node.params)
+        if too_large is not None:  # refused before numpy allocates it
+            self.errors[nid] = too_large
+            return
         try:
             t = spec.call(args, node.params, lib)
         except Exception as e:  # the engine's message is the user's explanation
@@ -197,13 +202,17 @@ class Evaluator:
         if not isinstance(t, lib.Tensor):
             self.errors[nid] = f"{spec.name} did not produce a tensor"
             return
+        too_large = result_size_error(spec.name, t)
+        if too_large is not None:  # a broadcast view: free until something reads it
+            self.errors[nid] = too_large
+            return
         self._map_wires(nid, spec, wired, args, node.params, t)
         self._store(nid, self._tensors.get(nid, t))
-        if self.values[nid].dtype.kind == "f" and np.isnan(self.values[nid]).any() and not any(
-                np.isnan(self.values[s]).any() for s in wired.values()
-                if self.values[s].dtype.kind == "f"):
-            self.warnings[nid] = (f"{spec.name} produced nan (e.g. log or sqrt of a negative "
-                                  "number, or 0/0)")
+        if self.values[nid].dtype.kind == "f":
+            warning = nonfinite_warning(spec.name, self.values[nid],
+                                        [self.values[s] for s in wired.values()])
+            if warning is not None:
+                self.warnings[nid] = warning
 
     def _store(self, nid: str, t: Any) -> None:
         self._tensors[nid] = t

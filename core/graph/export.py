@@ -13,12 +13,18 @@ it), params are typed by the catalog, values are written as numeric literals.
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
+from core.graph.atomic import write_atomic
 from core.graph.document import Document
 from core.graph.node_inputs import port_sources
-from core.graph.script_lines import HELPERS, helper_sources, literal, node_code, tensor_code
+from core.graph.script_lines import (
+    HELPERS,
+    docstring_text,
+    helper_sources,
+    literal,
+    node_code,
+    tensor_code,
+)
 
 # kept for callers of the old private names
 _HELPERS = HELPERS
@@ -30,7 +36,7 @@ def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901 - long to
     """The document as Python source. `flavor` is "torch" or "core"."""
     if flavor not in ("torch", "core"):
         raise ValueError(f"flavor must be 'torch' or 'core', got {flavor!r}")
-    title = str(doc.meta.get("title", "a Chainrule graph")).replace('"""', "'''")
+    title = docstring_text(str(doc.meta.get("title", "a Chainrule graph")))
     head = [f'"""{title} — exported from Chainrule.', ""]
     if flavor == "torch":
         head += ["Runs with PyTorch: python this_file.py", '"""', "", "import torch"]
@@ -99,22 +105,10 @@ def to_core(doc: Document) -> str:
     return script(doc, "core")
 
 
-def save_script(doc: Document, path: str | os.PathLike[str], flavor: str = "torch") -> None:
-    """Write the script atomically (temp file + os.replace)."""
-    path = Path(path)
-    text = script(doc, flavor)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+def save_script(doc: Document, path: str | os.PathLike[str], flavor: str = "torch", *,
+                overwrite_readonly: bool = False) -> None:
+    """Write the script atomically, as documents are saved (see `core.graph.atomic`)."""
+    write_atomic(path, script(doc, flavor), overwrite_readonly=overwrite_readonly)
 
 
 __all__ = ["save_script", "script", "to_core", "to_pytorch"]

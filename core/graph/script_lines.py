@@ -15,6 +15,7 @@ import inspect
 import math
 import textwrap
 import types
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +29,11 @@ if TYPE_CHECKING:
 torch: Any = None  # the helpers' library; bound per call (see `bound`)
 
 
-def _unindex(g, key, shape):  # noqa: ANN001, ANN202 - written as the script shows it
+def _unindex(g, key, shape, any=any, all=all, isinstance=isinstance, int=int,  # noqa: ANN001, ANN202, A002 - written as the script shows it
+             tuple=tuple):
     """zeros(shape) with g added at key: how an index sends its gradient back (an
-    integer-array key may repeat a position: index_put with accumulate adds those up)."""
+    integer-array key may repeat a position: index_put with accumulate adds those up).
+    Builtins are bound at definition, so a node named like one cannot break this."""
     z = torch.zeros(shape, dtype=g.dtype)
     parts = key if isinstance(key, tuple) else (key,)
     if any(isinstance(k, torch.Tensor) for k in parts) and all(
@@ -98,6 +101,8 @@ def literal(v: Any) -> str:
 def tensor_code(arr: np.ndarray, requires_grad: bool = False) -> str:
     """`torch.tensor(...)` for an array, with its dtype."""
     rg = ", requires_grad=True" if requires_grad else ""
+    if arr.size == 0:  # [] would lose the shape: a (0, 3) value is not a (0,) one
+        return f"torch.zeros({tuple(arr.shape)!r}, dtype=torch.{dtype_name(arr)}{rg})"
     return f"torch.tensor({literal(arr.tolist())}, dtype=torch.{dtype_name(arr)}{rg})"
 
 
@@ -106,10 +111,29 @@ def node_code(spec: OpSpec, args: Mapping[str, Any], params: Mapping[str, Any],
     """The expression computing a node from its inputs' variable names: the catalog's
     PyTorch template, or its `core_template` for a script on our engine."""
     if flavor == "core" and "core_template" in spec.extra:
+        from core.graph.catalog import source_value  # the catalog imports this module
+
         return spec.extra["core_template"].format(
-            **{k: repr(v) for k, v in params.items()}, **args)
+            **{k: repr(source_value(v)) for k, v in params.items()}, **args)
     return spec.code(args, params)
 
 
-__all__ = ["HELPERS", "bound", "helper_sources", "literal", "node_code", "source",
+def docstring_text(text: str) -> str:
+    r"""Text that reads back as itself inside a non-raw triple-quoted string: backslashes
+    doubled, control characters and lone surrogates as escapes (a NUL, a lone surrogate or
+    a stray \x or \N{ in a title would make the script a SyntaxError or unsavable)."""
+    out = []
+    for ch in text.replace('"""', "'''"):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch in "\n\t":
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029\ufeff":
+            out.append(ascii(ch)[1:-1])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+__all__ = ["HELPERS", "bound", "docstring_text", "helper_sources", "literal", "node_code", "source",
            "tensor_code"]

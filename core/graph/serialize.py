@@ -11,14 +11,20 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import stat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from core.graph.atomic import ReadOnlyFileError as ReadOnlyFileError  # for the app
+from core.graph.atomic import write_atomic
 from core.graph.document import Document, GraphError
 from core.graph.values import (
     DTYPES,
+    MAX_ELEMENTS,
     ValueParseError,
+    count_elements,
     dtype_name,
     value_from_json,
     value_to_json,
@@ -28,6 +34,10 @@ FORMAT = "chainrule-graph"
 VERSION = 1
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_NODES = 1_000_000
+#: Commas a file may hold (every number but the last in a list needs one): three values at
+#: the element limit, with room for the structure. Counted in C before parsing, so a file
+#: of 10^8 numbers is refused in a fraction of a second instead of parsed for 17 s / 1 GB.
+MAX_COMMAS = 3 * MAX_ELEMENTS
 
 _TOP_KEYS = {"format", "version", "meta", "nodes", "wires", "output", "output_gradient"}
 _NODE_KEYS = {"id", "op", "name", "pos", "params", "value", "requires_grad"}
@@ -75,7 +85,10 @@ def _param(v: Any) -> Any:
 
 
 def _value(arr: Any) -> dict[str, Any]:
-    return {"dtype": dtype_name(arr), "data": value_to_json(arr)}
+    out = {"dtype": dtype_name(arr), "data": value_to_json(arr)}
+    if arr.size == 0:  # [] alone would read back as shape (0,): a (0, 3) value needs this
+        out["shape"] = list(arr.shape)
+    return out
 
 
 def dumps(doc: Document) -> str:
@@ -83,44 +96,18 @@ def dumps(doc: Document) -> str:
     return json.dumps(to_dict(doc), indent=1, ensure_ascii=False, allow_nan=False)
 
 
-def save(doc: Document, path: str | os.PathLike[str]) -> None:
-    """Write atomically: a temp file in the same folder, fsync, then os.replace, so a
-    crash mid-write leaves the previous file intact."""
-    path = Path(path)
-    text = dumps(doc)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; keep what a user expects
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def save(doc: Document, path: str | os.PathLike[str], *,
+         overwrite_readonly: bool = False) -> None:
+    """Write atomically (temp file, fsync, rename, fsync the folder), through a symlink to
+    its target; a read-only file raises `ReadOnlyFileError` unless `overwrite_readonly`
+    (the app asks first). See `core.graph.atomic`."""
+    write_atomic(path, dumps(doc), overwrite_readonly=overwrite_readonly)
 
 
 # ---------------------------------------------------------------------------- reading
 def load(path: str | os.PathLike[str]) -> Document:
     """Read a document file; FileFormatError (or OSError) if it cannot be loaded."""
-    path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise FileFormatError(f"file too large ({size} bytes; limit {MAX_FILE_BYTES})")
-    raw = path.read_bytes()
+    raw = _read_bounded(Path(path))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -128,16 +115,66 @@ def load(path: str | os.PathLike[str]) -> Document:
     return loads(text)
 
 
-def loads(text: str) -> Document:
-    """Parse document JSON text."""
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refusing what is not a regular file before opening it for read
+    (a FIFO would block the open, /dev/zero never ends) and bounding what is read by the
+    bytes actually read, not by st_size (which /proc files and devices misreport)."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise FileFormatError(f"{path.name} is not a regular file (a folder, device or pipe "
+                              "cannot hold a graph)")
+    if st.st_size > MAX_FILE_BYTES:
+        raise FileFormatError(f"file too large ({st.st_size} bytes; limit {MAX_FILE_BYTES})")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        data = json.loads(text)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after the check above
+            raise FileFormatError(f"{path.name} is not a regular file")
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise FileFormatError(f"file too large (more than {MAX_FILE_BYTES} bytes)")
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def loads(text: str) -> Document:
+    """Parse document JSON text (strict: no NaN/Infinity literals, no duplicate keys)."""
+    if len(text) > MAX_COMMAS and text.count(",") > MAX_COMMAS:
+        raise FileFormatError(f"too many numbers in one file (more than {MAX_COMMAS:,}; a "
+                              f"value holds at most {MAX_ELEMENTS:,})")
+    try:
+        data = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as e:
         raise FileFormatError(f"not valid JSON (line {e.lineno}, column {e.colno}): "
                               f"{e.msg}") from None
     except RecursionError:
         raise FileFormatError("not valid JSON: nested too deeply") from None
+    except ValueError as e:  # an integer beyond Python's int/str digit limit
+        raise FileFormatError(f"not valid JSON: {e}") from None
     return from_dict(data)
+
+
+def _no_constant(name: str) -> Any:
+    """NaN/Infinity are not JSON; a file with one (say in meta) could never be saved again."""
+    raise FileFormatError(f"not valid JSON: {name} is not a JSON value (Chainrule writes "
+                          'nan and inf as the strings "nan" and "inf")')
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Duplicate keys are accepted silently by json (the last wins): refuse them."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise FileFormatError(f"not valid JSON: the key {k!r:.60} appears twice "
+                                      "in one object")
+            seen.add(k)
+    return out
 
 
 def from_dict(data: Any) -> Document:
@@ -157,12 +194,12 @@ def _fail(where: str, msg: str) -> FileFormatError:
 def _keys(obj: Any, where: str, allowed: set[str], required: set[str]) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise _fail(where, f"expected an object, got {_kind(obj)}")
-    missing = sorted(required - obj.keys())
+    missing = required - obj.keys()
     if missing:
-        raise _fail(where, f"missing {', '.join(repr(m) for m in missing)}")
-    unknown = sorted(str(k) for k in obj.keys() - allowed)
+        raise _fail(where, f"missing {', '.join(repr(m) for m in sorted(missing))}")
+    unknown = obj.keys() - allowed
     if unknown:
-        raise _fail(where, f"unknown field {', '.join(repr(u) for u in unknown)}")
+        raise _fail(where, f"unknown field {', '.join(repr(str(u)) for u in sorted(unknown))}")
     return obj
 
 
@@ -174,10 +211,33 @@ def _kind(v: Any) -> str:
 def _str(v: Any, where: str) -> str:
     if not isinstance(v, str) or not v:
         raise _fail(where, f"expected a non-empty string, got {_kind(v)}")
+    _text_ok(v, where)
     return v
 
 
-def _build(data: Any) -> Document:  # noqa: C901, PLR0912 - long today, to split (issue 13)
+def _text_ok(v: str, where: str) -> None:
+    """A lone surrogate (JSON "\\udc80") loads but can never be written as UTF-8: every
+    later Save and autosave would fail, so it is refused here."""
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _fail(where, "text with an invalid character (a lone surrogate)") from None
+
+
+def _check_meta(meta: dict[str, Any]) -> None:
+    """meta is free-form, but must be savable again: no lone surrogates, no nan/inf, no
+    integers beyond what JSON text holds; nested at most 32 levels."""
+    if _depth(meta) > 32:
+        raise _fail("meta", "nested more than 32 levels deep")
+    try:
+        json.dumps(meta, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _fail("meta", "text with an invalid character (a lone surrogate)") from None
+    except (ValueError, TypeError) as e:
+        raise _fail("meta", f"cannot be saved again: {e}") from None
+
+
+def _build(data: Any) -> Document:  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
     top = _keys(data, "", _TOP_KEYS, {"format", "version", "nodes"})
     if top["format"] != FORMAT:
         raise _fail("format", f"not a Chainrule graph (expected {FORMAT!r}, "
@@ -194,8 +254,7 @@ def _build(data: Any) -> Document:  # noqa: C901, PLR0912 - long today, to split
     meta = top.get("meta", {})
     if not isinstance(meta, dict):
         raise _fail("meta", f"expected an object, got {_kind(meta)}")
-    if _depth(meta) > 32:
-        raise _fail("meta", "nested more than 32 levels deep")
+    _check_meta(meta)
     nodes = top["nodes"]
     if not isinstance(nodes, list):
         raise _fail("nodes", f"expected a list, got {_kind(nodes)}")
@@ -212,10 +271,14 @@ def _build(data: Any) -> Document:  # noqa: C901, PLR0912 - long today, to split
         src = _str(w["src"], f"{where}.src")
         dst = _str(w["dst"], f"{where}.dst")
         port = _str(w["port"], f"{where}.port")
-        try:
-            doc.connect(src, dst, port)
+        try:  # cycles: one linear check below, not a path search per wire (quadratic)
+            doc.connect(src, dst, port, check_cycle=False)
         except GraphError as e:
             raise _fail(where, str(e)) from None
+    try:
+        doc.check_acyclic()
+    except GraphError as e:
+        raise _fail("wires", str(e)) from None
     out = top.get("output")
     grad = top.get("output_gradient")
     if out is not None:
@@ -252,15 +315,32 @@ def _depth(v: Any) -> int:
 
 
 def _read_value(v: Any, where: str) -> Any:
-    v = _keys(v, where, {"dtype", "data"}, {"dtype", "data"})
+    v = _keys(v, where, {"dtype", "data", "shape"}, {"dtype", "data"})
     dt = v["dtype"]
     if not isinstance(dt, str) or dt not in DTYPES:  # a list or dict can't even be looked up
         raise _fail(f"{where}.dtype", f"unknown dtype {dt!r:.40}; use one of "
                                       f"{', '.join(DTYPES)}")
     try:
+        count_elements(v["data"], MAX_ELEMENTS)  # before anything is built from it
+        if "shape" in v:
+            return _empty(v["data"], v["shape"], dt, where)
         return value_from_json(v["data"], dt)
     except ValueParseError as e:
         raise _fail(where, str(e)) from None
+
+
+def _empty(data: Any, shape: Any, dt: str, where: str) -> Any:
+    """An empty value with its shape ("shape" is written only for those)."""
+    if (not isinstance(shape, list) or len(shape) > 32 or not all(
+            isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= MAX_ELEMENTS
+            for s in shape) or 0 not in shape):
+        raise _fail(f"{where}.shape", "expected the shape of an empty value: a list of "
+                                      "sizes, one of them 0")
+    if count_elements(data, MAX_ELEMENTS) != 0:
+        raise _fail(where, "a value with a shape must be empty")
+    arr = np.zeros(shape, dtype=DTYPES[dt])
+    arr.flags.writeable = False
+    return arr
 
 
 def _add_node(doc: Document, entry: Any, where: str) -> None:

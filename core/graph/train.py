@@ -35,7 +35,7 @@ import numpy as np
 
 from core.graph.document import Document, GraphError
 from core.graph.node_inputs import leaf_tensor, port_sources
-from core.graph.script_lines import helper_sources, node_code, tensor_code
+from core.graph.script_lines import docstring_text, helper_sources, node_code, tensor_code
 
 #: Parameters with at most this many elements keep their value at every step (for plots);
 #: bigger ones would make the history as large as the run.
@@ -290,7 +290,7 @@ class Trainer:
         needed = doc.ancestors(out) | {out}
         order = [n for n in doc.topo_order() if n in needed]
         trained = set(self.params)
-        title = str(doc.meta.get("title", "a Chainrule graph")).replace('"""', "'''")
+        title = docstring_text(str(doc.meta.get("title", "a Chainrule graph")))
         head = [f'"""Training {title} — exported from Chainrule.', "",
                 f"Minimises {doc.node(out).name} with {self.describe()} for {steps} steps.",
                 "Runs with PyTorch: python this_file.py", '"""', "", "import torch", ""]

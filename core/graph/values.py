@@ -59,6 +59,7 @@ def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:  # noqa: C9
             else:
                 dtype = "float64" if arr.dtype == np.float64 else "float32"
     else:
+        count_elements(value)  # before walking or copying it
         _check_nested(value, 0)
         if dtype is None:
             dtype = _infer_dtype(value)
@@ -80,15 +81,57 @@ def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:  # noqa: C9
             if target.kind == "b" and not isinstance(v, (bool, np.bool_)) and v not in (0, 1):
                 raise ValueParseError(f"bool values must be true/false (or 0/1), got {v!r}")
     try:
-        out = np.array(arr, dtype=target, copy=True)
+        with np.errstate(over="ignore"):
+            out = np.array(arr, dtype=target, copy=True)
     except (TypeError, ValueError, OverflowError) as e:
         raise ValueParseError(f"cannot convert to {dtype}: {e}") from None
+    if target.kind == "f" and out.size and not np.isfinite(out).all():
+        _check_range(arr, out, dtype)
     if target.kind in "iub" and arr.dtype.kind == "f" and arr.size and not np.all(
         np.isfinite(arr.astype(np.float64)) & (arr.astype(np.float64) % 1 == 0)
     ):
         raise ValueParseError(f"{dtype} values must be whole numbers")
     out.flags.writeable = False
     return out
+
+
+def _check_range(arr: np.ndarray, out: np.ndarray, dtype: str) -> None:
+    """A finite number that became ±inf did not fit the dtype (1e39 in float32): say so,
+    rather than let numpy's RuntimeWarning be the only trace of it."""
+    try:
+        wide = np.asarray(arr, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueParseError(f"a number is beyond the range of {dtype}") from None
+    bad = np.isinf(out) & np.isfinite(wide)
+    if bad.any():
+        v = wide[bad].flat[0]
+        raise ValueParseError(f"{v:g} is beyond the range of {dtype} (largest "
+                              f"{float(np.finfo(out.dtype).max):g}); use float64")
+
+
+def count_elements(data: Any, limit: int = MAX_ELEMENTS) -> int:
+    """How many numbers nested lists hold, counted without building anything and stopping
+    as soon as `limit` is exceeded (ValueParseError): a file or paste with 10^8 numbers is
+    refused before it costs gigabytes. Ragged lists are counted loosely; parsing rejects
+    them later."""
+    if not isinstance(data, (list, tuple)):
+        return 1
+    total = 0
+    stack = [data]
+    while stack:
+        v = stack.pop()
+        if not isinstance(v, (list, tuple)):  # ragged, e.g. [[1, 2], true]
+            total += 1
+        elif v and isinstance(v[0], (list, tuple)):
+            stack.extend(v)
+            if len(stack) > limit:
+                raise ValueParseError(f"value too large: more than {limit} elements")
+        else:
+            total += len(v)
+            if total > limit:
+                raise ValueParseError(f"value too large: more than {limit} elements "
+                                      f"(limit {limit})")
+    return total
 
 
 def _infer_dtype(value: Any) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..tensor import Tensor
-from ._operands import as_tensor_like, elementwise, sum_to, tensors, to_dtype
+from ._operands import as_tensor_like, broadcast_message, elementwise, sum_to, tensors, to_dtype
 from .registry import defop, defvjp, record
 
 
@@ -117,15 +117,34 @@ def pow(x: Any, p: Any) -> Tensor:  # noqa: A001 - torch.pow
     if isinstance(x, Tensor) and not isinstance(p, Tensor):
         if not x.dtype.is_floating_point and isinstance(p, float):
             x = to_dtype(x, _dt.float32)
+        elif not x.dtype.is_floating_point and p < 0 and x.dtype is not _dt.bool_:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         return record(POW_SCALAR, (x,), np.power(x._data, p), {"exponent": p})
     if not isinstance(x, Tensor):
         (p,) = tensors(p)
         if isinstance(x, float) and not p.dtype.is_floating_point:
             p = to_dtype(p, _dt.float32)
         base = np.asarray(x, dtype=p._data.dtype)
-        return record(RPOW, (p,), np.power(base, p._data), {"base": x})
+        return record(RPOW, (p,), _power(base, p._data), {"base": x})
     x, p = tensors(x, p)
+    if x._data.dtype.kind in "iu" and p._data.dtype.kind in "iu":
+        try:
+            return record(POW, (x, p), _power(x._data, p._data))
+        except ValueError:
+            raise RuntimeError(broadcast_message(x._data.shape, p._data.shape)) from None
     return record(POW, (x, p), elementwise(np.power, x, p))
+
+
+def _power(base: np.ndarray, exp: np.ndarray) -> np.ndarray:
+    """np.power, except that integer ** negative integer is what PyTorch's integer kernel
+    gives (1 for 1, ±1 for -1, else 0) where numpy raises."""
+    if exp.dtype.kind not in "iu" or base.dtype.kind not in "iu" or not (exp < 0).any():
+        return np.power(base, exp)
+    neg = exp < 0
+    out = np.power(base, np.where(neg, 0, exp))
+    odd = (exp % 2) != 0
+    small = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0))
+    return np.where(neg, small, out).astype(out.dtype)
 
 
 def _pow_scalar_vjp(g: Tensor, ans: Any, x: Tensor, exponent: float) -> Tensor:

@@ -253,6 +253,10 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> T
     a = np.abs(x._data)
     if p == np.inf:
         out = a.max(axis=axes, keepdims=keepdim)
+    elif p == -np.inf:
+        out = a.min(axis=axes, keepdims=keepdim)
+    elif p == 0:  # PyTorch: the number of non-zero elements (in x's dtype)
+        out = (a != 0).sum(axis=axes, keepdims=keepdim).astype(a.dtype)
     elif p == 2:
         out = np.sqrt((a * a).sum(axis=axes, keepdims=keepdim))
     elif p == 1:
@@ -269,7 +273,9 @@ def _norm_vjp(g: Tensor, ans: Tensor, x: Tensor, p: float, dim: Any, keepdim: bo
         ans = reshape(ans, _kept_shape(x.shape, axes))
     if p == 1:
         return mul(expand(g, x.shape), sign(x))
-    if p == np.inf:
+    if p == 0:  # a count: piecewise constant, so its gradient is zero (as PyTorch's)
+        return mul(expand(g, x.shape), 0)
+    if abs(p) == np.inf:
         hit = np.abs(x._data) == np.broadcast_to(ans._data, x.shape)
         share = hit / hit.sum(axis=axes, keepdims=True)
         return mul(mul(expand(g, x.shape), sign(x)), const(share, g))

@@ -86,6 +86,8 @@ def record(op: OpDef, inputs: tuple[Tensor, ...], out: Any, params: dict[str, An
             break
     else:
         return t
+    if out.dtype.kind not in "fc":  # integer/bool results never require grad (PyTorch)
+        return t
     node = Node(op, inputs, params, name)
     if op.saves_output:
         node.out_data = out

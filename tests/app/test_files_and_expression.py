@@ -109,3 +109,33 @@ def test_unexpected_exception_shows_dialog_and_app_keeps_document(window, errors
     assert "Traceback" in errors_seen[0][1]
     assert serialize.to_dict(window.controller.doc) == before
     assert window.isVisible()
+
+
+def test_saving_over_a_read_only_file_asks_first(window, tmp_path):
+    """Issue 14: a read-only file was silently replaced; now the app asks (No keeps it)."""
+    type_expression(window, "a + b")
+    path = tmp_path / "ro.json"
+    path.write_text("{}")
+    path.chmod(0o444)
+    asked = []
+    window.files.ask_save_path = lambda: str(path)
+    window.files.ask_overwrite_read_only = lambda p: asked.append(p) or False
+    assert not window.files.save()
+    assert asked == [path] and path.read_text() == "{}" and window.files.modified
+    window.files.ask_overwrite_read_only = lambda p: asked.append(p) or True
+    assert window.files.save()
+    assert len(serialize.load(path)) == len(window.controller.doc)
+    assert not window.files.modified and (path.stat().st_mode & 0o777) == 0o444
+
+
+def test_exporting_a_script_over_a_read_only_file_asks_first(window, tmp_path):
+    from app import export
+
+    type_expression(window, "a * b")
+    path = tmp_path / "ro.py"
+    path.write_text("# mine")
+    path.chmod(0o444)
+    assert not export.export_script(window.controller.doc, path, lambda p: False)
+    assert path.read_text() == "# mine"
+    assert export.export_script(window.controller.doc, path, lambda p: True)
+    assert "import torch" in path.read_text()
