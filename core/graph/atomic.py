@@ -61,7 +61,11 @@ def write_atomic(path: str | os.PathLike[str], data: str, *, mode: int | None = 
     target = resolve_target(asked)
     if not overwrite_readonly and is_read_only(target):
         raise ReadOnlyFileError(asked)
-    raw = data.encode("utf-8")
+    try:
+        raw = data.encode("utf-8")
+    except UnicodeEncodeError as e:  # a lone surrogate that reached the document somehow
+        raise GraphError(f"cannot save {asked.name}: the text holds an invalid character "
+                         f"(a lone surrogate at position {e.start})") from None
     try:
         _replace(target, raw, _file_mode(target) if mode is None else mode)
     except OSError as e:

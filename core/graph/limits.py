@@ -18,13 +18,14 @@ from typing import Any
 
 import numpy as np
 
+from core.graph.catalog import index_key
 from core.graph.values import MAX_ELEMENTS
 
 #: ops whose result has the broadcast shape of their (non-variadic) tensor inputs
 _ELEMENTWISE_CATEGORIES = ("arithmetic", "functions")
 _ELEMENTWISE_OPS = frozenset({"mse_loss", "index_put"})
 #: ops whose result size follows other rules (parameters, matrix products, concatenation)
-_GROWING = frozenset({"expand", "unindex", "stack", "cat", "matmul", "addmm"})
+_GROWING = frozenset({"expand", "unindex", "stack", "cat", "matmul", "addmm", "index"})
 
 
 def _shape(t: Any) -> tuple[int, ...]:
@@ -60,6 +61,8 @@ def predicted_elements(op: str, category: str, args: Mapping[str, Any],
         return math.prod(dims) if all(d >= 0 for d in dims) else None
     if op == "unindex":
         return math.prod(params["shape"]) if all(d >= 0 for d in params["shape"]) else None
+    if op == "index":
+        return _index_elements(_shape(args["x"]), params["index"])
     if op in ("stack", "cat"):
         return sum(math.prod(_shape(t)) for t in args.get("xs") or ())
     if op in ("matmul", "addmm"):
@@ -75,6 +78,34 @@ def predicted_elements(op: str, category: str, args: Mapping[str, Any],
         out = _broadcast(shapes)
         return None if out is None else math.prod(out)
     return None
+
+
+def _index_elements(x: tuple[int, ...], parts: tuple[Any, ...]) -> int | None:
+    """Elements of x[index] when the index has integer arrays (which can pick far more
+    than x holds, row after row); None without them (a view no larger than x)."""
+    if not any(isinstance(p, tuple) for p in parts):
+        return None
+    key = index_key(parts)
+    fill = len(x) - sum(1 for k in key if k is not None and k is not Ellipsis)
+    if fill < 0 or sum(1 for k in key if k is Ellipsis) > 1:
+        return None  # the engine says why
+    arrays: list[tuple[int, ...]] = []
+    n, d = 1, 0
+    for k in key:
+        if k is None:
+            continue
+        if k is Ellipsis:
+            n *= math.prod(x[d:d + fill])
+            d += fill
+            continue
+        if isinstance(k, slice):
+            n *= len(range(*k.indices(x[d])))
+        elif isinstance(k, np.ndarray):
+            arrays.append(k.shape)
+        d += 1
+    n *= math.prod(x[d:])
+    b = _broadcast(arrays)
+    return None if b is None else n * math.prod(b)
 
 
 def size_error(op: str, category: str, args: Mapping[str, Any],

@@ -93,7 +93,10 @@ def _value(arr: Any) -> dict[str, Any]:
 
 def dumps(doc: Document) -> str:
     """The document as JSON text (strict JSON: nan/inf are written as strings)."""
-    return json.dumps(to_dict(doc), indent=1, ensure_ascii=False, allow_nan=False)
+    try:
+        return json.dumps(to_dict(doc), indent=1, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError) as e:  # meta set by a script: nan, a set, a huge int
+        raise GraphError(f"cannot be saved: {e}") from None
 
 
 def save(doc: Document, path: str | os.PathLike[str], *,

@@ -41,8 +41,10 @@ def run_export(doc: Document, flavor: str, tmp_path: Path) -> dict[str, Any]:
     res = subprocess.run([sys.executable, "-c", _DUMP, str(path), json.dumps(names)],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=180)
     assert res.returncode == 0, res.stderr[-3000:]
-    line = [ln for ln in res.stdout.splitlines() if ln.startswith("@@")][-1]
-    return json.loads(line[2:])
+    lines = res.stdout.splitlines()
+    out = json.loads(lines[-1][2:])
+    out["@printed"] = lines[:-1]  # what the script itself printed
+    return out
 
 
 def assert_export_matches_document(doc: Document, tmp_path: Path,
@@ -56,8 +58,10 @@ def assert_export_matches_document(doc: Document, tmp_path: Path,
         r = ev.backward()
         assert r.error is None, r.error
         grads = r.leaf_grads
+    printed = {}
     for flavor in flavors:
         got = run_export(doc, flavor, tmp_path)
+        printed[flavor] = got.pop("@printed")
         for n in doc:
             if n.op == "output":
                 continue
@@ -72,3 +76,5 @@ def assert_export_matches_document(doc: Document, tmp_path: Path,
                     np.array([float(v) for v in g["grad"]]),
                     np.asarray(grads[n.id], dtype=np.float64).reshape(-1), rtol=1e-5,
                     err_msg=f"{flavor}: {n.name}.grad")
+    if len(printed) == 2:  # and both print the same text: the numbers a person reads
+        assert printed["torch"] == printed["core"]

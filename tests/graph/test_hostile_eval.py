@@ -44,6 +44,8 @@ def _one(op: str, shapes: dict[str, tuple[int, ...]], **params: object) -> tuple
     ("matmul", {"a": (100000, 1), "b": (1, 100000)}, {}),
     ("unindex", {"x": (1,)}, {"index": (0,), "shape": (100000, 100000)}),
     ("where", {"condition": (5000, 1), "a": (1, 5000), "b": (1,)}, {}),
+    ("index", {"x": (10, 100000)}, {"index": ((0,) * 1000,)}),
+    ("index", {"x": (10, 10, 1000)}, {"index": ("...", (0,) * 5000, ":")}),
 ])
 def test_results_beyond_the_limit_are_a_node_error_before_allocating(op, shapes, params):
     ev, nid = _one(op, shapes, **params)
@@ -67,7 +69,7 @@ _SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
 
 @FUZZ
 @given(st.sampled_from(["add", "mul", "maximum", "where", "matmul", "expand", "stack",
-                        "mse_loss", "index_put"]), st.data())
+                        "mse_loss", "index_put", "index"]), st.data())
 def test_fuzz_predicted_sizes_are_the_engines(op: str, data: st.DataObject) -> None:
     """Where the engine computes a result, the prediction (if any) is its size exactly (for
     a loss: the size of the elementwise difference it reduces, which is allocated too)."""
@@ -81,6 +83,13 @@ def test_fuzz_predicted_sizes_are_the_engines(op: str, data: st.DataObject) -> N
         params["shape"] = data.draw(st.lists(st.integers(-1, 4), max_size=4).map(tuple))
     if op == "index_put":
         params["index"] = (0,) if shapes["x"] else ()
+    if op == "index":
+        part = st.one_of(st.integers(-2, 2), st.sampled_from([":", "1:", "::2", "None", "..."]),
+                         st.lists(st.integers(0, 2), min_size=1, max_size=3).map(tuple),
+                         st.lists(st.lists(st.integers(0, 1), min_size=2, max_size=2),
+                                  min_size=1, max_size=2).map(
+                             lambda r: tuple(tuple(e) for e in r)))
+        params["index"] = data.draw(st.lists(part, max_size=4).map(tuple))
     args = {p: core.ones(s) for p, s in shapes.items()}
     if op == "stack":
         args = {"xs": list(args.values())}

@@ -347,3 +347,19 @@ def test_a_file_of_too_many_numbers_is_refused_before_parsing(tmp_path, monkeypa
     with pytest.raises(FileFormatError, match="too many numbers"):
         load(p)
     assert time.perf_counter() - t < 10  # ~0.2 s
+
+
+@pytest.mark.parametrize("meta", [{"title": "lone \udc80"}, {"x": float("nan")},
+                                  {"s": {1, 2}}, {"\ud800": 1}])
+def test_unsavable_meta_is_a_graph_error_not_a_raw_one(tmp_path, meta) -> None:
+    """The app catches only GraphError and OSError: a save must raise one of those."""
+    from core.graph import GraphError
+
+    doc = _doc()
+    doc.meta.update(meta)
+    p = tmp_path / "m.json"
+    save(Document(), p)
+    with pytest.raises(GraphError):
+        save(doc, p)
+    assert len(load(p)) == 0  # nothing lost
+    assert sorted(os.listdir(tmp_path)) == ["m.json"]
