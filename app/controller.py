@@ -210,6 +210,8 @@ class GraphController(QObject):
             self._refresh_flags()
         elif kind == "reset":
             self._rebuild_all()
+        elif kind.startswith("frame_"):
+            return  # frames change no number (app/frames.py draws them)
         self.schedule_evaluation()
 
     def _is_variadic(self, node_id: str, port: str) -> bool:

@@ -172,3 +172,17 @@ def test_collapsed_frame_is_one_step_listing_its_inner_steps():
     # every gradient the members sent is still sent, so the leaves outside get theirs
     sent = {w for s in inner_steps for w, _ in s.sends}
     assert {w for w, _ in fs.sends} == sent
+
+
+def test_frame_edits_keep_the_evaluators_backward():
+    """Grouping or collapsing changes no number: the stepper keeps replaying the same pass."""
+    doc, inner = _neuron()
+    ev = Evaluator(doc)
+    ev.forward()
+    res = ev.backward()
+    h = History()
+    h.push(doc.make_command("group", inner, title="neuron"))
+    h.push(doc.make_command("set_frame", "f1", collapsed=True))
+    h.undo()
+    assert ev.last_backward is res
+    assert ev.forward() == set() or not ev.forward()
