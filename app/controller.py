@@ -165,7 +165,7 @@ class GraphController(QObject):
 
     def delete_selection(self) -> None:
         """Delete selected nodes (with their wires) and selected wires, as one undo step."""
-        selected = {n.node_id for n in self.scene.selected_nodes()}
+        selected = set(self.scene.selected_node_ids())
         # document order, so undo re-inserts the nodes in their original order
         nodes = [i for i in self.doc.nodes if i in selected]
         wires = [w.key for w in self.scene.selected_wires()

@@ -142,6 +142,9 @@ class CanvasScene(QGraphicsScene):
         for wire in self.wires.values():
             if wire.label.isVisible():
                 rect = rect.united(wire.label.sceneBoundingRect())
+        for item in self.items():
+            if isinstance(item, FrameItem) and item.isVisible():  # a title above its nodes
+                rect = rect.united(item.sceneBoundingRect())
         return rect
 
     # ---- interactions --------------------------------------------------------------------------
@@ -207,6 +210,14 @@ class CanvasScene(QGraphicsScene):
 
     def selected_frames(self) -> list[FrameItem]:
         return [it for it in self.selectedItems() if isinstance(it, FrameItem)]
+
+    def selected_node_ids(self) -> list[str]:
+        """Selected nodes, and the nodes of selected frames (a collapsed frame's are hidden,
+        so only the frame can be selected): what Delete, Copy and Duplicate act on."""
+        ids = [n.node_id for n in self.selected_nodes()]
+        for f in self.selected_frames():
+            ids.extend(m for m in f.members if m in self.nodes)
+        return list(dict.fromkeys(ids))
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt API
         item = self._top_item(event.scenePos())
