@@ -319,3 +319,33 @@ def test_fit_all_shows_the_frame_title(window, qtbot):
     fid = group(window, qtbot, inner)
     item = window.frames.items[fid]
     assert window.scene.graph_rect().contains(item.sceneBoundingRect())
+
+
+def test_walk_the_neuron_lesson_collapsed(window):
+    """The lesson opens collapsed; each step is core's replay step with the frame folded."""
+    from app.resources import EXAMPLES
+    from core.graph.evaluate import Evaluator
+    from core.graph.frames import collapse_steps
+
+    path = EXAMPLES / "11_neuron.json"
+    ref_doc = serialize.load(path)
+    ev = Evaluator(ref_doc)
+    ev.forward()
+    ref = collapse_steps(ev.backward().steps, ref_doc)
+    assert window.open_example(path)
+    _settle()
+    (item,) = window.frames.items.values()
+    assert item.collapsed and item.isVisible()
+    assert [e.name for e in item.exits] == ["y"]
+    st = window.stepper
+    st.act_mode.trigger()
+    for i, r in enumerate(ref):
+        assert st.index == i
+        step = st.current_step()
+        assert (step.kind, step.node, step.engine_name) == (r.kind, r.node, r.engine_name)
+        assert (item.step_state == "current") == (r.kind == "frame")
+        st.act_next.trigger()
+    assert st.index == len(ref) - 1
+    for i in range(len(ref) - 2, -1, -1):
+        st.act_prev.trigger()
+        assert st.current_step().kind == ref[i].kind
