@@ -53,6 +53,7 @@ class FrameLayer(QObject):
 
     # ---- staying in step -----------------------------------------------------------------------
     def _document_replaced(self) -> None:
+        self.finish_rename(None)  # a title editor of the previous document's frame
         self._unsubscribe()
         self._unsubscribe = self.controller.doc.subscribe(self._on_change)
         self.sync()

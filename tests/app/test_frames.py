@@ -349,3 +349,27 @@ def test_walk_the_neuron_lesson_collapsed(window):
     for i in range(len(ref) - 2, -1, -1):
         st.act_prev.trigger()
         assert st.current_step().kind == ref[i].kind
+
+
+def test_right_click_on_a_frame_asks_for_its_menu_and_open_closes_the_editor(window, qtbot):
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    doc, inner = neuron(window)
+    fid = group(window, qtbot, inner)
+    window.view.fit_all()
+    _settle()
+    asked = []
+    window.scene.frameMenuRequested.disconnect(window.frames.show_frame_menu)  # no modal menu
+    window.scene.frameMenuRequested.connect(lambda f, _pos: asked.append(f))
+    item = window.frames.items[fid]
+    vp = window.view.viewport()
+    p = view_point(window, item.mapToScene(QPointF(30, 10)))
+    QApplication.sendEvent(vp, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, p,
+                                                 vp.mapToGlobal(p)))
+    assert asked == [fid]
+    assert window.frames.start_rename(fid) is not None
+    window.act_new.trigger()
+    _settle()
+    assert window.frames._editor is None
+    assert not [it for it in window.scene.items() if it.isWidget()]
