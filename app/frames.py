@@ -84,6 +84,11 @@ class FrameLayer(QObject):
                 scene.addItem(item)
             item.set_frame(f.title, f.color, f.collapsed)
             item.members = [m for m in f.members if m in scene.nodes and m in doc]
+            tip = (f"{f.title}: {', '.join(doc.node(m).name for m in item.members)}\n"
+                   "Drag the title to move it; double-click the title to rename; right-click "
+                   "for colour, collapse and ungroup")
+            if item.toolTip() != tip:
+                item.setToolTip(tip)
             if f.collapsed:
                 touched |= self._collapse(item)
             self._place(f.id, item.members)

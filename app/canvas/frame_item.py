@@ -74,8 +74,6 @@ class FrameItem(QGraphicsItem):
         if (title, color, collapsed) != (self.title, self.color_name, self.collapsed):
             self.title, self.color_name, self.collapsed = title, color, collapsed
             self.setZValue(1 if collapsed else -1)
-            self.setToolTip(f"{title}: double-click the title to rename; right-click for "
-                            "colour, collapse, ungroup")
             self.update()
 
     def fit_members(self, members: QRectF) -> None:

@@ -373,3 +373,9 @@ def test_right_click_on_a_frame_asks_for_its_menu_and_open_closes_the_editor(win
     _settle()
     assert window.frames._editor is None
     assert not [it for it in window.scene.items() if it.isWidget()]
+
+
+def test_frame_tooltip_names_its_nodes(window, qtbot):
+    doc, inner = neuron(window)
+    fid = group(window, qtbot, inner)
+    assert window.frames.items[fid].toolTip().startswith("neuron: mul, add, y\n")
