@@ -26,6 +26,9 @@ def selection_json(doc: Document, node_ids: Iterable[str]) -> str:
     """The selected nodes and the wires among them, as document JSON."""
     keep = set(node_ids)
     sub = doc.copy()
+    for f in list(sub.frames.values()):  # a frame is copied only with all of its nodes
+        if not keep.issuperset(f.members):
+            sub.remove_frame(f.id)
     for node in list(sub):
         if node.id not in keep:
             sub.remove_node(node.id)
@@ -36,7 +39,7 @@ def selection_json(doc: Document, node_ids: Iterable[str]) -> str:
 
 def copy(controller: GraphController) -> int:
     """Put the selected nodes on the clipboard; returns how many."""
-    ids = [n.node_id for n in controller.scene.selected_nodes()]
+    ids = controller.scene.selected_node_ids()
     if not ids:
         return 0
     text = selection_json(controller.doc, ids)
@@ -94,6 +97,9 @@ def paste_steps(doc: Document, text: str, offset: tuple[float, float]
         steps.append(Edit("add_node", (node.op,), kwargs))
     for w in src.wires:
         steps.append(Edit("connect", (ids[w.src], ids[w.dst], w.port)))
+    for f in src.frames.values():  # frames whose nodes were all copied come along
+        steps.append(Edit("group", ([ids[m] for m in f.members],),
+                          {"title": f.title, "color": f.color, "collapsed": f.collapsed}))
     return steps, list(ids.values())
 
 
@@ -137,7 +143,7 @@ def paste(controller: GraphController) -> list[str]:
 
 def duplicate(controller: GraphController) -> list[str]:
     """Copy + paste the selection in one go, without touching the clipboard."""
-    ids = [n.node_id for n in controller.scene.selected_nodes()]
+    ids = controller.scene.selected_node_ids()
     if not ids:
         return []
     return paste_text(controller, selection_json(controller.doc, ids))

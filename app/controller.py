@@ -165,7 +165,7 @@ class GraphController(QObject):
 
     def delete_selection(self) -> None:
         """Delete selected nodes (with their wires) and selected wires, as one undo step."""
-        selected = {n.node_id for n in self.scene.selected_nodes()}
+        selected = set(self.scene.selected_node_ids())
         # document order, so undo re-inserts the nodes in their original order
         nodes = [i for i in self.doc.nodes if i in selected]
         wires = [w.key for w in self.scene.selected_wires()
@@ -210,6 +210,8 @@ class GraphController(QObject):
             self._refresh_flags()
         elif kind == "reset":
             self._rebuild_all()
+        elif kind.startswith("frame_"):
+            return  # frames change no number (app/frames.py draws them)
         self.schedule_evaluation()
 
     def _is_variadic(self, node_id: str, port: str) -> bool:

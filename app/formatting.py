@@ -172,6 +172,8 @@ def grad_label(value: Any) -> str:
     if arr.ndim == 1 and arr.size <= 4:
         return _row(flat, 4)
     shape = shape_text(arr.shape)
+    if not flat.size:  # an empty matrix (x[0:0] of a 2-D x): nothing to pick a value from
+        return f"{shape} []"
     if flat.dtype != bool and np.all(flat == flat[0]):
         return f"{shape}: all {fmt_number(flat[0].item(), 3)}"
     if arr.ndim == 1 and arr.size <= 6:

@@ -141,6 +141,8 @@ class _Parts:
             out += self.seed()
         elif ex.kind == "leaf":
             out += self.leaf()
+        elif ex.kind == "frame":
+            out += self.frame()
         else:
             out += self.node()
         green = step_color().name()
@@ -153,7 +155,8 @@ class _Parts:
     def header(self) -> str:
         ex, t = self.ex, self.t
         green = step_color().name()
-        kind = {"seed": "seed", "leaf": "leaf · .grad"}.get(ex.kind, "node")
+        kind = {"seed": "seed", "leaf": "leaf · .grad", "frame": "collapsed frame"}.get(
+            ex.kind, "node")
         return (f"<p style='margin-bottom:0'><span style='font-size:15pt; font-weight:600'>"
                 f"Step {ex.index + 1}</span><span class='sub' style='font-size:11pt'> of "
                 f"{ex.count}</span> &nbsp;<span style='color:{green}; font-weight:600'>"
@@ -216,6 +219,27 @@ class _Parts:
             rows = [f"{self.code(name)} <span class='sub'>received</span> {self.num(g)}"
                     for name, g in ex.inner]
             out.append(self.card(rows))
+        return out
+
+    def frame(self) -> list[str]:
+        """A collapsed frame as one step: what arrived, the steps inside it in the engine's
+        order, and the chain rule for each wire that leaves it backwards."""
+        ex = self.ex
+        out = [f"<p>The frame <b>{escape(ex.name)}</b> is collapsed, so its "
+               f"{len(ex.inner)} backward steps show as one. Expand it (▸ in its title) to "
+               f"step through them one by one.</p>",
+               self.section(f"Arrived  {self.d}/∂{ex.name}")]
+        out += self.arrived(f"{self.d}/∂{ex.name}")
+        out.append(self.section("Steps inside this frame"))
+        rows = [f"{self.code(name)} <span class='sub'>received</span> {self.num(g)}"
+                for name, g in ex.inner]
+        out.append(self.card(rows))
+        if ex.inputs:
+            out.append(self.section("Inputs crossing the border"))
+            out.append(self.card([f"{self.code(port)} = {self.code(number_text(value))} "
+                                  f"<span class='sub'>&nbsp;from {escape(src)}</span>"
+                                  for port, src, value in ex.inputs]))
+        out += self.sends(passes=False)
         return out
 
     def sends(self, passes: bool) -> list[str]:

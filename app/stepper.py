@@ -13,7 +13,7 @@ step dock; it leaves stepping as soon as an edit or a re-evaluation makes the re
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from PySide6.QtCore import QEasingCurve, QObject, QTimer, QVariantAnimation, Sig
 from core.graph import Document, Wire
 from core.graph.catalog import OpSpec
 from core.graph.evaluate import BackwardResult, ReplayStep
+from core.graph.frames import collapse_steps
 
 if TYPE_CHECKING:
     from app.main_window import MainWindow
@@ -165,6 +166,8 @@ def explain(doc: Document, result: BackwardResult, index: int,
     """The explanation of step `index` of `result.steps`, for the step panel."""
     steps = result.steps
     step = steps[index]
+    if step.kind == "frame":
+        return explain_frame(doc, result, index, values)
     node = doc.node(step.node)
     spec = node.spec
     _reached, sent_at = _schedule(steps)
@@ -186,6 +189,35 @@ def explain(doc: Document, result: BackwardResult, index: int,
                                  local_formula(spec, wire.port), step.grad, grad))
         if len(step.inner) > 1:
             ex.inner = list(step.inner)
+    return ex
+
+
+def explain_frame(doc: Document, result: BackwardResult, index: int,
+                  values: dict[str, Any]) -> Explanation:
+    """A collapsed frame's step: what arrived at the frame from outside, what it sent back
+    across its border (each with the inner node's local derivative), and the inner steps."""
+    steps = result.steps
+    step = steps[index]
+    f = doc.frame_of(step.node)
+    inside = set(f.members) if f is not None else {step.node}
+    _reached, sent_at = _schedule(steps)
+    ex = Explanation(index=index, count=len(steps), kind="frame", node=step.node,
+                     name=step.engine_name, op="frame", engine_name=f"{len(step.inner)} steps "
+                     "inside, as one", output_name=doc.node(result.output).name,
+                     grad=step.grad, inner=list(step.inner))
+    arrived = sorted((w for w in sent_at if w.src in inside and w.dst not in inside),
+                     key=lambda w: sent_at[w])
+    ex.terms = [Term(w, doc.node(w.dst).name, w.port, result.wire_grads.get(w))
+                for w in arrived]
+    for wire, grad in step.sends:
+        if wire.src in inside:
+            continue  # a wire inside the frame: one of the inner steps
+        dst = doc.node(wire.dst)
+        port = f"{dst.name}.{wire.port}"
+        ex.inputs.append((port, doc.node(wire.src).name, values.get(wire.src)))
+        ex.sends.append(Send(wire, doc.node(wire.src).name, port,
+                             local_formula(dst.spec, wire.port),
+                             result.node_grads.get(wire.dst), grad))
     return ex
 
 
@@ -235,6 +267,7 @@ class BackwardStepper(QObject):
         self.window = window
         self.controller = window.controller
         self.result: BackwardResult | None = None
+        self.steps: list[ReplayStep] = []  # the result's steps, collapsed frames folded
         self.index = -1
         self.speed = "Normal"
         self._evaluator: Any = None
@@ -259,20 +292,21 @@ class BackwardStepper(QObject):
 
     @property
     def count(self) -> int:
-        return len(self.result.steps) if self.result is not None else 0
+        return len(self.steps) if self.result is not None else 0
 
     @property
     def playing(self) -> bool:
         return self._timer.isActive()
 
     def current_step(self) -> ReplayStep | None:
-        return self.result.steps[self.index] if self.active and self.index >= 0 else None
+        return self.steps[self.index] if self.active and self.index >= 0 else None
 
     def explanation(self) -> Explanation | None:
         if not self.active:
             return None
         values = self.controller.result.values if self.controller.result else {}
-        return explain(self.controller.doc, self.result, self.index, values)
+        folded = replace(self.result, steps=self.steps)
+        return explain(self.controller.doc, folded, self.index, values)
 
     # ---- start / stop ----------------------------------------------------------------------
     def start(self) -> bool:
@@ -297,6 +331,7 @@ class BackwardStepper(QObject):
             self.activeChanged.emit(False)
             return False
         self.result, self._evaluator, self.index = bw, evaluator, -1
+        self.steps = collapse_steps(bw.steps, c.doc)
         self.activeChanged.emit(True)
         self.go(0)
         return True
@@ -308,6 +343,7 @@ class BackwardStepper(QObject):
         self._timer.stop()
         self._flow.stop()
         self.result, self._evaluator, self._pic, self.index = None, None, None, -1
+        self.steps = []
         scene = self.window.scene
         for item in scene.nodes.values():
             item.set_step_state(None)
@@ -337,10 +373,12 @@ class BackwardStepper(QObject):
             self._flow.start()  # the sent gradients travel back along their wires
         else:
             self._show_flow(1.0)
-        step = self.result.steps[index]
-        name = self.controller.doc.node(step.node).name
+        step = self.steps[index]
+        name = step.engine_name if step.kind == "frame" else \
+            self.controller.doc.node(step.node).name
+        what = "collapsed frame" if step.kind == "frame" else step.engine_name
         self.window.statusBar().showMessage(
-            f"Backward step {index + 1} of {self.count} — {name} ({step.engine_name})")
+            f"Backward step {index + 1} of {self.count} — {name} ({what})")
         item = self.window.scene.nodes.get(step.node)
         if item is not None and not self.window.view.auto_fit:
             self.window.view.ensureVisible(item, 40, 40)
@@ -384,7 +422,7 @@ class BackwardStepper(QObject):
     # ---- canvas ----------------------------------------------------------------------------
     def _apply(self) -> None:
         scene = self.window.scene
-        pic = picture(self.result.steps, scene.nodes, scene.wires, self.index)
+        pic = picture(self.steps, scene.nodes, scene.wires, self.index)
         self._pic = pic
         for nid, item in scene.nodes.items():
             item.set_step_state(pic.nodes.get(nid, OFF), pic.notes.get(nid, ""))
@@ -410,8 +448,26 @@ class BackwardStepper(QObject):
         if self._evaluator is not self.controller.session.evaluator or \
                 self._evaluator.last_backward is not self.result:
             self.stop("Stepping stopped: the graph changed. Press F9 to step through it again.")
-        else:  # a move or a rename: same numbers, maybe new names
+        else:  # a move, a rename, a frame collapsed: same numbers, maybe other steps
+            self._refold()
             self.stepChanged.emit(self.index)
+
+    def _refold(self) -> None:
+        """Fold the replay again (a frame was collapsed or expanded): stay on the step of the
+        same node where there still is one."""
+        steps = collapse_steps(self.result.steps, self.controller.doc)
+        if [(s.kind, s.node) for s in steps] == [(s.kind, s.node) for s in self.steps]:
+            self.steps = steps
+            return
+        node = self.steps[self.index].node if 0 <= self.index < len(self.steps) else None
+        self.steps = steps
+        at = next((i for i, s in enumerate(steps) if s.node == node), None)
+        if at is None and node is not None:  # folded into a frame: its step
+            f = self.controller.doc.frame_of(node)
+            at = next((i for i, s in enumerate(steps)
+                       if f is not None and s.node in f.members), None)
+        self.index = max(0, min(at if at is not None else self.index, len(steps) - 1))
+        self._apply()
 
     def _after_evaluation(self, result: Any) -> None:
         if not self.active:
@@ -423,6 +479,7 @@ class BackwardStepper(QObject):
         elif bw is not self.result:
             if same_replay(bw, self.result):  # backward re-run on the same graph
                 self.result = bw
+                self.steps = collapse_steps(bw.steps, self.controller.doc)
                 self._apply()
             else:
                 self.stop("Stepping stopped: backward gave a different result.")

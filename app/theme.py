@@ -201,3 +201,21 @@ def mono_font(point_size: float = 9.0) -> QFont:
     f = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     f.setPointSizeF(point_size)
     return f
+
+
+#: Frame colours (core.graph.frames.FRAME_COLORS) as (light theme, dark theme) shades: the
+#: light ones are deep enough to read a white title on, the dark ones bright enough to see.
+FRAME_SHADES: dict[str, tuple[str, str]] = {
+    "blue": ("#3b73d9", "#5b8def"),
+    "green": ("#2e9958", "#45b36f"),
+    "orange": ("#d9822b", "#e8964a"),
+    "purple": ("#8457d1", "#9f7aea"),
+    "red": ("#cf4a4a", "#e06666"),
+    "grey": ("#6b7280", "#8b93a1"),
+}
+
+
+def frame_color(name: str) -> QColor:
+    """The shade of a frame colour for the current theme (unknown names: grey)."""
+    light, dark = FRAME_SHADES.get(name, FRAME_SHADES["grey"])
+    return QColor(dark if current().is_dark else light)

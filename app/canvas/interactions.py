@@ -19,6 +19,7 @@ from app.canvas.port_item import PortItem
 from app.canvas.wire_item import WireItem
 
 if TYPE_CHECKING:
+    from app.canvas.frame_item import FrameItem
     from app.canvas.scene import CanvasScene
 
 
@@ -191,3 +192,40 @@ class MoveDragInteraction(Interaction):
         if moved:
             self.scene.nodesMoved.emit(moved)
         return False  # let Qt finish its own release handling (ungrab, selection)
+
+
+class FrameDragInteraction(Interaction):
+    """Drag a frame by its title (or a collapsed frame anywhere): all its nodes move together
+    and the release becomes one undoable move, as a drag of the same nodes selected would."""
+
+    def __init__(self, scene: CanvasScene, frame: FrameItem, at: QPointF) -> None:
+        super().__init__(scene)
+        self.anchor = QPointF(at)
+        self.start = {m: QPointF(scene.nodes[m].pos()) for m in frame.members
+                      if m in scene.nodes}
+
+    def mouse_move(self, event: QGraphicsSceneMouseEvent) -> bool:
+        delta = event.scenePos() - self.anchor
+        for node_id, old in self.start.items():
+            node = self.scene.nodes.get(node_id)
+            if node is not None:
+                node.setPos(old + delta)
+        return True
+
+    def mouse_release(self, event: QGraphicsSceneMouseEvent) -> bool:
+        self.end()
+        moved = {}
+        for node_id, old in self.start.items():
+            node = self.scene.nodes.get(node_id)
+            if node is not None and node.pos() != old:
+                moved[node_id] = (old, QPointF(node.pos()))
+        if moved:
+            self.scene.nodesMoved.emit(moved)
+        return True
+
+    def cancel(self) -> None:
+        for node_id, old in self.start.items():
+            node = self.scene.nodes.get(node_id)
+            if node is not None:
+                node.setPos(old)
+        super().cancel()

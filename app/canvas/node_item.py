@@ -399,6 +399,9 @@ class NodeItem(QGraphicsItem):
             for port in self.ports():
                 for wire in port.wires:
                     wire.update_path()
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "node_item_moved"):
+                scene.node_item_moved(self.node_id)  # its frame follows
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self.setZValue(1.5 if value else 1)
         return super().itemChange(change, value)

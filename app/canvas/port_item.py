@@ -6,6 +6,7 @@ position. A port knows nothing about the document: it carries its node id and po
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -34,6 +35,8 @@ class PortItem(QGraphicsItem):
         self.label = label
         self.is_output = is_output
         self.wires: list[WireItem] = []
+        #: where wires attach instead of here while the node is hidden in a collapsed frame
+        self.anchor_override: Callable[[], QPointF] | None = None
         self._hover = False
         self._highlight = False
         self.setAcceptHoverEvents(True)
@@ -50,7 +53,10 @@ class PortItem(QGraphicsItem):
         return self.node.node_id
 
     def scene_anchor(self) -> QPointF:
-        """Where a wire attaches, in scene coordinates."""
+        """Where a wire attaches, in scene coordinates (a collapsed frame's port stands in
+        for a hidden node's)."""
+        if self.anchor_override is not None:
+            return self.anchor_override()
         return self.scenePos()
 
     def set_highlight(self, on: bool) -> None:

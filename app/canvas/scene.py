@@ -7,7 +7,7 @@ so whatever the document refuses (a cycle, an occupied input) never shows up on 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QGraphicsSceneMouseEvent,
 )
 
+from app.canvas.frame_item import FrameItem
 from app.canvas.interactions import (
+    FrameDragInteraction,
     Interaction,
     MoveDragInteraction,
     NewWireInteraction,
@@ -44,6 +46,9 @@ class CanvasScene(QGraphicsScene):
     nodesMoved = Signal(dict)  # node id -> (old QPointF, new QPointF)
     quickAddRequested = Signal(QPointF)
     statusMessage = Signal(str)
+    frameToggleRequested = Signal(str)  # frame id: collapse or expand (the ▾/▸ in its title)
+    frameRenameRequested = Signal(str)  # frame id (double-click on its title)
+    frameMenuRequested = Signal(str, object)  # frame id, screen position (QPoint)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -54,6 +59,12 @@ class CanvasScene(QGraphicsScene):
         self._interaction: Interaction | None = None
         # while set, wires queue their label placement here instead of placing it at once
         self.label_batch: dict[WireItem, None] | None = None
+        #: called with a node id whenever its item moves (frames follow their nodes live)
+        self.node_moved_hooks: list[Callable[[str], None]] = []
+
+    def node_item_moved(self, node_id: str) -> None:
+        for hook in self.node_moved_hooks:
+            hook(node_id)
 
     # ---- items ---------------------------------------------------------------------------------
     def add_node(self, item: NodeItem) -> NodeItem:
@@ -131,6 +142,9 @@ class CanvasScene(QGraphicsScene):
         for wire in self.wires.values():
             if wire.label.isVisible():
                 rect = rect.united(wire.label.sceneBoundingRect())
+        for item in self.items():
+            if isinstance(item, FrameItem) and item.isVisible():  # a title above its nodes
+                rect = rect.united(item.sceneBoundingRect())
         return rect
 
     # ---- interactions --------------------------------------------------------------------------
@@ -147,6 +161,8 @@ class CanvasScene(QGraphicsScene):
                 return item.wire
             if isinstance(item, (PortItem, NodeItem, WireItem)) and item.isVisible():
                 return item
+            if isinstance(item, FrameItem) and item.isVisible() and item.grabs(pos):
+                return item
         return None
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
@@ -157,6 +173,9 @@ class CanvasScene(QGraphicsScene):
             super().mousePressEvent(event)
             return
         item = self._top_item(event.scenePos())
+        if isinstance(item, FrameItem):
+            self._press_frame(item, event)
+            return
         if isinstance(item, PortItem):
             self.set_interaction(NewWireInteraction(self, item))
             event.accept()
@@ -172,6 +191,42 @@ class CanvasScene(QGraphicsScene):
         if isinstance(item, NodeItem):
             self.set_interaction(MoveDragInteraction(self))
 
+    def _press_frame(self, frame: FrameItem, event: QGraphicsSceneMouseEvent) -> None:
+        """A press on a frame's title (or its collapsed box) selects the frame and its visible
+        nodes and drags them as one; the ▾/▸ button collapses or expands it."""
+        event.accept()
+        if frame.in_toggle(event.scenePos()):
+            self.frameToggleRequested.emit(frame.frame_id)
+            return
+        additive = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                             | Qt.KeyboardModifier.ShiftModifier))
+        if not additive:
+            self.clearSelection()
+        frame.setSelected(True)
+        for m in frame.members:
+            if m in self.nodes and self.nodes[m].isVisible():
+                self.nodes[m].setSelected(True)
+        self.set_interaction(FrameDragInteraction(self, frame, event.scenePos()))
+
+    def selected_frames(self) -> list[FrameItem]:
+        return [it for it in self.selectedItems() if isinstance(it, FrameItem)]
+
+    def selected_node_ids(self) -> list[str]:
+        """Selected nodes, and the nodes of selected frames (a collapsed frame's are hidden,
+        so only the frame can be selected): what Delete, Copy and Duplicate act on."""
+        ids = [n.node_id for n in self.selected_nodes()]
+        for f in self.selected_frames():
+            ids.extend(m for m in f.members if m in self.nodes)
+        return list(dict.fromkeys(ids))
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt API
+        item = self._top_item(event.scenePos())
+        if isinstance(item, FrameItem):
+            event.accept()
+            self.frameMenuRequested.emit(item.frame_id, event.screenPos())
+            return
+        super().contextMenuEvent(event)
+
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt API
         if self._interaction and self._interaction.mouse_move(event):
             event.accept()
@@ -185,7 +240,13 @@ class CanvasScene(QGraphicsScene):
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
-        if self._top_item(event.scenePos()) is None:
+        item = self._top_item(event.scenePos())
+        if isinstance(item, FrameItem):
+            event.accept()
+            if item.in_title(event.scenePos()) and not item.in_toggle(event.scenePos()):
+                self.frameRenameRequested.emit(item.frame_id)
+            return
+        if item is None:
             self.quickAddRequested.emit(event.scenePos())
             event.accept()
             return

@@ -13,17 +13,21 @@ from core.graph.commands import (
     Command,
     Connect,
     Disconnect,
+    Group,
     History,
     Macro,
     Move,
     RemoveNodes,
     Rename,
+    SetFrame,
     SetOutput,
     SetParam,
     SetRequiresGrad,
     SetValue,
+    Ungroup,
 )
 from core.graph.document import RESERVED_NAMES, Change, Document, GraphError, Node, Wire
+from core.graph.frames import FRAME_COLORS, Frame
 from core.graph.values import DTYPES, parse_value, value_to_text
 
 _LAZY = {
@@ -55,9 +59,10 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "CATEGORIES", "COMMANDS", "DTYPES", "FUNCTIONS", "OPS", "RESERVED_NAMES",
-    "AddNode", "Change", "Command", "Connect", "Disconnect", "Document", "GraphError",
-    "History", "Macro", "Move", "Node", "OpSpec", "Param", "Port", "RemoveNodes", "Rename",
-    "SetOutput", "SetParam", "SetRequiresGrad", "SetValue", "Wire",
+    "CATEGORIES", "COMMANDS", "DTYPES", "FRAME_COLORS", "FUNCTIONS", "OPS", "RESERVED_NAMES",
+    "AddNode", "Change", "Command", "Connect", "Disconnect", "Document", "Frame", "GraphError",
+    "Group", "History", "Macro", "Move", "Node", "OpSpec", "Param", "Port", "RemoveNodes",
+    "Rename", "SetFrame", "SetOutput", "SetParam", "SetRequiresGrad", "SetValue", "Ungroup",
+    "Wire",
     "ops_in", "parse_value", "spec", "value_to_text",
 ]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from core.graph.document import Document, GraphError, Node, Wire, _pos
+from core.graph.frames import DEFAULT_TITLE, FRAME_COLORS, Frame
 
 MERGE_NONE = -1
 MERGE_MOVE = 1
@@ -103,10 +104,12 @@ class RemoveNodes(Command):
         self._wires: list[Wire] = []
         self._output: tuple[str | None, np.ndarray | None] = (None, None)
         self._order = doc._order()
+        self._frames = doc._frames_state()
 
     def redo(self) -> None:
         self._output = (self.doc.output, self.doc.output_gradient)
         self._order = self.doc._order()
+        self._frames = self.doc._frames_state()  # removed nodes leave their frames
         nodes: list[Node] = []
         wires: dict[Wire, None] = {}
         for i in self.ids:
@@ -121,6 +124,7 @@ class RemoveNodes(Command):
         for w in self._wires:
             self.doc._link(w)
         self.doc._restore_order(self._order)  # where they were, not appended
+        self.doc._restore_frames(self._frames)
         if self._output[0] is not None and self.doc.output != self._output[0]:
             self.doc.set_output(*self._output)
 
@@ -277,6 +281,75 @@ class SetOutput(Command):
         self.doc.set_output(*self.old)
 
 
+class Group(Command):
+    """Group nodes into a new frame (Ctrl+G). The colour defaults to the next one of the
+    palette, so neighbouring frames tell apart without a choice."""
+
+    def __init__(self, doc: Document, node_ids: str | Iterable[str],
+                 title: str = DEFAULT_TITLE, color: str | None = None,
+                 collapsed: bool = False, frame_id: str | None = None) -> None:
+        super().__init__(doc)
+        if color is None:
+            color = FRAME_COLORS[len(doc.frames) % len(FRAME_COLORS)]
+        self.frame = doc.prepare_frame(frame_id, title, color, node_ids, collapsed)
+        self.frame_id = self.frame.id
+        self.text = f"group {self.frame.title}"
+
+    def redo(self) -> None:
+        self.doc.insert_frame(self.frame)
+
+    def undo(self) -> None:
+        self.doc.remove_frame(self.frame_id)
+
+
+class Ungroup(Command):
+    """Remove a frame; its nodes stay where they are (Ctrl+Shift+G)."""
+
+    def __init__(self, doc: Document, frame_id: str) -> None:
+        super().__init__(doc)
+        self.frame = doc.frame(frame_id)
+        self.text = f"ungroup {self.frame.title}"
+        self._state = doc._frames_state()
+
+    def redo(self) -> None:
+        self._state = self.doc._frames_state()
+        self.doc.remove_frame(self.frame.id)
+
+    def undo(self) -> None:
+        self.doc._restore_frames(self._state)  # back in its place among the frames
+
+
+class SetFrame(Command):
+    """Rename, recolour, collapse/expand a frame or change its members (None keeps a field)."""
+
+    def __init__(self, doc: Document, frame_id: str, title: str | None = None,
+                 color: str | None = None, collapsed: bool | None = None,
+                 members: Iterable[str] | None = None) -> None:
+        super().__init__(doc)
+        old = doc.frame(frame_id)
+        self.old: Frame = old
+        self.new: Frame = doc.prepare_frame(
+            frame_id, old.title if title is None else title,
+            old.color if color is None else color,
+            old.members if members is None else members,
+            old.collapsed if collapsed is None else collapsed, replacing=frame_id)
+        if collapsed is not None and self.new.collapsed != old.collapsed:
+            verb = "collapse" if self.new.collapsed else "expand"
+        elif self.new.title != old.title:
+            verb = "rename frame"
+        elif self.new.color != old.color:
+            verb = "recolour"
+        else:
+            verb = "edit frame"
+        self.text = f"{verb} {self.new.title}"
+
+    def redo(self) -> None:
+        self.doc.replace_frame(self.new)
+
+    def undo(self) -> None:
+        self.doc.replace_frame(self.old)
+
+
 class Macro(Command):
     """Several commands as one undo step, applied all-or-nothing.
 
@@ -336,6 +409,9 @@ COMMANDS: dict[str, type[Command]] = {
     "rename": Rename,
     "move": Move,
     "set_output": SetOutput,
+    "group": Group,
+    "ungroup": Ungroup,
+    "set_frame": SetFrame,
     "macro": Macro,
 }
 

@@ -28,7 +28,8 @@ How the app uses it (no Qt in here; the app wraps commands in QUndoCommands)::
 
 Observers receive `Change` events: node_added, node_removed, wire_added, wire_removed,
 node_changed (with `field` = "value" | "requires_grad" | "params" | "name" | "pos"),
-output_changed and reset (after `replace_with`, e.g. on load). Removing a node first
+output_changed, frame_added / frame_removed / frame_changed (with `frame` = its id; see
+`core/graph/frames.py`) and reset (after `replace_with`, e.g. on load). Removing a node first
 reports the removal of each of its wires, so a scene can delete wire items before the
 node item.
 
@@ -55,6 +56,7 @@ import networkx as nx
 import numpy as np
 
 from core.graph.catalog import OPS, OpSpec, ParamError
+from core.graph.frames import Frame, FrameError, check_color, check_title, frame_of
 from core.graph.values import DTYPES, ValueParseError, dtype_name, parse_value
 
 #: Names a node may not take: they would shadow what the exported scripts need.
@@ -119,6 +121,7 @@ class Change:
     node: str | None = None
     wire: Wire | None = None
     field: str | None = None
+    frame: str | None = None
 
 
 Observer = Callable[[Change], None]
@@ -139,6 +142,7 @@ class Document:
         self.output_gradient: np.ndarray | None = None
         #: Free-form metadata carried by files (title, explanation of an example lesson).
         self.meta: dict[str, Any] = {}
+        self._frames: dict[str, Frame] = {}  # id -> Frame, in creation order
 
     # ------------------------------------------------------------------ reading
     @property
@@ -369,6 +373,7 @@ class Document:
         del self._inputs[node_id]
         del self._names[node.name]
         self._emit(Change("node_removed", node_id))
+        self._drop_member(node_id)
         if self.output == node_id:
             self.output = None
             self.output_gradient = None
@@ -577,6 +582,108 @@ class Document:
         self._emit(Change("output_changed", node_id))
         return old
 
+    # ------------------------------------------------------------------ frames
+    @property
+    def frames(self) -> Mapping[str, Frame]:
+        """frame id -> Frame, in creation order (a live read-only view)."""
+        return MappingProxyType(self._frames)
+
+    def frame(self, frame_id: str) -> Frame:
+        """The frame with this id; GraphError if there is none."""
+        try:
+            return self._frames[frame_id]
+        except (KeyError, TypeError):
+            raise GraphError(f"no frame with id {frame_id!r}") from None
+
+    def frame_of(self, node_id: str) -> Frame | None:
+        """The frame a node belongs to, if any."""
+        return frame_of(self._frames, node_id)
+
+    def new_frame_id(self) -> str:
+        """A frame id not used in this document."""
+        i = len(self._frames) + 1
+        while f"f{i}" in self._frames:
+            i += 1
+        return f"f{i}"
+
+    def prepare_frame(self, frame_id: str | None, title: Any, color: Any,
+                      members: Iterable[str], collapsed: bool = False,
+                      replacing: str | None = None) -> Frame:
+        """Validate a frame (a new one, or the new state of frame `replacing`): members are
+        existing nodes, in no other frame, listed in document order."""
+        if frame_id is None:
+            frame_id = self.new_frame_id()
+        if not isinstance(frame_id, str) or not frame_id:
+            raise GraphError(f"frame id must be a non-empty string, got {frame_id!r}")
+        if frame_id in self._frames and frame_id != replacing:
+            raise GraphError(f"a frame with id {frame_id!r} already exists")
+        try:
+            title, color = check_title(title), check_color(color)
+        except FrameError as e:
+            raise GraphError(str(e)) from None
+        ids = [members] if isinstance(members, str) else list(members)
+        if not ids:
+            raise GraphError("select the nodes to group first")
+        for i in ids:
+            n = self.node(i)
+            other = self.frame_of(i)
+            if other is not None and other.id != replacing:
+                raise GraphError(f"{n.name} is already in the frame {other.title!r}: "
+                                 "ungroup it first")
+        chosen = set(ids)
+        ordered = tuple(i for i in self._nodes if i in chosen)
+        return Frame(frame_id, title, color, ordered, bool(collapsed))
+
+    def insert_frame(self, frame: Frame) -> None:
+        """Add a validated frame (see `prepare_frame`)."""
+        if frame.id in self._frames:
+            raise GraphError(f"a frame with id {frame.id!r} already exists")
+        self._frames[frame.id] = frame
+        self._emit(Change("frame_added", frame=frame.id))
+
+    def remove_frame(self, frame_id: str) -> Frame:
+        """Remove a frame (its nodes stay); returns it (for undo)."""
+        f = self.frame(frame_id)
+        del self._frames[frame_id]
+        self._emit(Change("frame_removed", frame=frame_id))
+        return f
+
+    def replace_frame(self, frame: Frame) -> Frame:
+        """Give an existing frame a new (validated) state; returns the old one."""
+        old = self.frame(frame.id)
+        self._frames[frame.id] = frame
+        self._emit(Change("frame_changed", frame=frame.id))
+        return old
+
+    def _drop_member(self, node_id: str) -> None:
+        """A removed node leaves its frame; a frame left empty goes too."""
+        f = self.frame_of(node_id)
+        if f is None:
+            return
+        rest = tuple(m for m in f.members if m != node_id)
+        if rest:
+            self.replace_frame(replace(f, members=rest))
+        else:
+            self.remove_frame(f.id)
+
+    def _frames_state(self) -> dict[str, Frame]:
+        """The frames as they are (frozen values), for an undo that must restore them."""
+        return dict(self._frames)
+
+    def _restore_frames(self, state: Mapping[str, Frame]) -> None:
+        """Put back the frames of a `_frames_state()`, in their order, reporting each that
+        differs (their nodes must exist again: undo restores nodes first)."""
+        old = self._frames
+        self._frames = dict(state)
+        for fid in old:
+            if fid not in state:
+                self._emit(Change("frame_removed", frame=fid))
+        for fid, f in state.items():
+            if fid not in old:
+                self._emit(Change("frame_added", frame=fid))
+            elif old[fid] != f:
+                self._emit(Change("frame_changed", frame=fid))
+
     # ------------------------------------------------------------------ whole document
     def copy(self) -> Document:
         """An independent deep copy (without observers)."""
@@ -597,6 +704,7 @@ class Document:
         self._names = dict(other._names)
         self.output, self.output_gradient = other.output, other.output_gradient
         self.meta = copy.deepcopy(other.meta)
+        self._frames = dict(other._frames)  # frozen: sharing is safe
         start = max((int(i[1:]) for i in self._g if i[:1] == "n" and _is_digits(i[1:])),
                     default=0)
         self._ids = itertools.count(start + 1)

@@ -111,8 +111,8 @@ class Evaluator:
     # ------------------------------------------------------------------ change tracking
     def _on_change(self, ch: Change) -> None:
         k = ch.kind
-        if k == "node_changed" and ch.field in ("name", "pos"):
-            return
+        if k == "node_changed" and ch.field in ("name", "pos") or k.startswith("frame_"):
+            return  # frames group nodes; they change no number
         if k == "output_changed":
             self.last_backward = None
             return

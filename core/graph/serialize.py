@@ -31,7 +31,8 @@ from core.graph.values import (
 )
 
 FORMAT = "chainrule-graph"
-VERSION = 1
+#: 2 added "frames" (core/graph/frames.py); version 1 files (no frames) still load.
+VERSION = 2
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_NODES = 1_000_000
 #: Commas a file may hold (every number but the last in a list needs one): three values at
@@ -39,7 +40,9 @@ MAX_NODES = 1_000_000
 #: of 10^8 numbers is refused in a fraction of a second instead of parsed for 17 s / 1 GB.
 MAX_COMMAS = 3 * MAX_ELEMENTS
 
-_TOP_KEYS = {"format", "version", "meta", "nodes", "wires", "output", "output_gradient"}
+_TOP_KEYS = {"format", "version", "meta", "nodes", "wires", "output", "output_gradient",
+             "frames"}
+_FRAME_KEYS = {"id", "title", "color", "nodes", "collapsed"}
 _NODE_KEYS = {"id", "op", "name", "pos", "params", "value", "requires_grad"}
 _WIRE_KEYS = {"src", "dst", "port"}
 
@@ -71,6 +74,10 @@ def to_dict(doc: Document) -> dict[str, Any]:
     }
     if doc.output_gradient is not None:
         out["output_gradient"] = _value(doc.output_gradient)
+    if doc.frames:
+        out["frames"] = [{"id": f.id, "title": f.title, "color": f.color,
+                          "nodes": list(f.members), "collapsed": f.collapsed}
+                         for f in doc.frames.values()]
     return out
 
 
@@ -297,8 +304,39 @@ def _build(data: Any) -> Document:  # noqa: C901, PLR0912, PLR0915 - long today,
         doc.set_output(out, gval)
     except GraphError as e:  # pragma: no cover - validated above
         raise _fail("output", str(e)) from None
+    if "frames" in top:
+        if ver < 2:
+            raise _fail("frames", f"frames need format version 2 (this file says {ver})")
+        _add_frames(doc, top["frames"])
     doc.meta = meta
     return doc
+
+
+def _add_frames(doc: Document, frames: Any) -> None:
+    """Frames, validated like everything else: known fields, existing member nodes, each
+    node in at most one frame, a known colour, a one-line title."""
+    if not isinstance(frames, list):
+        raise _fail("frames", f"expected a list, got {_kind(frames)}")
+    if len(frames) > MAX_NODES:
+        raise _fail("frames", f"too many frames ({len(frames)}; limit {MAX_NODES})")
+    for i, entry in enumerate(frames):
+        where = f"frames[{i}]"
+        f = _keys(entry, where, _FRAME_KEYS, {"id", "nodes"})
+        fid = _str(f["id"], f"{where}.id")
+        members = f["nodes"]
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise _fail(f"{where}.nodes", "expected a list of node ids")
+        if len(set(members)) != len(members):
+            raise _fail(f"{where}.nodes", "a node is listed twice")
+        collapsed = f.get("collapsed", False)
+        if not isinstance(collapsed, bool):
+            raise _fail(f"{where}.collapsed", f"expected true/false, got {_kind(collapsed)}")
+        try:
+            frame = doc.prepare_frame(fid, f.get("title", "frame"), f.get("color", "blue"),
+                                      members, collapsed)
+            doc.insert_frame(frame)
+        except GraphError as e:
+            raise _fail(where, str(e)) from None
 
 
 def _depth(v: Any) -> int:

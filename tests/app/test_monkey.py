@@ -75,6 +75,7 @@ class Monkey:
             (6, self.undo_redo), (3, self.differentiate), (5, self.step_backward),
             (3, self.train), (1, self.auto_layout), (3, self.clipboard), (2, self.move),
             (1, self.rename), (1, self.backward), (1, self.toggle_auto_backward),
+            (4, self.frames),
         ]
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -294,6 +295,42 @@ class Monkey:
         self.note(f"rename({self.doc.node(node_id).name} -> {name!r})")
         self.c.push("rename", node_id, name)
 
+    def frames(self) -> None:
+        """Group a random selection (Ctrl+G), or collapse/expand, recolour, rename or ungroup
+        a frame, or select a frame and delete or duplicate it."""
+        layer, doc = self.w.frames, self.doc
+        r = self.rng.random()
+        if r < 0.35 or not doc.frames:
+            self.w.scene.clearSelection()
+            ids = [n.id for n in doc]
+            chosen = self.rng.sample(ids, min(len(ids), self.rng.randint(1, 4))) if ids else []
+            for i in chosen:
+                self.w.scene.nodes[i].setSelected(True)
+            self.note(f"group({[doc.node(i).name for i in chosen]})")
+            layer.act_group.trigger()
+            return
+        fid = self.rng.choice(list(doc.frames))
+        item = layer.items[fid]
+        self.w.scene.clearSelection()
+        item.setSelected(True)
+        action = self.rng.choice(["collapse", "collapse", "colour", "rename", "ungroup",
+                                  "delete", "duplicate"])
+        self.note(f"frame {doc.frame(fid).title!r}: {action}")
+        if action == "collapse":
+            layer.act_collapse.trigger()
+        elif action == "colour":
+            layer.set_color([fid], self.rng.choice(["red", "green", "pink"]))
+        elif action == "rename":
+            edit = layer.start_rename(fid)
+            edit.setText(self.rng.choice(["neuron", "", "a\tb", "layer 1"]))
+            edit.done.emit(True)
+        elif action == "ungroup":
+            layer.act_ungroup.trigger()
+        elif action == "delete":
+            self.w.act_delete.trigger()
+        else:
+            self.w.act_duplicate.trigger()
+
     def backward(self) -> None:
         self.note("run_backward")
         self.w.act_backward.trigger()
@@ -328,6 +365,18 @@ class Monkey:
             assert item.scene() is scene, self.report(f"item of {node_id} is not in the scene")
         for key, wire in scene.wires.items():
             assert wire.scene() is scene, self.report(f"wire item {key} is not in the scene")
+        items = self.w.frames.items
+        assert set(items) == set(self.doc.frames), self.report(
+            f"frames {set(self.doc.frames)} shown as {set(items)}")
+        hidden = {m for f in self.doc.frames.values() if f.collapsed for m in f.members}
+        for node_id, item in scene.nodes.items():
+            assert item.isVisible() == (node_id not in hidden), self.report(
+                f"{self.doc.node(node_id).name} is {'shown' if item.isVisible() else 'hidden'}"
+                f" (collapsed frames hide {hidden})")
+        for fid, item in items.items():
+            f = self.doc.frame(fid)
+            assert item.scene() is scene and item.collapsed == f.collapsed, self.report(
+                f"frame {f.title!r} item out of step")
 
     def report(self, what: str) -> str:
         tail = "\n  ".join(self.log[-25:])

@@ -52,6 +52,9 @@ def reference(path: Path):
 
 def start(window, path: Path):
     assert window.open_example(path)
+    for f in list(window.controller.doc.frames.values()):
+        if f.collapsed:  # walk node by node; tests/app/test_frames.py walks collapsed frames
+            window.controller.push("set_frame", f.id, collapsed=False)
     st = window.stepper
     window.stepper.act_mode.trigger()
     assert st.active

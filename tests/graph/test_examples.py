@@ -26,7 +26,7 @@ def _id(doc, name):
 
 def test_every_example_is_listed_and_loads():
     names = sorted(p.stem for p in EXAMPLES.glob("*.json"))
-    assert len(names) == 10
+    assert len(names) == 11
     for n in names:
         _ev(n)
 
@@ -114,3 +114,31 @@ def test_retain_graph_accumulation():
     assert ev.values[doc.output] == pytest.approx(18.0)
     assert ev.backward().leaf_grads[_id(doc, "x")] == pytest.approx(8.0)
     assert ev.backward(accumulate=True).leaf_grads[_id(doc, "x")] == pytest.approx(16.0)
+
+
+def test_version_1_lessons_still_load():
+    """The first ten lessons were written by format version 1 (before frames)."""
+    import json
+
+    old = [p for p in sorted(EXAMPLES.glob("*.json"))
+           if json.loads(p.read_text(encoding="utf-8"))["version"] == 1]
+    assert len(old) >= 10
+    for p in old:
+        assert not load(p).frames
+
+
+def test_neuron_is_one_collapsed_frame():
+    from core.graph.frames import collapse_steps
+
+    doc, ev = _ev("11_neuron")
+    (f,) = doc.frames.values()
+    assert f.title == "neuron" and f.collapsed
+    assert sorted(doc.node(m).op for m in f.members) == ["add", "mul", "tanh"]
+    y = np.tanh(0.5 * 2.0 - 0.5)
+    assert ev.values[doc.by_name("y").id] == pytest.approx(y, rel=1e-6)
+    r = ev.backward()
+    assert r.leaf_grads[_id(doc, "w")] == pytest.approx(2.0 * (1 - y * y), rel=1e-5)
+    assert r.leaf_grads[_id(doc, "b")] == pytest.approx(1 - y * y, rel=1e-5)
+    steps = collapse_steps(r.steps, doc)
+    assert [s.kind for s in steps].count("frame") == 1
+    assert len(next(s for s in steps if s.kind == "frame").inner) == 3

@@ -37,7 +37,7 @@ def test_round_trip(tmp_path):
     assert back.node(back.by_name("y").id).dtype == "float64"
     assert np.isnan(back.by_name("y").value[0, 0])
     assert back.output_gradient == 1.0
-    assert json.loads(p.read_text())["version"] == 1
+    assert json.loads(p.read_text())["version"] == 2
     # strict JSON: no NaN literals
     json.loads(p.read_text(), parse_constant=lambda c: pytest.fail(c))
 
@@ -126,10 +126,13 @@ _json = st.recursive(
 
 @st.composite
 def _files(draw):
-    data = to_dict(parse("a*x + b"))
+    doc = parse("a*x + b")
+    doc.insert_frame(doc.prepare_frame(None, "frame", "green", [n.id for n in doc][:2]))
+    data = to_dict(doc)
     # mutate a random path of a valid file into random JSON
     paths = [("nodes", i, k) for i in range(len(data["nodes"])) for k in data["nodes"][i]]
     paths += [("wires", i, k) for i in range(len(data["wires"])) for k in ("src", "dst", "port")]
+    paths += [("frames", 0, k) for k in data["frames"][0]] + [("frames",)]
     paths += [("output",), ("nodes",), ("wires",), ("version",)]
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths))
