@@ -192,7 +192,7 @@ class _App:
                 return False
             if close_others and self.others and now >= next_escape:
                 for wid in list(self.others):
-                    # the press closes it: the release may find the window gone (no check)
+                    # no check: the window may be gone already (then nothing is focused)
                     self.xdotool("windowfocus", "--sync", wid, check=False)
                     self.xdotool("key", "Escape", check=False)
                 next_escape = now + 0.5
