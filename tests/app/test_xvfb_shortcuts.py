@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_xvfb_start import _missing_xcb_libs
+from test_xvfb_start import _missing_xcb_libs, start_xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -192,7 +192,7 @@ class _App:
                 return False
             if close_others and self.others and now >= next_escape:
                 for wid in list(self.others):
-                    # the press closes it: the release may find the window gone (no check)
+                    # no check: the window may be gone already (then nothing is focused)
                     self.xdotool("windowfocus", "--sync", wid, check=False)
                     self.xdotool("key", "Escape", check=False)
                 next_escape = now + 0.5
@@ -224,21 +224,6 @@ def _read(tmp_path: Path) -> str:
     return (tmp_path / "stderr.txt").read_text(encoding="utf-8", errors="replace")
 
 
-def _start_xvfb() -> tuple[subprocess.Popen, str]:
-    """An Xvfb on a display number it picks itself (free, whoever else runs one)."""
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24",
-                             "-nolisten", "tcp"], pass_fds=(write,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as f:
-        number = f.readline().strip()
-    if not number.isdigit():
-        xvfb.kill()
-        raise RuntimeError("Xvfb did not report its display")
-    return xvfb, f":{number}"
-
-
 @pytest.mark.skipif(shutil.which("Xvfb") is None or shutil.which("xdotool") is None,
                     reason="Xvfb or xdotool not installed")
 def test_every_key_shortcut_fires_in_a_real_window(tmp_path):
@@ -248,7 +233,7 @@ def test_every_key_shortcut_fires_in_a_real_window(tmp_path):
                     + ", ".join(missing))
     lesson = tmp_path / LESSON.name  # Ctrl+S saves it: never over the shipped lesson
     shutil.copyfile(LESSON, lesson)
-    xvfb, display = _start_xvfb()
+    xvfb, display = start_xvfb()
     proc = None
     try:
         env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}

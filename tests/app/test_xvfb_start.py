@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -57,11 +56,21 @@ def _missing_xcb_libs() -> list[str]:
     return sorted(missing)
 
 
-def _free_display() -> int:
-    for n in range(91, 140):
-        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
-            return n
-    raise RuntimeError("no free X display number")
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    """An Xvfb on a display number it picks itself (`-displayfd`: free, however many other
+    servers run on this machine, with no race between choosing a number and taking it), and
+    that display's name once it accepts connections."""
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24",
+                             "-nolisten", "tcp"], pass_fds=(write,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    if not number.isdigit():
+        xvfb.kill()
+        raise RuntimeError("Xvfb did not report its display")
+    return xvfb, f":{number}"
 
 
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb not installed")
@@ -71,17 +80,11 @@ def test_main_window_shows_under_xvfb(tmp_path):
         pytest.skip("Qt's xcb plugin needs system libraries that are missing: "
                     + ", ".join(missing)
                     + " (apt-get install libxcb-icccm4 libxcb-keysyms1 and friends)")
-    display = _free_display()
-    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1600x1000x24", "-nolisten",
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb, display = start_xvfb()
     try:
-        for _ in range(100):
-            if Path(f"/tmp/.X11-unix/X{display}").exists():
-                break
-            time.sleep(0.05)
         env = dict(os.environ)
         env.pop("QT_QPA_PLATFORM", None)
-        env.update(DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", HOME=str(tmp_path),
+        env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", HOME=str(tmp_path),
                    XDG_CONFIG_HOME=str(tmp_path / "config"),
                    XDG_DATA_HOME=str(tmp_path / "data"),
                    PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
