@@ -9,9 +9,10 @@ node (1/x is a division by a constant, a sum over two dims is two sums) give a `
 function that returns the `NodePlan`.
 
 Differentiate reads an engine graph back into nodes through this table
-(`reading_for`), so the port names and parameter conversions the catalog declares are
-written once. Nothing here imports the engine: a recorded op is passed in as an
-`EngineRecord` (its op name, parameters, input tensors and output tensor).
+(`reading_index`, via `differentiate.translate_engine_op`), so the port names and
+parameter conversions the catalog declares are written once. Nothing here imports the
+engine: a recorded op is passed in as an `EngineRecord` (its op name, parameters, input
+tensors and output tensor).
 """
 
 from __future__ import annotations
