@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._build_train_dock()
         self._build_stepper()
+        self._build_autograd_controls()
         self.apply_theme()
         self._update_title()
         if restore_settings:
@@ -316,6 +317,12 @@ class MainWindow(QMainWindow):
     def _build_stepper(self) -> None:
         """The backward stepper (app/stepper.py): its actions, step bar and dock."""
         from app.stepper import install
+
+        install(self)
+
+    def _build_autograd_controls(self) -> None:
+        """Backward again, Zero Grad, Keep graph, Backward from selected (app/autograd_actions.py)."""
+        from app.autograd_actions import install
 
         install(self)
 
