@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
         install(self)
 
     def _build_autograd_controls(self) -> None:
-        """Backward again, Zero Grad, Keep graph, Backward from selected (app/autograd_actions.py)."""
+        """Backward again, Zero Grad, Keep graph, Backward from selected (autograd_actions)."""
         from app.autograd_actions import install
 
         install(self)
