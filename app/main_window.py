@@ -322,9 +322,11 @@ class MainWindow(QMainWindow):
 
     def _build_autograd_controls(self) -> None:
         """Backward again, Zero Grad, Keep graph, Backward from selected (autograd_actions)."""
+        from app import forward_stepper
         from app.autograd_actions import install
 
         install(self)
+        forward_stepper.install(self)
 
     def _build_train_dock(self) -> None:
         """The Train dock (gradient descent on the output, `app/train_panel.py`) below the
