@@ -325,6 +325,8 @@ class GraphController(QObject):
         self._set_result(res)
         if res.backward_ran:
             self.statusMessage.emit(self._accumulated_text(res))
+        elif res.message:
+            self.statusMessage.emit(res.message)
         return res
 
     def zero_grad(self) -> list[str]:
@@ -370,7 +372,7 @@ class GraphController(QObject):
         keep = "" if st.retain_graph else " The graph is freed now (Keep graph is off)."
         return "Backward again: gradients accumulate — " + ", ".join(parts) + "." + keep
 
-    def _show_refusal(self, refusal: dict[str, str]) -> None:
+    def _show_refusal(self, refusal: dict[str, str], emit: bool = True) -> None:
         for node_id in set(self.refusal) | set(refusal):
             item = self.scene.nodes.get(node_id)
             if item is not None:
@@ -379,7 +381,7 @@ class GraphController(QObject):
                     warn = self.result.warnings.get(node_id)
                 item.set_warning(warn)
         self.refusal = dict(refusal)
-        if self.result is not None:
+        if emit and self.result is not None:
             self.evaluated.emit(self.result)  # the inspector shows the refusal too
 
     def evaluate_now(self) -> EvalResult:
@@ -415,7 +417,7 @@ class GraphController(QObject):
         with self.scene.batched_labels():
             self._show_result()
         if self.refusal:
-            self._show_refusal({})
+            self._show_refusal({}, emit=False)
         self.evaluated.emit(res)
 
     def _show_result(self) -> None:

@@ -90,10 +90,9 @@ class GradientEditor(QWidget):
         for w in (self.edit, self.ones, self.table):
             w.setVisible(not scalar)
         if scalar:
-            self.label.setText(f"gradient = 1   ({name} is a scalar: {name}.backward() "
-                               "starts from 1)")
-            self.hint.setText("")
-            self.hint.hide()
+            self.label.setText("gradient = 1")
+            self.hint.setText(f"{name} is a scalar: {name}.backward() starts from 1.")
+            self.hint.show()
             self.error.hide()
             return
         self.label.setText("gradient =")
