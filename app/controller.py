@@ -308,6 +308,12 @@ class GraphController(QObject):
         self.session.grads.retain_graph = on
         if self.auto_backward:  # the program changed: run it again, keeping the graph or not
             self.evaluate_now()
+        again = "now" if self.auto_backward else "after the next Run Backward"
+        self.statusMessage.emit(
+            f"Keep graph on: backward(retain_graph=True) keeps the saved values, so Backward "
+            f"again (Ctrl+Shift+B) can run through the graph ({again})." if on else
+            "Keep graph off: backward frees the graph's saved values, as PyTorch does by "
+            "default; a second backward through it is refused.")
 
     def backward_again(self) -> EvalResult | None:
         """`y.backward()` once more: every leaf's `.grad` adds this pass's gradient. Refused

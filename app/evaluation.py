@@ -98,7 +98,8 @@ class EvalSession:
 
     def leaf_grads(self) -> dict[str, np.ndarray]:
         """Every leaf's `.grad` now (the document's variables that have one)."""
-        return {n: g for n, g in self.grads.grad.items() if n in self.doc}
+        self.grads.drop_stale()
+        return dict(self.grads.grad)
 
 
 def evaluate(doc: Document, backward: bool = True) -> EvalResult:

@@ -70,7 +70,7 @@ class GradState:
             return res
         if fresh:
             self.grad, self.parts = {}, {}
-        self._drop_stale()
+        self.drop_stale()
         arrived = dict(res.leaf_grads)
         res.previous_grads = {n: self.grad[n] for n in arrived if n in self.grad
                               and self.grad[n].shape == arrived[n].shape}
@@ -87,7 +87,7 @@ class GradState:
 
     def zero_grad(self) -> list[str]:
         """`x.grad.zero_()` for every leaf that has a .grad; returns their ids."""
-        self._drop_stale()
+        self.drop_stale()
         for n, g in self.grad.items():
             self.grad[n] = np.zeros_like(g)
             self.parts[n] = []
@@ -184,11 +184,14 @@ class GradState:
                 return str(e)
         return None
 
-    def _drop_stale(self) -> None:
-        """Leaves that were deleted, or no longer require grad, have no .grad to keep."""
+    def drop_stale(self) -> None:
+        """Leaves that were deleted, no longer require grad or changed shape have no .grad
+        to keep (the document's variable is a new leaf tensor then)."""
         doc = self.ev.doc
         for n in list(self.grad):
-            if n not in doc or not doc.node(n).requires_grad:
+            node = doc.nodes.get(n)
+            if node is None or not node.requires_grad or node.value is None \
+                    or node.value.shape != self.grad[n].shape:
                 self.grad.pop(n)
                 self.parts.pop(n, None)
 

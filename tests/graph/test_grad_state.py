@@ -187,3 +187,15 @@ def test_random_graphs_accumulate_like_torch(a, b, passes, retain, xs):
     for n, g in expected.items():
         if g is not None:
             np.testing.assert_allclose(s.grad[n], g, rtol=1e-4, atol=1e-5)
+
+
+def test_grad_is_dropped_with_its_variable_requires_grad_or_shape():
+    doc = parse("sum(x * y)", values={"x": [1.0, 2.0], "y": [3.0, 4.0]})
+    s = _state(doc)
+    x, y = doc.by_name("x").id, doc.by_name("y").id
+    s.backward(fresh=True)
+    assert set(s.grad) == {x, y}
+    doc.set_requires_grad(y, False)
+    doc.set_value(x, [1.0, 2.0, 3.0])
+    s.drop_stale()
+    assert s.grad == {}
