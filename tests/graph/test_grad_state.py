@@ -199,3 +199,62 @@ def test_grad_is_dropped_with_its_variable_requires_grad_or_shape():
     doc.set_value(x, [1.0, 2.0, 3.0])
     s.drop_stale()
     assert s.grad == {}
+
+
+@settings(max_examples=30, deadline=None)
+@given(_expr, st.booleans(), st.lists(st.floats(-2, 2), min_size=2, max_size=2),
+       st.lists(st.sampled_from(["fresh", "again", "zero", "edit", "keep"]), min_size=1,
+                max_size=8),
+       st.lists(st.floats(-1, 1), min_size=2, max_size=2))
+def test_random_programs_of_passes_zero_and_edits_like_torch(a, retain, xs, program, seed):
+    """A vector output with a gradient argument, and any sequence of fresh passes, passes
+    again, zero_grad, value edits (a new forward) and retain_graph switches: .grad and
+    every refusal are torch's."""
+    torch = pytest.importorskip("torch")
+    doc = parse(f"v = ({a}) * x + y", values={"x": xs, "y": [0.5, -1.0]})
+    seed_arr = np.array(seed, dtype=np.float32)
+    doc.set_output(doc.output, seed_arr)
+    s = _state(doc)
+    s.retain_graph = retain
+    leaves = [doc.by_name("x").id, doc.by_name("y").id]
+    t_ev = Evaluator(doc, lib=torch)
+    tx = {n: torch.tensor(np.array(doc.node(n).value), requires_grad=True) for n in leaves}
+    ty = t_ev.function(doc.output, leaves)(*tx.values())
+    keep = retain
+    for k, op in enumerate(program):
+        if op == "keep":
+            keep = not keep
+            s.retain_graph = keep
+            continue
+        if op == "zero":
+            s.zero_grad()
+            for t in tx.values():
+                if t.grad is not None:
+                    t.grad.zero_()
+            continue
+        if op == "edit":
+            new = np.array([xs[0] + k, xs[1] - k], dtype=np.float32)
+            doc.set_value(leaves[0], new)
+            with torch.no_grad():
+                tx[leaves[0]].copy_(torch.from_numpy(new))
+            ty = t_ev.function(doc.output, leaves)(*tx.values())
+            continue
+        if op == "fresh":
+            for t in tx.values():
+                t.grad = None
+            ty = t_ev.function(doc.output, leaves)(*tx.values())
+        r = s.backward(fresh=op == "fresh")
+        before = {n: None if t.grad is None else t.grad.clone() for n, t in tx.items()}
+        try:
+            ty.backward(torch.from_numpy(seed_arr), retain_graph=keep)
+            t_error = None
+        except RuntimeError as e:
+            t_error = str(e)
+            for n, t in tx.items():  # the app refuses the whole pass
+                t.grad = before[n]
+        assert r.error == t_error
+        for n, t in tx.items():
+            if t.grad is None:
+                assert n not in s.grad
+            else:
+                np.testing.assert_allclose(s.grad[n], t.grad.numpy(), rtol=1e-4, atol=1e-5)
