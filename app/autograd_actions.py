@@ -38,6 +38,9 @@ def install(window: MainWindow) -> None:
 
     c = window.controller
     a = window._action
+    fresh = "Run backward from the output now: fresh gradients, as zero_grad(); y.backward()"
+    window.act_backward.setToolTip(f"{fresh}  (Ctrl+B)")
+    window.act_backward.setStatusTip(fresh)
     window.act_backward_again = a(
         "Backward &Again", c.backward_again, "Ctrl+Shift+B", "backward-again",
         "y.backward() once more: every .grad adds this pass's gradient (refused when the "

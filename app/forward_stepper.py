@@ -219,6 +219,8 @@ def install(window: MainWindow) -> ForwardStepper:
                   fs.act_stop, window)
     bar.title.setText("Stepping through forward")
     bar.speed.hide()
+    # icon only ("Esc to stop" says it): the bar's width must not squeeze the palette
+    bar.stop.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     bar.indexRequested.connect(fs.go)
     lay = window.centralWidget().layout()
     lay.insertWidget(max(lay.indexOf(window.view), 0), bar)
