@@ -252,7 +252,7 @@ class Inspector(QScrollArea):
         self.grad_view.setPlainText(_row_text(grad) if grad is not None else "None")
         self.grad_map.set_value(grad)
         how = self.controller.session.grads.history(node.id) if r is not None else ""
-        self.grad_history.setText(f"accumulated over backward passes: {how}" if how else "")
+        self.grad_history.setText(f"accumulated: {how}" if how else "")
         self.grad_history.setVisible(bool(how))
         self.gradient_editor.show_for(node.id)
         fn = r.grad_fn_name(node.id) if r else None

@@ -18,6 +18,7 @@ Usage::
     ev = Evaluator(doc)              # listens to doc; ev.close() to stop
     ev.forward()                     # -> ids recomputed; ev.values / ev.errors / ev.warnings
     r = ev.backward()                # from doc.output with doc.output_gradient
+    ev.backward([y1, y2])            # one combined pass from several outputs
     r.node_grads[x], r.wire_grads[Wire(x, mul, "a")], r.leaf_grads[x]
     for step in r.steps: ...         # ReplayStep: seed, then one per node, leaf
     ev.grad([y1, y2], [x1, x2]); ev.jacobian(k, x); ev.hessian(f, x)

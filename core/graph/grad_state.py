@@ -35,6 +35,7 @@ import numpy as np
 
 from core.graph.document import GraphError
 from core.graph.evaluate import BackwardResult, Evaluator
+from core.graph.forward_steps import MAX_INLINE, number
 
 
 class GradState:
@@ -103,14 +104,15 @@ class GradState:
         return any(len(p) > 1 for p in self.parts.values())
 
     def history(self, node_id: str) -> str:
-        """How a .grad was reached, as the inspector writes it: `8 + 8 = 16` (scalars; an
-        array gets `2 passes`); empty when it is a single pass or there is none."""
+        """How a .grad was reached, as the inspector writes it: `8 + 8 = 16`, `[1, 2] +
+        [1, 2] = [2, 4]` (a big array: `the sum of 3 backward passes`); empty when it is a
+        single pass or there is none."""
         parts = self.parts.get(node_id, [])
         if node_id not in self.grad or len(parts) < 2:
             return ""
         total = self.grad[node_id]
-        if total.size == 1:
-            return " + ".join(_num(p) for p in parts) + f" = {_num(total)}"
+        if total.size <= MAX_INLINE:
+            return " + ".join(number(p) for p in parts) + f" = {number(total)}"
         return f"the sum of {len(parts)} backward passes"
 
     def check_gradient(self, output: str, gradient: Any) -> np.ndarray:
@@ -194,11 +196,6 @@ class GradState:
                     or node.value.shape != self.grad[n].shape:
                 self.grad.pop(n)
                 self.parts.pop(n, None)
-
-
-def _num(a: np.ndarray) -> str:
-    v = float(np.asarray(a).reshape(-1)[0])
-    return f"{v:g}"
 
 
 def _shape(shape: tuple[int, ...]) -> str:

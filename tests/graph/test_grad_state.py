@@ -258,3 +258,14 @@ def test_random_programs_of_passes_zero_and_edits_like_torch(a, retain, xs, prog
                 assert n not in s.grad
             else:
                 np.testing.assert_allclose(s.grad[n], t.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_history_of_an_accumulated_vector():
+    doc = load(EXAMPLES / "03_dot_product.json")
+    s = _state(doc)
+    s.retain_graph = True
+    x = doc.by_name("x").id
+    s.backward(fresh=True)
+    assert s.history(x) == ""
+    s.backward()
+    assert s.history(x) == "[0, 4, 8, 12] + [0, 4, 8, 12] = [0, 8, 16, 24]"
