@@ -166,6 +166,7 @@ def test_10_backward_twice(window):
     assert "Ctrl+Shift+B" in text and "Ctrl+Shift+K" in text
     assert value_shown(window, "out") == "18"
     np.testing.assert_allclose(grad_shown(window, "x"), [8])
+    assert not window.act_keep_graph.isChecked()  # "Keep Graph off (PyTorch's default)"
     QTest.keySequence(window, "Ctrl+Shift+B")  # Backward Again: refused
     assert FREED_MESSAGE in window.statusBar().currentMessage()
     np.testing.assert_allclose(grad_shown(window, "x"), [8])

@@ -107,10 +107,10 @@ def build() -> dict[str, Document]:
     docs["10_retain_graph"] = _lesson(
         "y = x*2 + x**2 + 3", {"x": 3.0}, ("x",),
         "Backward twice: gradients accumulate",
-        "y = 18 and dy/dx = 2 + 2x = 8. Press Backward Again (Ctrl+Shift+B): refused, "
-        "backward freed the graph. Tick Graph ▸ Keep Graph (retain_graph=True, "
-        "Ctrl+Shift+K) and press Backward Again twice: x.grad accumulates to 8 + 8 = 16, "
-        "then 24. Zero Grad (Ctrl+Shift+G) sets it back to 0.",
+        "y = 18 and dy/dx = 2 + 2x = 8. With Graph ▸ Keep Graph off (PyTorch's default), "
+        "press Backward Again (Ctrl+Shift+B): refused, backward freed the graph. Tick Keep "
+        "Graph (retain_graph=True, Ctrl+Shift+K) and press Backward Again twice: x.grad "
+        "accumulates to 8 + 8 = 16, then 24. Zero Grad (Ctrl+Shift+G) sets it back to 0.",
         "PyTorch autograd lesson: multiple automatic derivation")
     for doc in docs.values():
         apply_layout(doc, layered_layout(doc))
