@@ -415,6 +415,10 @@ class GraphController(QObject):
                 "Auto Backward recomputed .grad from zero for the new values (zero_grad(); "
                 "backward()); the accumulated sum was dropped. Turn Auto Backward off to keep "
                 "accumulating.")
+        elif had[0] and res.backward_ran:
+            self.statusMessage.emit(
+                "Fresh gradients: .grad recomputed from zero (zero_grad(); backward()); the "
+                "accumulated sum was dropped. Backward Again (Ctrl+Shift+B) accumulates.")
         return res
 
     def _set_result(self, res: EvalResult) -> None:

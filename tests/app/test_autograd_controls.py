@@ -210,3 +210,12 @@ def test_stepper_replays_the_combined_pass_of_several_outputs(window):
     # every wire shows the total it carries for the combined pass
     x1_wires = [w for k, w in window.scene.wires.items() if k.src == x1]
     assert sorted(w.grad_text for w in x1_wires) == ["1", "2"]
+
+
+def test_run_backward_after_accumulating_says_it_started_from_zero(window):
+    doc = _open(window, "10_retain_graph")
+    window.act_keep_graph.trigger()
+    window.act_backward_again.trigger()
+    window.act_backward.trigger()
+    assert float(window.controller.result.grads[doc.by_name("x").id]) == 8
+    assert "from zero" in window.statusBar().currentMessage()
