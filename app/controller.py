@@ -362,8 +362,8 @@ class GraphController(QObject):
         res = self.evaluate_now()
         if res.backward_ran:
             names = ", ".join(self.doc.node(o).name for o in outs)
-            grads = ", ".join(f"{self.doc.node(n).name}.grad = {_short(g)}"
-                              for n, g in res.grads.items() if n in self.doc)
+            grads = ", ".join(f"{self.doc.node(n).name}.grad = {_short(res.grads[n])}"
+                              for n in self.doc.nodes if n in res.grads)
             self.statusMessage.emit(f"Backward from {names} (autograd.backward([{names}])): "
                                     f"gradients summed over the outputs — {grads}")
         return res
@@ -371,8 +371,8 @@ class GraphController(QObject):
     def _accumulated_text(self, res: EvalResult) -> str:
         st = self.session.grads
         parts = []
-        for n in res.grads:
-            if n in self.doc:
+        for n in self.doc.nodes:
+            if n in res.grads:
                 how = st.history(n)
                 parts.append(f"{self.doc.node(n).name}.grad = {how or _short(res.grads[n])}")
         keep = "" if st.retain_graph else " The graph is freed now (Keep graph is off)."
