@@ -215,6 +215,8 @@ class GraphController(QObject):
                 return  # no numbers change: no re-evaluation
         elif kind == "output_changed":
             self._refresh_flags()
+            if self.backward_outputs and self.doc.output not in self.backward_outputs:
+                self.backward_outputs = None  # a new output: backward from it alone
         elif kind == "reset":
             self._rebuild_all()
         self.schedule_evaluation()

@@ -219,3 +219,17 @@ def test_run_backward_after_accumulating_says_it_started_from_zero(window):
     window.act_backward.trigger()
     assert float(window.controller.result.grads[doc.by_name("x").id]) == 8
     assert "from zero" in window.statusBar().currentMessage()
+
+
+def test_choosing_another_output_ends_backward_from_selected(window):
+    doc = _open(window, "05_two_outputs")
+    x1 = doc.by_name("x1").id
+    out, out1 = (n.id for n in doc if n.op == "output")
+    window.controller.select_only([out, out1])
+    window.act_backward_selected.trigger()
+    assert float(window.controller.result.grads[x1]) == 3
+    window.controller.select_only([doc.by_name("y2").id])
+    window.act_set_output.trigger()
+    QApplication.processEvents()
+    assert window.controller.backward_outputs is None
+    assert float(window.controller.result.grads[x1]) == 1  # ∂y2/∂x1
