@@ -214,9 +214,9 @@ class GraphController(QObject):
             if change.field in ("pos", "name"):
                 return  # no numbers change: no re-evaluation
         elif kind == "output_changed":
-            self._refresh_flags()
             if self.backward_outputs and self.doc.output not in self.backward_outputs:
                 self.backward_outputs = None  # a new output: backward from it alone
+            self._refresh_flags()
         elif kind == "reset":
             self._rebuild_all()
         self.schedule_evaluation()
@@ -287,8 +287,10 @@ class GraphController(QObject):
             self._refresh_params(item)
 
     def _refresh_flags(self) -> None:
+        roots = set(self.backward_outputs or ())  # Backward from selected: all its outputs
         for node_id, item in self.scene.nodes.items():
-            item.set_flags(self.doc.output == node_id, self.doc.node(node_id).requires_grad)
+            item.set_flags(self.doc.output == node_id or node_id in roots,
+                           self.doc.node(node_id).requires_grad)
 
     # ---- evaluation ----------------------------------------------------------------------------
     def schedule_evaluation(self) -> None:
@@ -297,7 +299,9 @@ class GraphController(QObject):
     def run_backward(self) -> None:
         """Backward from the chosen output once, even when auto backward is off: a fresh pass
         (a new forward, `zero_grad(); y.backward()`)."""
-        self.backward_outputs = None
+        if self.backward_outputs is not None:
+            self.backward_outputs = None
+            self._refresh_flags()
         self._backward_once = True
         self.evaluate_now()
 
@@ -360,6 +364,7 @@ class GraphController(QObject):
             self.statusMessage.emit("Select the output nodes to run backward from.")
             return None
         self.backward_outputs = outs
+        self._refresh_flags()
         self._backward_once = True
         res = self.evaluate_now()
         if res.backward_ran:
@@ -401,6 +406,7 @@ class GraphController(QObject):
         if self.backward_outputs is not None and not all(
                 o in self.doc for o in self.backward_outputs):
             self.backward_outputs = None
+            self._refresh_flags()
         had = self.session.grads.accumulated, bool(self.session.grads.grad)
         res = self.session.run(backward, outputs=self.backward_outputs)
         self.last_eval_ms = (time.perf_counter() - t0) * 1000

@@ -228,8 +228,11 @@ def test_choosing_another_output_ends_backward_from_selected(window):
     window.controller.select_only([out, out1])
     window.act_backward_selected.trigger()
     assert float(window.controller.result.grads[x1]) == 3
+    items = window.scene.nodes
+    assert items[out]._is_output and items[out1]._is_output  # both outlined as roots
     window.controller.select_only([doc.by_name("y2").id])
     window.act_set_output.trigger()
     QApplication.processEvents()
     assert window.controller.backward_outputs is None
+    assert not items[out]._is_output and not items[out1]._is_output
     assert float(window.controller.result.grads[x1]) == 1  # ∂y2/∂x1
