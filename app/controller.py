@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, QPointF, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -61,6 +62,8 @@ class GraphController(QObject):
         self._grad_shown: set[str] = set()
         self.last_eval_ms = 0.0
         self._backward_once = False
+        self.backward_outputs: list[str] | None = None  # Backward from selected: several
+        self.refusal: dict[str, str] = {}  # output id -> why Backward again was refused
         self._eval_timer = QTimer(self)
         self._eval_timer.setSingleShot(True)
         self._eval_timer.setInterval(0)  # coalesce the changes of one edit into one evaluation
@@ -79,7 +82,11 @@ class GraphController(QObject):
         self.session.close()
         self.doc = doc
         self._unsubscribe = doc.subscribe(self._on_change)
+        keep = self.session.grads.retain_graph
         self.session = EvalSession(doc)
+        self.session.grads.retain_graph = keep  # a window setting, not the document's
+        self.backward_outputs = None
+        self.refusal = {}
         self.undo_stack.clear()
         self.result = None
         self._grad_shown = set()
@@ -186,7 +193,7 @@ class GraphController(QObject):
                 item.setSelected(True)
 
     # ---- document → scene ----------------------------------------------------------------------
-    def _on_change(self, change: Change) -> None:  # noqa: C901 - long today, to split (issue 13)
+    def _on_change(self, change: Change) -> None:  # noqa: C901, PLR0912 - long today, to split (issue 13)
         kind = change.kind
         if kind == "node_added":
             self._add_item(change.node)
@@ -207,6 +214,8 @@ class GraphController(QObject):
             if change.field in ("pos", "name"):
                 return  # no numbers change: no re-evaluation
         elif kind == "output_changed":
+            if self.backward_outputs and self.doc.output not in self.backward_outputs:
+                self.backward_outputs = None  # a new output: backward from it alone
             self._refresh_flags()
         elif kind == "reset":
             self._rebuild_all()
@@ -280,17 +289,115 @@ class GraphController(QObject):
             self._refresh_params(item)
 
     def _refresh_flags(self) -> None:
+        roots = set(self.backward_outputs or ())  # Backward from selected: all its outputs
         for node_id, item in self.scene.nodes.items():
-            item.set_flags(self.doc.output == node_id, self.doc.node(node_id).requires_grad)
+            item.set_flags(self.doc.output == node_id or node_id in roots,
+                           self.doc.node(node_id).requires_grad)
 
     # ---- evaluation ----------------------------------------------------------------------------
     def schedule_evaluation(self) -> None:
         self._eval_timer.start()
 
     def run_backward(self) -> None:
-        """Backward from the chosen output once, even when auto backward is off."""
+        """Backward from the chosen output once, even when auto backward is off: a fresh pass
+        (a new forward, `zero_grad(); y.backward()`)."""
+        if self.backward_outputs is not None:
+            self.backward_outputs = None
+            self._refresh_flags()
         self._backward_once = True
         self.evaluate_now()
+
+    @property
+    def keep_graph(self) -> bool:
+        """`retain_graph=True` for the passes from now on (see `core.graph.grad_state`)."""
+        return self.session.grads.retain_graph
+
+    def set_keep_graph(self, on: bool) -> None:
+        self.session.grads.retain_graph = on
+        if self.auto_backward:  # the program changed: run it again, keeping the graph or not
+            self.evaluate_now()
+        again = "now" if self.auto_backward else "after the next Run Backward"
+        self.statusMessage.emit(
+            f"Keep graph on: backward(retain_graph=True) keeps the saved values, so Backward "
+            f"again (Ctrl+Shift+B) can run through the graph ({again})." if on else
+            "Keep graph off: backward frees the graph's saved values, as PyTorch does by "
+            "default; a second backward through it is refused.")
+
+    def backward_again(self) -> EvalResult | None:
+        """`y.backward()` once more: every leaf's `.grad` adds this pass's gradient. Refused
+        with the engine's own message — on the output node and in the status bar, nothing
+        else changes — when the last pass freed the graph (Keep graph off)."""
+        self._eval_timer.stop()
+        t0 = time.perf_counter()
+        res = self.session.run(True, again=True, outputs=self.backward_outputs)
+        if res.refused:
+            outs = self.backward_outputs or [self.doc.output]
+            self._show_refusal({o: res.refused for o in outs if o in self.scene.nodes})
+            self.statusMessage.emit(f"Backward again refused: {res.refused}")
+            return None
+        self.last_eval_ms = (time.perf_counter() - t0) * 1000
+        self._set_result(res)
+        if res.backward_ran:
+            self.statusMessage.emit(self._accumulated_text(res))
+        elif res.message:
+            self.statusMessage.emit(res.message)
+        return res
+
+    def zero_grad(self) -> list[str]:
+        """`x.grad.zero_()` for every leaf with a .grad (the wires keep showing the last pass:
+        they are not .grad)."""
+        zeroed = self.session.grads.zero_grad()
+        if self.result is not None:
+            self.result.grads = self.session.leaf_grads()
+            with self.scene.batched_labels():
+                self._show_result()
+            self.evaluated.emit(self.result)
+        names = ", ".join(self.doc.node(n).name for n in zeroed if n in self.doc)
+        self.statusMessage.emit(
+            f"Zero Grad: {names}.grad.zero_() — .grad is 0 until the next backward adds to it."
+            if names else "Zero Grad: no variable has a .grad yet.")
+        return zeroed
+
+    def backward_from(self, outputs: Sequence[str]) -> EvalResult | None:
+        """`torch.autograd.backward([y1, y2])` (fresh): gradients summed over the outputs,
+        kept as the outputs of Auto Backward and Backward again until Run Backward."""
+        outs = [o for o in outputs if o in self.doc]
+        if not outs:
+            self.statusMessage.emit("Select the output nodes to run backward from.")
+            return None
+        self.backward_outputs = outs
+        self._refresh_flags()
+        self._backward_once = True
+        res = self.evaluate_now()
+        if res.backward_ran:
+            names = ", ".join(self.doc.node(o).name for o in outs)
+            grads = ", ".join(f"{self.doc.node(n).name}.grad = {_short(res.grads[n])}"
+                              for n in self.doc.nodes if n in res.grads)
+            self.statusMessage.emit(f"Backward from {names} (autograd.backward([{names}])): "
+                                    f"gradients summed over the outputs — {grads}")
+        return res
+
+    def _accumulated_text(self, res: EvalResult) -> str:
+        st = self.session.grads
+        parts = []
+        for n in self.doc.nodes:
+            if n in res.grads:
+                how = st.history(n)
+                parts.append(f"{self.doc.node(n).name}.grad = {how or _short(res.grads[n])}")
+        keep = "" if st.retain_graph else " The graph is freed now (Keep graph is off)."
+        return "Backward again: gradients accumulate — " + ", ".join(parts) + "." + keep
+
+    def _show_refusal(self, refusal: dict[str, str], emit: bool = True) -> None:
+        for node_id in set(self.refusal) | set(refusal):
+            item = self.scene.nodes.get(node_id)
+            if item is not None:
+                warn = refusal.get(node_id)
+                if warn is None and self.result is not None:
+                    warn = self.result.warnings.get(node_id)
+                item.set_warning(warn)
+        self.refusal = dict(refusal)
+        if emit and self.result is not None:
+            self.evaluated.emit(self.result)  # the inspector shows the refusal too
 
     def evaluate_now(self) -> EvalResult:
         """Forward (and backward if enabled) through core, then update the changed items."""
@@ -298,14 +405,40 @@ class GraphController(QObject):
         t0 = time.perf_counter()
         backward = self.auto_backward or self._backward_once
         self._backward_once = False
-        self.result = self.session.run(backward)
+        if self.backward_outputs is not None and not all(
+                o in self.doc for o in self.backward_outputs):
+            self.backward_outputs = None
+            self._refresh_flags()
+        had = self.session.grads.accumulated, bool(self.session.grads.grad)
+        res = self.session.run(backward, outputs=self.backward_outputs)
         self.last_eval_ms = (time.perf_counter() - t0) * 1000
+        self._set_result(res)
+        if res.message:
+            self.statusMessage.emit(res.message)
+        elif res.changed and had[1] and not backward:
+            self.statusMessage.emit(
+                "New values, so a new forward built a new graph. .grad keeps its numbers "
+                "(PyTorch keeps it until zero_grad()): Backward again (Ctrl+Shift+B) adds this "
+                "graph's gradients, Run Backward (Ctrl+B) starts from zero.")
+        elif res.changed and had[0] and res.backward_ran:
+            self.statusMessage.emit(
+                "Auto Backward recomputed .grad from zero for the new values (zero_grad(); "
+                "backward()); the accumulated sum was dropped. Turn Auto Backward off to keep "
+                "accumulating.")
+        elif had[0] and res.backward_ran:
+            self.statusMessage.emit(
+                "Fresh gradients: .grad recomputed from zero (zero_grad(); backward()); the "
+                "accumulated sum was dropped. Backward Again (Ctrl+Shift+B) accumulates.")
+        return res
+
+    def _set_result(self, res: EvalResult) -> None:
+        """Show a new evaluation (values, .grad, gradients) and tell the other views."""
+        self.result = res
         with self.scene.batched_labels():
             self._show_result()
-        if self.result.message:
-            self.statusMessage.emit(self.result.message)
-        self.evaluated.emit(self.result)
-        return self.result
+        if self.refusal:
+            self._show_refusal({}, emit=False)
+        self.evaluated.emit(res)
 
     def _show_result(self) -> None:
         changed = self.result.changed
@@ -335,6 +468,15 @@ class GraphController(QObject):
             for port in item.ports():
                 for w in port.wires:
                     w.set_grad(r.wire_grads.get(w.key))
+
+
+def _short(g: Any) -> str:
+    """A gradient in a status line: the number of a scalar, else its shape."""
+    arr = np.asarray(g)
+    if arr.size == 1:
+        return f"{float(arr.reshape(-1)[0]):g}"
+    return "[" + ", ".join(f"{v:g}" for v in arr.reshape(-1)[:6]) + (
+        ", …]" if arr.size > 6 else "]")
 
 
 def _node_grads(result: EvalResult) -> dict[str, Any]:

@@ -132,6 +132,10 @@ class Inspector(QScrollArea):
 
         self.output_btn = QPushButton("Set as output (backward starts here)")
         pl.addWidget(self.output_btn)
+        from app.gradient_editor import GradientEditor
+
+        self.gradient_editor = GradientEditor(controller, self.panel)
+        pl.addWidget(self.gradient_editor)
 
         pl.addWidget(_section("Value"))
         self.value_map = ArrayView()
@@ -147,6 +151,10 @@ class Inspector(QScrollArea):
         pl.addWidget(self.grad_map)
         self.grad_view = Readout()
         pl.addWidget(self.grad_view)
+        self.grad_history = QLabel()  # how an accumulated .grad was reached: 8 + 8 = 16
+        self.grad_history.setFont(theme.mono_font(9.5))
+        self.grad_history.setWordWrap(True)
+        pl.addWidget(self.grad_history)
         self.grad_fn = QLabel()
         self.grad_fn.setFont(theme.mono_font(9.5))
         pl.addWidget(self.grad_fn)
@@ -243,10 +251,15 @@ class Inspector(QScrollArea):
             self.grad_title.setText(".grad")
         self.grad_view.setPlainText(_row_text(grad) if grad is not None else "None")
         self.grad_map.set_value(grad)
+        how = self.controller.session.grads.history(node.id) if r is not None else ""
+        self.grad_history.setText(f"accumulated: {how}" if how else "")
+        self.grad_history.setVisible(bool(how))
+        self.gradient_editor.show_for(node.id)
         fn = r.grad_fn_name(node.id) if r else None
         self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
         self.derivative.setText(spec.derivative_text)
-        err = (r.errors.get(node.id) or r.warnings.get(node.id)) if r else None
+        err = (r.errors.get(node.id) or self.controller.refusal.get(node.id)
+               or r.warnings.get(node.id)) if r else None
         self.error.setText(err or "")
         self.error.setVisible(bool(err))
 

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self._build_train_dock()
         self._build_stepper()
         self._build_frames()
+        self._build_autograd_controls()
         self.apply_theme()
         self._update_title()
         if restore_settings:
@@ -325,6 +326,14 @@ class MainWindow(QMainWindow):
         from app.frames import install
 
         install(self)
+
+    def _build_autograd_controls(self) -> None:
+        """Backward again, Zero Grad, Keep graph, Backward from selected (autograd_actions)."""
+        from app import forward_stepper
+        from app.autograd_actions import install
+
+        install(self)
+        forward_stepper.install(self)
 
     def _build_train_dock(self) -> None:
         """The Train dock (gradient descent on the output, `app/train_panel.py`) below the

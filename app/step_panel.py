@@ -52,6 +52,7 @@ class StepPanel(QWidget):
         self.explanation: Explanation | None = None
         self.sent_texts: list[str] = []  # what each send row shows as sent (tests)
         self.grad_text = ""  # the arrived total as shown
+        self.accumulated_text = ""  # a leaf after Backward again: "8 + 8 = 16"
         self.show_explanation(None)
 
     def text(self) -> str:
@@ -67,6 +68,9 @@ class StepPanel(QWidget):
         self.explanation = ex
         self.sent_texts = [number_text(s.sent) for s in ex.sends] if ex else []
         self.grad_text = number_text(ex.grad) if ex else ""
+        self.accumulated_text = (f"{number_text(ex.previous)} + {number_text(ex.grad)} = "
+                                 f"{number_text(ex.accumulated)}"
+                                 if ex is not None and ex.previous is not None else "")
         scroll = self.browser.verticalScrollBar().value()
         self.browser.setHtml(_html(ex))
         self.browser.verticalScrollBar().setValue(scroll if ex is not None else 0)
@@ -270,6 +274,18 @@ class _Parts:
         n = len(ex.terms)
         why = (f"The {n} gradients sent back along its wires are summed into it."
                if n > 1 else "The gradient sent back along its wire is stored in it.")
+        if ex.previous is not None:  # Backward again: AccumulateGrad adds to what was there
+            out = [f"<p><b>{escape(ex.name)}</b> is a leaf that requires grad and already has a "
+                   f"{self.code(ex.name + '.grad')} from an earlier pass: the engine's "
+                   f"{self.code('AccumulateGrad')} adds what arrived to it (call "
+                   f"{self.code('zero_grad()')} to start from 0). {why}</p>",
+                   self.section(f"Arrived  {self.d}/∂{ex.name}")]
+            out += self.arrived(f"{self.d}/∂{ex.name}")
+            out += [self.section(f"{ex.name}.grad = previous + arrived"),
+                    self.card([("previous", self.num(ex.previous)),
+                               ("+ arrived", self.num(ex.grad)),
+                               ("= .grad", self.num(ex.accumulated))], accent=True)]
+            return out
         out = [f"<p><b>{escape(ex.name)}</b> is a leaf that requires grad: the engine's "
                f"{self.code('AccumulateGrad')} writes {self.code(ex.name + '.grad')}. {why}</p>",
                self.section(f"{ex.name}.grad")]

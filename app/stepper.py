@@ -149,6 +149,9 @@ class Explanation:
     inputs: list[tuple[str, str, Any]] = field(default_factory=list)  # (port, source, value)
     sends: list[Send] = field(default_factory=list)
     inner: list[tuple[str, np.ndarray]] = field(default_factory=list)  # composite: engine ops
+    # a leaf in an accumulating pass (Backward again): .grad before it, and after
+    previous: np.ndarray | None = None
+    accumulated: np.ndarray | None = None
 
     @property
     def title(self) -> str:
@@ -171,10 +174,16 @@ def explain(doc: Document, result: BackwardResult, index: int,
     node = doc.node(step.node)
     spec = node.spec
     _reached, sent_at = _schedule(steps)
+    outs = [o for o in result.outputs or [result.output] if o in doc]
+    out_name = doc.node(result.output).name if len(outs) < 2 else \
+        "(" + " + ".join(doc.node(o).name for o in outs) + ")"
     ex = Explanation(index=index, count=len(steps), kind=step.kind, node=step.node,
                      name=node.name, op=node.op, engine_name=step.engine_name,
-                     output_name=doc.node(result.output).name, grad=step.grad,
+                     output_name=out_name, grad=step.grad,
                      formula=spec.derivative_text)
+    if step.kind == "leaf" and step.node in result.previous_grads:
+        ex.previous = result.previous_grads[step.node]
+        ex.accumulated = result.leaf_grads.get(step.node)
     if step.kind != "seed":
         # what arrived: the gradients this node's consumers sent back, in the order they came
         arrived = sorted((w for w in sent_at if w.src == step.node), key=lambda w: sent_at[w])
@@ -481,6 +490,7 @@ class BackwardStepper(QObject):
                 self.result = bw
                 self.steps = collapse_steps(bw.steps, self.controller.doc)
                 self._apply()
+                self.stepChanged.emit(self.index)  # Backward again: leaves now add up
             else:
                 self.stop("Stepping stopped: backward gave a different result.")
 

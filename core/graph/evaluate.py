@@ -18,6 +18,7 @@ Usage::
     ev = Evaluator(doc)              # listens to doc; ev.close() to stop
     ev.forward()                     # -> ids recomputed; ev.values / ev.errors / ev.warnings
     r = ev.backward()                # from doc.output with doc.output_gradient
+    ev.backward([y1, y2])            # one combined pass from several outputs
     r.node_grads[x], r.wire_grads[Wire(x, mul, "a")], r.leaf_grads[x]
     for step in r.steps: ...         # ReplayStep: seed, then one per node, leaf
     ev.grad([y1, y2], [x1, x2]); ev.jacobian(k, x); ev.hessian(f, x)
@@ -85,6 +86,11 @@ class BackwardResult:
     leaf_grads: dict[str, np.ndarray] = field(default_factory=dict)  # .grad, accumulates
     steps: list[ReplayStep] = field(default_factory=list)
     error: str | None = None
+    # several outputs (`autograd.backward([y1, y2])`): all of them, and each one's seed
+    outputs: list[str] = field(default_factory=list)
+    gradients: dict[str, np.ndarray] = field(default_factory=dict)
+    # what each leaf's .grad held before this pass added to it (an accumulating pass)
+    previous_grads: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class Evaluator:
@@ -289,51 +295,72 @@ class Evaluator:
         self._tensors[nid] = out2
 
     # ------------------------------------------------------------------ backward
-    def backward(self, output: str | None = None, gradient: Any = None,
+    def backward(self, output: str | Sequence[str] | None = None, gradient: Any = None,  # noqa: C901 - long today, to split (issue 13)
                  accumulate: bool = False) -> BackwardResult:
         """Run backward from `output` (default: the document's chosen output) with the
         gradient argument `gradient` (default: the document's, or ones for a scalar).
+
+        Several outputs (a list) run one combined pass, `autograd.backward([y1, y2])`:
+        their gradients sum at every node; `gradient` is then a list, one per output
+        (None: the document's for its output, else the implicit ones).
 
         `accumulate=True` adds the variables' gradients to the previous pass's, as
         `.grad` does when backward runs twice (the retain_graph lesson)."""
         self.forward()
         doc = self.doc
-        out = output if output is not None else doc.output
-        if out is None:
+        if output is None or isinstance(output, str):
+            outs = [output if output is not None else doc.output]
+            grads_arg: list[Any] = [gradient]
+        else:
+            outs = list(dict.fromkeys(output))
+            grads_arg = list(gradient) if gradient is not None else [None] * len(outs)
+            if len(grads_arg) != len(outs):
+                raise GraphError(f"{len(grads_arg)} gradient arguments for {len(outs)} outputs")
+        if not outs or outs[0] is None:
             raise GraphError("choose an output to run backward from")
-        doc.node(out)
+        for o in outs:
+            doc.node(o)
+        out = outs[0]
         prev = self.last_backward if accumulate else None
-        res = BackwardResult(out)
-        if out in self.errors:
-            res.error = f"the output has an error: {self.errors[out]}"
+        res = BackwardResult(out, outputs=outs)
+        bad = next((o for o in outs if o in self.errors), None)
+        if bad is not None:
+            res.error = f"the output has an error: {self.errors[bad]}"
             return self._finish(res, prev)
-        root = self._tensors[out]
-        if gradient is None and out == doc.output:
-            gradient = doc.output_gradient
-        seed = None
-        if gradient is not None:
-            seed = self.lib.from_numpy(np.array(gradient, dtype=root.detach().numpy().dtype))
-        if not root.requires_grad:
+        roots = [self._tensors[o] for o in outs]
+        seeds = []
+        for o, g, root in zip(outs, grads_arg, roots):
+            if g is None and o == doc.output:
+                g = doc.output_gradient
+            seeds.append(None if g is None else self.lib.from_numpy(
+                np.array(g, dtype=root.detach().numpy().dtype)))
+        if not any(r.requires_grad for r in roots):
             res.error = ("the output does not depend on any variable that requires grad "
                          "(tick requires_grad on a variable)")
             return self._finish(res, prev)
-        relevant = doc.ancestors(out) | {out}
+        relevant: set[str] = set()
+        for o in outs:
+            relevant |= doc.ancestors(o) | {o}
         leaves = [n for n in relevant if doc.node(n).op == "variable"
                   and doc.node(n).requires_grad and n in self._tensors]
         from core.autograd.trace import record_backward
 
+        grad_roots = [(r, s) for r, s in zip(roots, seeds) if r.requires_grad]
         try:
             with record_backward() as trace:
-                self.lib.autograd.grad([root], [self._tensors[n] for n in leaves],
-                                       grad_outputs=None if seed is None else [seed],
+                self.lib.autograd.grad([r for r, _ in grad_roots],
+                                       [self._tensors[n] for n in leaves],
+                                       grad_outputs=None if all(s is None for _, s in grad_roots)
+                                       else [s for _, s in grad_roots],
                                        retain_graph=True, allow_unused=True)
         except Exception as e:
             res.error = _message(e)
             return self._finish(res, prev)
-        seed_arr = (np.ones_like(self.values[out]) if seed is None
-                    else seed.detach().numpy().copy())
-        res.gradient = seed_arr
-        self._read_trace(res, trace.steps, relevant, leaves, seed_arr)
+        seed_arrs = {o: (np.ones_like(self.values[o]) if s is None
+                         else s.detach().numpy().copy()) for o, s in zip(outs, seeds)}
+        res.gradient = seed_arrs[out]
+        res.gradients = seed_arrs
+        self._read_trace(res, trace.steps, relevant, leaves, seed_arrs[out])
         return self._finish(res, prev)
 
     def _finish(self, res: BackwardResult, prev: BackwardResult | None) -> BackwardResult:
@@ -373,8 +400,9 @@ class Evaluator:
         empty: dict[str, tuple[Any, ...]] = {}
         for nid in reversed(order):
             wsrc = self._wire_src.get(nid, empty)
-            if nid == res.output:
-                total: np.ndarray | None = seed
+            if nid in res.gradients:  # an output: its seed, plus what its consumers send
+                total: np.ndarray | None = _sum([res.gradients[nid]] + [
+                    wire_grads.get(w) for w in outgoing[nid]])
             elif nid in leaf_set:
                 acc = acc_steps.get(id(self._tensors[nid]))
                 total = arr(acc.grad_output) if acc is not None else None
@@ -403,7 +431,7 @@ class Evaluator:
         res.leaf_grads = {n: g for n in leaves if (g := totals.get(n)) is not None}
         res.steps = self._replay(steps, res, leaf_of, ins)
 
-    def _replay(self, steps: Sequence[Any], res: BackwardResult, leaf_of: dict[int, str],  # noqa: C901 - long today, to split (issue 13)
+    def _replay(self, steps: Sequence[Any], res: BackwardResult, leaf_of: dict[int, str],  # noqa: C901, PLR0912 - long today, to split (issue 13)
                 wires_in: dict[str, dict[str, str]]) -> list[ReplayStep]:
         owner: dict[int, str] = {}  # engine node -> the document node it computes part of
         clones: set[int] = set()  # the evaluator's own clones: bookkeeping, not the op
@@ -419,10 +447,12 @@ class Evaluator:
                 owner.setdefault(id(inner), nid)
         out: list[ReplayStep] = []
         emitted: dict[str, ReplayStep] = {}
-        seed_wires = [(Wire(s, res.output, p), res.wire_grads.get(Wire(s, res.output, p)))
-                      for p, s in wires_in.get(res.output, {}).items()
-                      if self._wire_src.get(res.output, {}).get(p, (_NONE,))[0] == _PASS]
-        out.append(ReplayStep(0, "seed", res.output, "gradient", res.gradient, seed_wires))
+        for o in res.outputs or [res.output]:
+            seed_wires = [(Wire(s, o, p), res.wire_grads.get(Wire(s, o, p)))
+                          for p, s in wires_in.get(o, {}).items()
+                          if self._wire_src.get(o, {}).get(p, (_NONE,))[0] == _PASS]
+            out.append(ReplayStep(len(out), "seed", o, "gradient",
+                                  res.gradients.get(o, res.gradient), seed_wires))
         for s in steps:
             name = s.node.name()
             if hasattr(s.node, "variable"):
@@ -461,7 +491,7 @@ class Evaluator:
         before the node they feed receives it. Upstream first, so chains stay in order."""
         order = [n for n in (self._topo or self.doc.topo_order()) if n in wires_in]
         for nid in order:
-            if nid == res.output:
+            if nid in (res.outputs or [res.output]):
                 continue
             m = self._wire_src.get(nid, {})
             pass_ports = [p for p, v in m.items() if v[0] == _PASS]
@@ -471,7 +501,9 @@ class Evaluator:
             sends = [(Wire(wires_in[nid][p], nid, p), total) for p in pass_ports
                      if p in wires_in[nid]]
             srcs = {w.src for w, _ in sends}
-            at = next((i for i, st in enumerate(out) if st.node in srcs and i > 0), len(out))
+            first = len(res.outputs or [res.output])  # after the seeds
+            at = next((i for i, st in enumerate(out) if st.node in srcs and i >= first),
+                      len(out))
             out.insert(at, ReplayStep(at, "node", nid, "(passes the gradient on)", total,
                                       sends))
 

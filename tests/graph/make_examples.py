@@ -52,18 +52,22 @@ def build() -> dict[str, Document]:
     docs["04_nonscalar_backward"] = _lesson(
         "y = a*x**2 + b*x + c", {"x": [[0.0, 0.0], [1.0, 2.0]], "a": 1.0, "b": -2.0, "c": 1.0},
         ("x",), "Backward of a non-scalar y with a gradient argument",
-        "y is a 2×2 matrix, so backward needs a gradient argument of the same shape "
-        "(here all ones): it is the same as backward of sum(y·gradient). x.grad = "
-        "2x − 2 = [[−2, −2], [0, 2]].",
+        "y is a 2×2 matrix, so backward needs a gradient argument of the same shape: "
+        "select out and see gradient = all ones in the inspector; backward then is the same "
+        "as backward of sum(y·gradient). x.grad = 2x − 2 = [[−2, −2], [0, 2]].",
         "eat_pytorch 2-2: non-scalar backpropagation")
     d = docs["04_nonscalar_backward"]
     d.set_output(d.output, gradient=[[1.0, 1.0], [1.0, 1.0]])
     docs["05_two_outputs"] = _lesson(
         "y1 = x1*x2\ny2 = x1 + x2\ny1\ny2", {"x1": 1.0, "x2": 2.0}, ("x1", "x2"),
         "autograd.grad with two inputs and two outputs",
-        "grad(y1, [x1, x2]) = (x2, x1) = (2, 1). With both outputs, grad sums their "
-        "gradients: grad([y1, y2], [x1, x2]) = (2 + 1, 1 + 1) = (3, 2).",
+        "Backward from out (y1 = x1·x2) gives grad(y1, [x1, x2]) = (x2, x1) = (2, 1). "
+        "Select both output nodes (Ctrl+click out and out1) and press Graph ▸ Backward from "
+        "Selected (Ctrl+Alt+B): grad([y1, y2], [x1, x2]) sums their gradients, "
+        "(2 + 1, 1 + 1) = (3, 2).",
         "eat_pytorch 2-2: autograd.grad with several variables")
+    d = docs["05_two_outputs"]
+    d.set_output(d.outputs()[0])  # y1's: the lesson starts from grad(y1, ...)
     rng = np.random.default_rng(0)
     docs["06_mean_matmul"] = _lesson(
         "out = mean(y - x @ w)",
@@ -88,8 +92,9 @@ def build() -> dict[str, Document]:
         "k = [x[0]**2 + 3*x[1], x[1]**2 + 2*x[0]]", {"x": [2.0, 3.0]}, ("x",),
         "The Jacobian exercise",
         "k = (x₀² + 3x₁, x₁² + 2x₀) = (13, 13). Its Jacobian is [[2x₀, 3], [2, 2x₁]] = "
-        "[[4, 3], [2, 6]]: run Jacobian of k with respect to x, or backward with the "
-        "gradient argument (1, 0) for the first row and (0, 1) for the second.",
+        "[[4, 3], [2, 6]]. Select out: its gradient argument is (1, 0), so x.grad is the "
+        "first row, (4, 3). Type (0, 1) as gradient = in the inspector: x.grad becomes the "
+        "second row, (2, 6).",
         "PyTorch autograd lesson: little exercise")
     d = docs["08_jacobian"]
     d.set_output(d.output, gradient=[1.0, 0.0])
@@ -102,8 +107,10 @@ def build() -> dict[str, Document]:
     docs["10_retain_graph"] = _lesson(
         "y = x*2 + x**2 + 3", {"x": 3.0}, ("x",),
         "Backward twice: gradients accumulate",
-        "y = 18 and dy/dx = 2 + 2x = 8. Run backward again (the graph was kept, "
-        "retain_graph=True) and x.grad accumulates to 8 + 8 = 16.",
+        "y = 18 and dy/dx = 2 + 2x = 8. With Graph ▸ Keep Graph off (PyTorch's default), "
+        "press Backward Again (Ctrl+Shift+B): refused, backward freed the graph. Tick Keep "
+        "Graph (retain_graph=True, Ctrl+Shift+K) and press Backward Again twice: x.grad "
+        "accumulates to 8 + 8 = 16, then 24. Zero Grad (Ctrl+Shift+Backspace) sets it back to 0.",
         "PyTorch autograd lesson: multiple automatic derivation")
     docs["11_neuron"] = _lesson(
         "y = tanh(w*x + b)", {"w": 0.5, "x": 2.0, "b": -0.5}, ("w", "b"),

@@ -1,0 +1,139 @@
+"""The forward pass written out node by node, for stepping through it.
+
+Backward has its replay (`Evaluator.backward().steps`); the forward pass deserves the same
+teaching: values appear in topological order — the order the engine computed them — and
+each op's arithmetic is written with the numbers it used: `mul: 3 × 2 = 6`,
+`exp: exp(1) = 2.718`, `sum: sum([0, 1, 2, 3]) = 6`. Every number is one the evaluator
+computed; nothing is recomputed here, only written.
+
+Usage::
+
+    steps = forward_steps(doc, ev.values, ev.errors)   # after ev.forward()
+    steps[2].text                                     # "mul: 3 × 2 = 6"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.graph.document import Document
+
+#: ops written as `a op b`
+INFIX: dict[str, str] = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "matmul": "@",
+                         "dot": "·"}
+MAX_INLINE = 6  # entries written out; bigger values are written by their shape
+
+
+@dataclass
+class ForwardStep:
+    """One node computing its value: `text` is the arithmetic (`mul: 3 × 2 = 6`)."""
+
+    index: int
+    node: str
+    text: str
+    value: np.ndarray | None = None
+    error: str | None = None
+    inputs: list[tuple[str, str]] = field(default_factory=list)  # (port, source node id)
+
+
+def number(value: Any) -> str:
+    """A value as the forward steps write it: every entry of a small one, else its shape."""
+    if value is None:
+        return "—"
+    arr = np.asarray(value)
+    if arr.size > MAX_INLINE:
+        return "×".join(str(d) for d in arr.shape) + " tensor"
+    if arr.ndim == 0:
+        return _scalar(arr.item())
+    return _nested(arr.tolist())
+
+
+def _scalar(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return str(v)
+    return f"{float(v):.4g}"
+
+
+def _nested(v: Any) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_nested(x) for x in v) + "]"
+    return _scalar(v)
+
+
+def _param_text(v: Any) -> str:
+    if isinstance(v, float):
+        return _scalar(v)
+    if isinstance(v, tuple):
+        return "(" + ", ".join(str(x) for x in v) + ("," if len(v) == 1 else "") + ")"
+    return repr(v) if isinstance(v, str) else str(v)
+
+
+def arithmetic(doc: Document, node_id: str, values: Mapping[str, Any],  # noqa: C901 - long today, to split (issue 13)
+               errors: Mapping[str, str] | None = None) -> str:
+    """The line for one node: `name: operands = value`, or `name = value` for a leaf."""
+    node = doc.node(node_id)
+    op = node.op
+    value = values.get(node_id)
+    err = (errors or {}).get(node_id)
+    result = f"= {number(value)}" if err is None else f"→ error: {err}"
+    if node.spec.has_value:
+        kind = "variable, requires_grad" if node.requires_grad else op
+        return f"{node.name} {result}  ({kind})"
+    wired = doc.inputs_of(node_id)
+
+    def arg(port: str) -> str:
+        src = wired.get(port)
+        return number(values.get(src)) if src is not None else "?"
+
+    head = f"{node.name}: " if node.name == op else f"{node.name} ({op}): "
+    if op == "output":
+        return f"{node.name} {result}  (the output: {node.name} = its input)"
+    if op in INFIX:
+        return f"{head}{arg('a')} {INFIX[op]} {arg('b')} {result}"
+    if op == "pow":
+        exp = arg("exponent") if "exponent" in wired else _param_text(
+            node.params.get("exponent", 2))
+        return f"{head}{arg('base')} ** {exp} {result}"
+    if op == "neg":
+        return f"{head}−{arg('x')} {result}"
+    if op == "index":
+        return f"{head}{arg('x')}[{_index(node.params.get('index'))}] {result}"
+    args: list[str] = []
+    for port in node.spec.inputs:
+        if port.variadic:
+            idx = sorted((int(p.split(".")[1]), p) for p in wired if p.startswith(port.name + "."))
+            args += [arg(p) for _, p in idx]
+        elif port.name in wired:
+            args.append(arg(port.name))
+    shown = {p.name: node.params.get(p.name, p.default) for p in node.spec.params}
+    args += [f"{k}={_param_text(v)}" for k, v in shown.items()
+             if v is not None and (k, v) != ("keepdim", False)]
+    return f"{head}{op}({', '.join(args)}) {result}"
+
+
+def _index(v: Any) -> str:
+    if isinstance(v, tuple):
+        return ", ".join(_index(x) for x in v)
+    return ":" if v is None else str(v)
+
+
+def forward_steps(doc: Document, values: Mapping[str, Any],
+                  errors: Mapping[str, str] | None = None) -> list[ForwardStep]:
+    """One step per node, in the topological order the evaluator computes them."""
+    steps: list[ForwardStep] = []
+    for nid in doc.topo_order():
+        err = (errors or {}).get(nid)
+        v = values.get(nid)
+        steps.append(ForwardStep(len(steps), nid, arithmetic(doc, nid, values, errors),
+                                 None if v is None else np.asarray(v), err,
+                                 sorted(doc.inputs_of(nid).items())))
+    return steps
+
+
+__all__ = ["ForwardStep", "arithmetic", "forward_steps", "number"]
