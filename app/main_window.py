@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clipboard, export, formatting, icons, settings, theme
+from app import clipboard, document_state, export, formatting, icons, settings, theme
 from app.arrange import arrange_document, arrange_steps
 from app.canvas.empty_hint import EmptyHint
 from app.canvas.scene import CanvasScene
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._build_train_dock()
         self._build_stepper()
+        document_state.install(self)
         self.apply_theme()
         self._update_title()
         if restore_settings:
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
             w.setObjectName("hint")
             w.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(w)
-        sb.showMessage("Drag ops from the palette, or type an expression above and press Enter.")
+        sb.showMessage(document_state.BLANK_STATUS)
 
     def _build_stepper(self) -> None:
         """The backward stepper (app/stepper.py): its actions, step bar and dock."""
