@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QPointF, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from app import node_text
+from app import auto_output, node_text
 from app import undo_commands as uc
 from app.canvas.node_item import HEADER_H, NodeItem
 from app.canvas.scene import CanvasScene
@@ -136,17 +136,29 @@ class GraphController(QObject):
         self.undo_stack.push(cmd)
         return True
 
+    def push_steps(self, text: str, steps: Sequence[uc.Step]) -> bool:
+        """One edit as itself (its own undo text), several as one macro named `text`."""
+        if len(steps) == 1:
+            kind, args, kwargs = steps[0]
+            return self.push(kind, *args, **kwargs)
+        return self.push_macro(text, steps)
+
     def add_op(self, op: str, pos: QPointF) -> str | None:
-        """Add a node of `op` so that `pos` (scene) falls in its header, as dropped."""
+        """Add a node of `op` so that `pos` (scene) falls in its header, as dropped.
+
+        Built by hand it must behave as typed in the expression bar: a new variable requires
+        grad (constants never do), and the first output node becomes the output, in the same
+        undo step, so gradients show without a trip to a checkbox or a menu."""
         node_id = self.doc.new_id()
         x, y = pos.x() - 60.0, pos.y() - HEADER_H / 2
-        if self.push("add_node", op, pos=(x, y), node_id=node_id):
+        steps = auto_output.add_steps(self.doc, op, node_id, (x, y))
+        if self.push_steps(f"add {op}", steps):
             self.select_only([node_id])
             return node_id
         return None
 
     def request_connect(self, src: str, _src_port: Any, dst: str, port: Any) -> None:
-        self.push("connect", src, dst, str(port))
+        self.push_steps("connect", auto_output.connect_steps(self.doc, src, dst, str(port)))
 
     def request_reconnect(self, old: Wire, src: str, _src_port: Any, dst: str,
                           port: Any) -> None:
@@ -173,6 +185,7 @@ class GraphController(QObject):
         steps: list[uc.Step] = [("disconnect", (w.dst, w.port), {}) for w in wires]
         if nodes:
             steps.append(("remove_nodes", (nodes,), {}))
+            steps += auto_output.after_remove_steps(self.doc, nodes)
         if len(steps) == 1 and nodes:
             self.push("remove_nodes", nodes)
         else:

@@ -336,7 +336,7 @@ class TrainPanel(QWidget):
             self.plots.training_live = False
             self._show_progress("Done:")
         else:
-            self._show_progress("Step" if self.running else "Paused at")
+            self._show_progress("Running:" if self.running else "Paused at")
         self._update_buttons()
 
     def _write(self, tr: Trainer) -> None:

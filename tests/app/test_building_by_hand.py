@@ -1,0 +1,112 @@
+"""Building from the palette behaves like typing an expression (issue 11, "Building by hand"):
+variables require grad, the first output node is the output, the Train status and the
+inspector read right."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF
+from test_canvas_edit import drop_op
+
+from app.resources import EXAMPLES
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _drop(window, op: str, x: float, y: float = 0.0) -> str:
+    before = set(window.controller.doc.nodes)
+    drop_op(window, op, QPointF(x, y))
+    (new,) = [i for i in window.controller.doc.nodes if i not in before]
+    return new
+
+
+def _connect(window, src: str, dst: str, port: str) -> None:
+    window.controller.request_connect(src, None, dst, port)
+
+
+def _centre(window) -> QPointF:
+    window.view.set_zoom(1.0)
+    return window.view.mapToScene(window.view.viewport().rect().center())
+
+
+def test_palette_variable_requires_grad_and_constant_never(window, qtbot):
+    c = _centre(window)
+    doc = window.controller.doc
+    x = _drop(window, "variable", c.x() - 300, c.y())
+    k = _drop(window, "constant", c.x() - 300, c.y() + 120)
+    assert doc.node(x).requires_grad
+    assert not doc.node(k).requires_grad
+    assert window.controller.undo_stack.count() == 2  # each drop is one undo step
+    # the gradient marker shows as soon as an output is wired: sin(x) by hand
+    s = _drop(window, "sin", c.x(), c.y())
+    o = _drop(window, "output", c.x() + 300, c.y())
+    _connect(window, x, s, "x")
+    _connect(window, s, o, "value")
+    qtbot.wait(10)
+    assert doc.output == o
+    assert window.scene.nodes[x].grad_text  # ∇ cos(0) = 1 on x, no checkbox needed
+    assert window.controller.result.grads[x] == pytest.approx(1.0)
+
+
+def test_first_output_node_becomes_the_output(window, qtbot):
+    c = _centre(window)
+    doc = window.controller.doc
+    stack = window.controller.undo_stack
+    x = _drop(window, "variable", c.x() - 300, c.y())
+    o1 = _drop(window, "output", c.x(), c.y())
+    assert doc.output == o1  # chosen with the add, as one undo step
+    _connect(window, x, o1, "value")
+    qtbot.wait(10)
+    assert window.statusBar().currentMessage() != "Choose an output to see gradients."
+    o2 = _drop(window, "output", c.x(), c.y() + 150)
+    assert doc.output == o1  # a second one does not steal the role
+    _connect(window, x, o2, "value")
+    # deleting the output hands the role to the remaining one, in the same undo step
+    window.controller.select_only([o1])
+    n = stack.count()
+    window.controller.delete_selection()
+    assert o1 not in doc and doc.output == o2
+    assert stack.count() == n + 1
+    stack.undo()
+    assert o1 in doc and doc.output == o1
+    stack.redo()
+    assert doc.output == o2
+    # undoing the add of the first output leaves no output and no stray node
+    while stack.canUndo():
+        stack.undo()
+    assert len(doc) == 0 and doc.output is None
+
+
+def test_wiring_into_an_output_node_chooses_it_when_none_is(window):
+    doc = window.controller.doc
+    x = doc.add_node("variable", name="x", value=1.0, requires_grad=True)
+    o = doc.add_node("output", name="out", pos=(300, 0))  # e.g. pasted, or from an old file
+    assert doc.output is None
+    _connect(window, x, o, "value")
+    assert doc.output == o
+    window.controller.undo_stack.undo()
+    assert doc.output is None and not doc.wires
+
+
+def test_train_status_reads_once(window, qtbot):
+    assert window.open_example(EXAMPLES / "01_quadratic.json")
+    panel = window.train_panel
+    panel.steps.setValue(100000)
+    panel.lr.setValue(1e-6)
+    panel.toggle_run()
+    qtbot.waitUntil(lambda: panel.trainer.step_count >= 3, timeout=5000)
+    text = panel.status.text()
+    status = window.statusBar().currentMessage()
+    panel.toggle_run()
+    assert "Step step" not in text and "Step step" not in status
+    assert text.startswith("Running: step ")
+
+
+def test_inspector_derivative_of_an_output_names_its_port(window):
+    assert window.open_example(EXAMPLES / "01_quadratic.json")
+    doc = window.controller.doc
+    out = doc.output
+    window.inspector.show_node(out)
+    text = window.inspector.derivative.text()
+    assert "∂x/∂x" not in text
+    assert text.startswith("∂out/∂value = 1")
