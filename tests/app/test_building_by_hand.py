@@ -110,3 +110,58 @@ def test_inspector_derivative_of_an_output_names_its_port(window):
     text = window.inspector.derivative.text()
     assert "∂x/∂x" not in text
     assert text.startswith("∂out/∂value = 1")
+
+
+def _elided_op_names(window) -> list[str]:
+    """Op names whose palette cell is narrower than the text (Qt draws them as "vari…")."""
+    tree = window.palette_widget.tree
+    fm = tree.fontMetrics()
+    out = []
+    if tree.header().length() > tree.viewport().width():  # symbols scrolled out of sight
+        out.append("(the symbol column is cut off)")
+    for g in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(g)
+        for i in range(group.childCount()):
+            item = group.child(i)
+            rect = tree.visualItemRect(item)
+            # the cell's text area: the cell less the style's text margins (3 px a side)
+            if fm.horizontalAdvance(item.text(0)) > rect.width() - 6:
+                out.append(item.text(0))
+    return out
+
+
+def test_docks_keep_their_widths_when_the_step_dock_opens(window, qtbot):
+    window.resize(1380, 860)  # the default window size
+    qtbot.wait(20)
+    assert _elided_op_names(window) == []
+    assert window.open_example(EXAMPLES / "01_quadratic.json")
+    qtbot.wait(20)
+    palette, inspector = window.palette_dock.width(), window.inspector_dock.width()
+    assert window.stepper.start()
+    qtbot.wait(50)
+    assert window.step_dock.isVisible() and window.step_bar.isVisible()
+    assert window.palette_dock.width() == palette
+    assert window.inspector_dock.width() == inspector
+    assert _elided_op_names(window) == []
+    window.grab().save("/tmp/i11-hand-stepping.png")
+
+
+def test_step_bar_drops_its_words_before_squeezing_the_docks(window, qtbot):
+    bar = window.step_bar
+    full = bar.layout().minimumSize().width()
+    assert bar.minimumSizeHint().width() < full - 200  # the title and hint may go
+    bar.fit_width(full - 10)
+    assert bar.hint.isHidden() and not bar.title.isHidden()
+    bar.fit_width(bar.minimumSizeHint().width())
+    assert bar.hint.isHidden() and bar.title.isHidden()
+    bar.fit_width(full + 50)
+    assert not bar.hint.isHidden() and not bar.title.isHidden()
+
+
+def test_palette_never_elides_an_op_name_when_squeezed(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window.resizeDocks([window.palette_dock], [60], Qt.Orientation.Horizontal)
+    window.resize(760, 700)  # a small window: every dock gives up width
+    qtbot.wait(20)
+    assert _elided_op_names(window) == []
