@@ -65,7 +65,7 @@ class GraphController(QObject):
         self._eval_timer.setSingleShot(True)
         self._eval_timer.setInterval(0)  # coalesce the changes of one edit into one evaluation
         self._eval_timer.timeout.connect(self.evaluate_now)
-        scene.opDropped.connect(self.add_op)
+        scene.opDropped.connect(self.drop_op)
         scene.connectRequested.connect(self.request_connect)
         scene.reconnectRequested.connect(self.request_reconnect)
         scene.disconnectRequested.connect(self.request_disconnect)
@@ -156,6 +156,44 @@ class GraphController(QObject):
             self.select_only([node_id])
             return node_id
         return None
+
+    def drop_op(self, op: str, pos: QPointF) -> str | None:
+        """A node of `op` dropped (palette drag, quick-add) at `pos`: into the wire there, if
+        any (one undo step, see `core.graph.splice`), else added as by `add_op`."""
+        from app.canvas.wire_drop import insert_target
+        from core.graph.splice import insert_into_wire
+
+        wire = insert_target(self.scene, op, pos)
+        if wire is None:
+            return self.add_op(op, pos)
+        node_id = self.doc.new_id()
+        at = (pos.x() - 60.0, pos.y() - HEADER_H / 2)
+        try:
+            plan = insert_into_wire(self.doc, wire.key, op, node_id, at)
+        except GraphError as e:
+            self.statusMessage.emit(f"Cannot insert {op} into the wire: {e}")
+            return None
+        if not self.push_macro(plan.text, plan.steps):
+            return None
+        self.select_only([node_id])
+        return node_id
+
+    def dissolve_selection(self) -> bool:
+        """Ctrl+Delete: remove the selected one-input node and wire its input to what it fed
+        (one undo step); otherwise say why not in the status bar."""
+        from core.graph.splice import dissolve
+
+        nodes = self.scene.selected_nodes()
+        if len(nodes) != 1:
+            self.statusMessage.emit("Select one node to dissolve (a node with one input, "
+                                    "such as neg or detach).")
+            return False
+        try:
+            plan = dissolve(self.doc, nodes[0].node_id)
+        except GraphError as e:
+            self.statusMessage.emit(f"Cannot dissolve: {e}.")
+            return False
+        return self.push_macro(plan.text, plan.steps)
 
     def request_connect(self, src: str, _src_port: Any, dst: str, port: Any) -> None:
         self.push_steps("connect", auto_output.connect_steps(self.doc, src, dst, str(port)))

@@ -207,6 +207,9 @@ class MainWindow(QMainWindow):
         self.act_delete = a("De&lete", self.controller.delete_selection,
                             [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)],
                             "delete", "Delete the selection")
+        self.act_dissolve = a("Dissol&ve", self.controller.dissolve_selection, "Ctrl+Delete",
+                              tip="Remove the selected one-input node (neg, detach…) and wire "
+                                  "its input to what it fed")
         self.act_select_all = a("Select &All", self.select_all, std.SelectAll)
         self.act_quick_add = a("&Add Node…", self.open_quick_add_at_cursor, "Tab",
                                tip="Add a node by name (Tab, or double-click the canvas)")
@@ -256,7 +259,7 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_undo, self.act_redo])
         m.addSeparator()
         m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate,
-                      self.act_delete])
+                      self.act_delete, self.act_dissolve])
         m.addSeparator()
         m.addActions([self.act_select_all, self.act_quick_add, self.act_expression])
 
@@ -372,7 +375,7 @@ class MainWindow(QMainWindow):
         c.evaluated.connect(lambda _r: self._update_empty_hint())
         c.documentReplaced.connect(self._update_empty_hint)
         self._update_empty_hint()
-        self.quick_add.opChosen.connect(lambda op: c.add_op(op, self._quick_add_pos))
+        self.quick_add.opChosen.connect(lambda op: c.drop_op(op, self._quick_add_pos))
         self.expression_bar.submitted.connect(self.build_expression)
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._system_scheme_changed)
@@ -620,7 +623,9 @@ class MainWindow(QMainWindow):
         rows += [("Pan", "Middle drag, or Space + drag"), ("Zoom", "Mouse wheel (around cursor)"),
                  ("Connect", "Drag from a port to a port"),
                  ("Disconnect", "Drag a wire's input end away"),
-                 ("Add node", "Double-click empty canvas"), ("Cancel gesture", "Esc")]
+                 ("Add node", "Double-click empty canvas"),
+                 ("Insert into a wire", "Drop an op on the wire (or Tab over it)"),
+                 ("Cancel gesture", "Esc")]
         return list(dict.fromkeys(rows))
 
     def show_shortcuts(self) -> None:

@@ -28,7 +28,7 @@ class SplicePlan:
     steps: list[Step] = field(default_factory=list)
 
 
-def first_input(doc: Document, op: str) -> str | None:
+def first_input(op: str) -> str | None:
     """The port a wire goes into when a node of `op` is inserted: its first input
     (slot 0 of a variadic input such as stack's xs), or None if the op has no input."""
     from core.graph.catalog import spec
@@ -46,7 +46,7 @@ def insert_into_wire(doc: Document, wire: Wire, op: str, node_id: str,
     fit (an op without inputs, such as a variable, has nothing to take the wire's source)."""
     if wire.dst not in doc or doc.inputs_of(wire.dst).get(wire.port) != wire.src:
         raise GraphError("that wire is no longer there")
-    port = first_input(doc, op)
+    port = first_input(op)
     if port is None:
         raise GraphError(f"{op} has no input, so it cannot go into a wire")
     steps: list[Step] = [
@@ -67,8 +67,8 @@ def dissolve(doc: Document, node_id: str) -> SplicePlan:
     if len(inputs) != 1 or inputs[0].variadic:
         n = "no inputs" if not inputs else (
             "a list of inputs" if inputs[0].variadic else f"{len(inputs)} inputs")
-        raise GraphError(f"Dissolve takes out a node with one input (neg, detach, sin…); "
-                         f"{node.name} has {n}")
+        raise GraphError(f"{node.name} has {n}; only a node with one input (neg, detach, "
+                         "sin…) can be dissolved")
     wired = doc.wires_into(node_id)
     if not wired:
         raise GraphError(f"{node.name} has no input wire to connect through; "
