@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.quick_add = QuickAddPopup(self)
+        self._eval_message = ""  # the last evaluation's status message, to take down when fixed
         self._quick_add_pos = QPointF()
 
         self._build_actions()
@@ -590,6 +591,12 @@ class MainWindow(QMainWindow):
     # ---- status --------------------------------------------------------------------------------
     def _after_evaluation(self, result) -> None:
         doc = self.controller.doc
+        # an evaluation's complaint ("Backward did not run: … 'value' is not wired") is stale
+        # once an edit fixed it: take it down instead of leaving it up beside a working graph
+        if (not result.message and self._eval_message
+                and self.statusBar().currentMessage() == self._eval_message):
+            self.statusBar().clearMessage()
+        self._eval_message = result.message
         self.count_label.setText(f"{len(doc)} nodes · {len(doc.wires)} wires")
         self.eval_label.setText(f"eval {self.controller.last_eval_ms:.1f} ms")
         out = doc.output

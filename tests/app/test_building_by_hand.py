@@ -165,3 +165,20 @@ def test_palette_never_elides_an_op_name_when_squeezed(window, qtbot):
     window.resize(760, 700)  # a small window: every dock gives up width
     qtbot.wait(20)
     assert _elided_op_names(window) == []
+
+
+def test_a_fixed_complaint_leaves_the_status_bar(window, qtbot):
+    """Adding the output before wiring it said "… 'value' is not wired"; the message stayed
+    up after the wire was drawn, beside a graph showing its gradients."""
+    c = _centre(window)
+    x = _drop(window, "variable", c.x() - 300, c.y())
+    o = _drop(window, "output", c.x(), c.y())
+    qtbot.wait(10)
+    assert "not wired" in window.statusBar().currentMessage()
+    _connect(window, x, o, "value")
+    qtbot.wait(10)
+    assert "not wired" not in window.statusBar().currentMessage()
+    # an unrelated message is left alone by a clean evaluation
+    window.show_status("Saved somewhere")
+    window.controller.evaluate_now()
+    assert window.statusBar().currentMessage() == "Saved somewhere"
