@@ -6,7 +6,7 @@ person found the checkbox and the "Set as Output" command. These helpers return 
 steps (as `(kind, args, kwargs)` for a macro) that make the hand-built graph agree:
 
 - a new variable requires grad (constants never do);
-- the first `output` node, added or wired into, becomes the output when there is none;
+- the first `output` node, added, pasted or wired into, becomes the output when there is none;
 - deleting the output hands the role to the remaining output node.
 """
 
@@ -25,10 +25,18 @@ def add_steps(doc: Document, op: str, node_id: str, pos: tuple[float, float]) ->
     kwargs: dict[str, Any] = {"pos": pos, "node_id": node_id}
     if op == "variable":
         kwargs["requires_grad"] = True
-    steps: list[Step] = [("add_node", (op,), kwargs)]
-    if op == "output" and doc.output is None:
-        steps.append(("set_output", (node_id,), {}))
-    return steps
+    return choose_added_output(doc, [("add_node", (op,), kwargs)])
+
+
+def choose_added_output(doc: Document, steps: list[Step]) -> list[Step]:
+    """`steps` (adds, connects…) plus choosing the first output node they add, when the
+    document has no output yet (a palette drop, a paste into a new graph)."""
+    if doc.output is not None:
+        return list(steps)
+    for kind, args, kwargs in steps:
+        if kind == "add_node" and args and args[0] == "output" and "node_id" in kwargs:
+            return [*steps, ("set_output", (kwargs["node_id"],), {})]
+    return list(steps)
 
 
 def connect_steps(doc: Document, src: str, dst: str, port: str) -> list[Step]:

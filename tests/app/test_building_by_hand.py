@@ -182,3 +182,25 @@ def test_a_fixed_complaint_leaves_the_status_bar(window, qtbot):
     window.show_status("Saved somewhere")
     window.controller.evaluate_now()
     assert window.statusBar().currentMessage() == "Saved somewhere"
+
+
+def test_pasting_a_graph_into_a_new_document_chooses_its_output(window, qtbot):
+    """Copy a lesson, File ▸ New, paste: the pasted output is the output (gradients show)."""
+    from app import clipboard
+
+    assert window.open_example(EXAMPLES / "01_quadratic.json")
+    window.select_all()
+    assert clipboard.copy(window.controller)
+    assert window.files.new()
+    clipboard.paste(window.controller)
+    doc = window.controller.doc
+    assert doc.output is not None and doc.node(doc.output).op == "output"
+    qtbot.wait(10)
+    assert window.controller.result.backward_ran
+    window.controller.undo_stack.undo()  # one undo step takes the paste and the choice back
+    assert len(doc) == 0 and doc.output is None
+    window.controller.undo_stack.redo()
+    # pasting again keeps the chosen output
+    first = doc.output
+    clipboard.paste(window.controller)
+    assert doc.output == first
