@@ -84,9 +84,12 @@ class GraphController(QObject):
         self.result = None
         self._grad_shown = set()
         self._rebuild_all()
-        self._spread_if_overlapping()
         self.documentReplaced.emit()
         self.evaluate_now()
+        # measured after the first evaluation: only then do the items show their values and
+        # gradients, at full size (measured before, an opened lesson kept overlapping nodes)
+        with self.scene.batched_labels():
+            self._spread_if_overlapping()
 
     def _spread_if_overlapping(self) -> None:
         """Files laid out for smaller nodes (e.g. by core's layout) get their positions stretched
