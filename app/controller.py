@@ -163,20 +163,21 @@ class GraphController(QObject):
     def drop_op(self, op: str, pos: QPointF) -> str | None:
         """A node of `op` dropped (palette drag, quick-add) at `pos`: into the wire there, if
         any (one undo step, see `core.graph.splice`), else added as by `add_op`."""
-        from app.canvas.wire_drop import insert_target
+        from app.canvas.wire_drop import insert_target, make_room
         from core.graph.splice import insert_into_wire
 
         wire = insert_target(self.scene, op, pos)
         if wire is None:
             return self.add_op(op, pos)
         node_id = self.doc.new_id()
-        at = (pos.x() - 60.0, pos.y() - HEADER_H / 2)
+        at, moves = make_room(self.scene, self.doc, wire.key, op, pos)
         try:
             plan = insert_into_wire(self.doc, wire.key, op, node_id, at)
         except GraphError as e:
             self.statusMessage.emit(f"Cannot insert {op} into the wire: {e}")
             return None
-        if not self.push_macro(plan.text, plan.steps):
+        steps = plan.steps + ([("move", (moves,), {})] if moves else [])
+        if not self.push_macro(plan.text, steps):
             return None
         self.select_only([node_id])
         return node_id

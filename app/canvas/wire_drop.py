@@ -1,9 +1,10 @@
 """Dragging an op from the palette over a wire: the wire it would be inserted into glows.
 
 The drop itself is an ordinary `opDropped` request; the controller inserts the node into the
-wire under the drop point (`core.graph.splice`). This object only keeps the hover picture in
-step with that decision, using the same test (`CanvasScene.wire_at` and whether the op has an
-input to take the wire's source), so what glows is exactly what a drop would do.
+wire under the drop point (`core.graph.splice`). This module keeps the hover picture in step
+with that decision, using the same test (`CanvasScene.wire_at` and whether the op has an input
+to take the wire's source), so what glows is exactly what a drop would do, and finds room for
+the inserted node between the wire's two ends.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF
 
+from app.canvas.node_item import HEADER_H
 from app.canvas.wire_item import WireItem
+from core.graph import Document, Wire
 from core.graph.splice import first_input
 
 if TYPE_CHECKING:
@@ -49,3 +52,36 @@ class WireDropHighlight:
         if self.wire is not None and self.wire.scene() is self.scene:
             self.wire.set_drop_target(False)
         self.wire = None
+
+
+GAP = 50.0  # between the inserted node and its neighbours, room for a gradient pill
+
+
+def make_room(scene: CanvasScene, doc: Document, wire: Wire, op: str,
+              drop: QPointF) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
+    """Where the inserted node goes and which nodes move right to make room for it.
+
+    Dropped at the drop point, the new node covered the nodes at both ends of a short wire.
+    As Blender's node editor does ("auto-offset"), the node goes just right of the wire's
+    source, and the wire's target with everything downstream of it moves right by what is
+    missing, so the node sits between its two neighbours. Part of the insert's undo step."""
+    import networkx as nx
+
+    from app.arrange import estimate_box
+
+    top = drop.y() - HEADER_H / 2
+    src, dst = scene.nodes.get(wire.src), scene.nodes.get(wire.dst)
+    if src is None or dst is None:
+        return (drop.x() - 60.0, top), {}
+    left = src.sceneBoundingRect().right()
+    right = dst.sceneBoundingRect().left()
+    if right <= left:  # a wire running backwards: nothing sensible to push
+        return (drop.x() - 60.0, top), {}
+    port = first_input(op) or ""
+    width = max(estimate_box(op, [port]).w, 120.0)
+    shift = left + GAP + width + GAP - right
+    if shift <= 0:  # room enough: centre it in the gap
+        return ((left + right - width) / 2, top), {}
+    movers = {wire.dst} | nx.descendants(doc.graph, wire.dst)
+    moves = {i: (doc.node(i).pos[0] + shift, doc.node(i).pos[1]) for i in movers}
+    return (left + GAP, top), moves

@@ -135,3 +135,37 @@ def test_shortcuts_list_dissolve_and_insert(window):
     assert rows["Dissolve"] == QKeySequence("Ctrl+Delete").toString(
         QKeySequence.SequenceFormat.NativeText)
     assert "Insert into a wire" in rows
+
+
+def _overlapping(window) -> list[tuple[str, str]]:
+    from app.canvas.node_item import NodeItem
+
+    out = []
+    for item in window.scene.nodes.values():
+        for other in window.scene.items(item.sceneBoundingRect()):
+            if isinstance(other, NodeItem) and other is not item:
+                out.append((item.name, other.name))
+    return out
+
+
+def test_an_inserted_node_gets_room_between_its_neighbours(window, qtbot):
+    """Dropped on a short wire, the node covered both ends; now the downstream nodes move
+    right (Blender's auto-offset), in the same undo step."""
+    x, s, o = _sin_graph(window, qtbot)
+    doc = window.controller.doc
+    right = window.scene.nodes[s].sceneBoundingRect().right()
+    doc.move(o, (right + 40, 0))  # a short wire s → out
+    window.view.fit_all()
+    qtbot.wait(10)
+    before = {i: doc.node(i).pos for i in doc.nodes}
+    n = window.controller.undo_stack.count()
+    drop_op(window, "neg", _wire_point(window, s, o))
+    qtbot.wait(10)
+    assert _overlapping(window) == []
+    (neg,) = [i for i in doc.nodes if doc.node(i).op == "neg"]
+    ns, nn, no = (window.scene.nodes[i].sceneBoundingRect() for i in (s, neg, o))
+    assert ns.right() < nn.left() and nn.right() < no.left()
+    assert doc.node(x).pos == before[x] and doc.node(s).pos == before[s]  # upstream stays
+    assert window.controller.undo_stack.count() == n + 1
+    window.controller.undo_stack.undo()
+    assert {i: doc.node(i).pos for i in doc.nodes} == before
