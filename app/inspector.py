@@ -187,6 +187,17 @@ class Inspector(QScrollArea):
         self.node_id = node_id
         self.refresh()
 
+    def edit_node(self, node_id: str) -> None:
+        """Double-click on a node: its value field (a variable or constant), else its name,
+        focused with the text selected, so typing retypes it at once."""
+        self.show_node(node_id)
+        if self.node_id is None:
+            return
+        field = self.value_edit if not self.value_edit.isHidden() else self.name_edit
+        self.ensureWidgetVisible(field)
+        field.setFocus()
+        field.selectAll()
+
     # ---- readouts ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read the node from the document and the last evaluation."""

@@ -367,6 +367,7 @@ class MainWindow(QMainWindow):
         self.palette_widget.opActivated.connect(
             lambda op: c.add_op(op, self.view.mapToScene(self.view.viewport().rect().center())))
         self.scene.quickAddRequested.connect(self.open_quick_add)
+        self.scene.nodeDoubleClicked.connect(self.edit_node)
         self.view.quickAddRequested.connect(self.open_quick_add)
         self.view.zoomChanged.connect(self._show_zoom)
         self.empty_hint = EmptyHint(self.view)
@@ -428,6 +429,14 @@ class MainWindow(QMainWindow):
         self._quick_add_pos = QPointF(scene_pos)
         global_pos = self.view.viewport().mapToGlobal(self.view.mapFromScene(scene_pos))
         self.quick_add.popup(global_pos)
+
+    def edit_node(self, node_id: str) -> None:
+        """Double-click on a node: the inspector comes forward with its value (or name)
+        ready to retype; a newcomer double-clicks a variable to change it."""
+        self.controller.select_only([node_id])
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        self.inspector.edit_node(node_id)
 
     def open_quick_add_at_cursor(self) -> None:
         self.open_quick_add(self.view.cursor_scene_pos())
@@ -631,6 +640,7 @@ class MainWindow(QMainWindow):
                  ("Connect", "Drag from a port to a port"),
                  ("Disconnect", "Drag a wire's input end away"),
                  ("Add node", "Double-click empty canvas"),
+                 ("Retype a node's value or name", "Double-click the node"),
                  ("Insert into a wire", "Drop an op on the wire (or Tab over it)"),
                  ("Cancel gesture", "Esc")]
         return list(dict.fromkeys(rows))

@@ -44,6 +44,7 @@ class CanvasScene(QGraphicsScene):
     disconnectRequested = Signal(object)  # wire key
     nodesMoved = Signal(dict)  # node id -> (old QPointF, new QPointF)
     quickAddRequested = Signal(QPointF)
+    nodeDoubleClicked = Signal(str)  # node id: edit it in the inspector
     statusMessage = Signal(str)
 
     def __init__(self, parent=None) -> None:
@@ -192,8 +193,13 @@ class CanvasScene(QGraphicsScene):
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
-        if self._top_item(event.scenePos()) is None:
+        item = self._top_item(event.scenePos())
+        if item is None:
             self.quickAddRequested.emit(event.scenePos())
+            event.accept()
+            return
+        if isinstance(item, NodeItem) and event.button() == Qt.MouseButton.LeftButton:
+            self.nodeDoubleClicked.emit(item.node_id)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)

@@ -204,3 +204,31 @@ def test_pasting_a_graph_into_a_new_document_chooses_its_output(window, qtbot):
     first = doc.output
     clipboard.paste(window.controller)
     assert doc.output == first
+
+
+def test_double_click_a_node_to_retype_it(window, qtbot):
+    """A newcomer double-clicks a variable to change its value: nothing happened."""
+    from app_helpers import view_point
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    assert window.open_example(EXAMPLES / "01_quadratic.json")
+    doc = window.controller.doc
+    x = doc.by_name("x").id
+    window.stepper.start()  # the step dock covers the inspector: it must come forward
+    qtbot.wait(20)
+    centre = window.scene.nodes[x].sceneBoundingRect().center()
+    QTest.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier, view_point(window, centre))
+    qtbot.wait(20)
+    edit = window.inspector.value_edit
+    assert window.inspector.node_id == x
+    assert edit.isVisible() and edit.hasFocus() and edit.selectedText() == edit.text()
+    QTest.keyClicks(edit, "3")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert float(doc.node(x).value) == 3.0
+    # an op has no value: its name is ready to retype
+    add = next(n.id for n in doc if n.op == "add")
+    window.edit_node(add)
+    assert window.inspector.name_edit.hasFocus()
+    assert len(doc) == 10  # double-clicking a node never adds one (quick add is for empty canvas)
