@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clipboard, document_state, export, formatting, icons, settings, theme
-from app.arrange import arrange_document, arrange_steps
+from app.arrange import arrange_document, arrange_steps, place_below
 from app.canvas.empty_hint import EmptyHint
 from app.canvas.scene import CanvasScene
 from app.canvas.view import CanvasView
@@ -495,7 +495,8 @@ class MainWindow(QMainWindow):
         except GraphError as e:
             self.statusBar().showMessage(f"Cannot differentiate: {e}", STATUS_MS)
             return
-        if not self.controller.push_macro(f"differentiate: {plan.title}", plan.steps):
+        steps = place_below(plan.steps, self.scene)  # laid out for our nodes (app/arrange.py)
+        if not self.controller.push_macro(f"differentiate: {plan.title}", steps):
             return
         self.controller.select_only(plan.new_nodes)
         self.view.fit_all()
