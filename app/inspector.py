@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting, theme
+from app import formatting, node_text, theme
 from app.array_view import ArrayView
 from app.controller import GraphController
 from core.graph import DTYPES, value_to_text
@@ -256,7 +256,7 @@ class Inspector(QScrollArea):
         self.grad_map.set_value(grad)
         fn = r.grad_fn_name(node.id) if r else None
         self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
-        self.derivative.setText(spec.derivative_text)
+        self.derivative.setText(node_text.derivative_line(doc, node.id))
         err = (r.errors.get(node.id) or r.warnings.get(node.id)) if r else None
         self.error.setText(err or "")
         self.error.setVisible(bool(err))

@@ -110,6 +110,15 @@ def test_inspector_derivative_of_an_output_names_its_port(window):
     text = window.inspector.derivative.text()
     assert "∂x/∂x" not in text
     assert text.startswith("∂out/∂value = 1")
+    # a variable and a constant are named as they are called, not "x" and "c"
+    doc.rename(doc.by_name("x").id, "w")
+    window.inspector.show_node(doc.by_name("w").id)
+    assert window.inspector.derivative.text() == "∂w/∂w = 1"
+    window.inspector.show_node(doc.by_name("a").id)
+    assert window.inspector.derivative.text() == "∂a/∂a = 1"
+    k = doc.add_node("constant", name="k", value=2.0)
+    window.inspector.show_node(k)
+    assert window.inspector.derivative.text().startswith("∂k/∂(anything) = 0")
 
 
 def _elided_op_names(window) -> list[str]:
