@@ -192,12 +192,21 @@ class GraphController(QObject):
             self.statusMessage.emit("Select one node to dissolve (a node with one input, "
                                     "such as neg or detach).")
             return False
+        node_id = nodes[0].node_id
         try:
-            plan = dissolve(self.doc, nodes[0].node_id)
+            plan = dissolve(self.doc, node_id)
         except GraphError as e:
             self.statusMessage.emit(f"Cannot dissolve: {e}.")
             return False
-        return self.push_macro(plan.text, plan.steps)
+        name = self.doc.node(node_id).name
+        src = self.doc.node(self.doc.wires_into(node_id)[0].src).name
+        fed = ", ".join(dict.fromkeys(self.doc.node(w.dst).name
+                                      for w in self.doc.wires_from(node_id)))
+        if not self.push_macro(plan.text, plan.steps):
+            return False
+        self.statusMessage.emit(f"Dissolved {name}: {src} now feeds {fed} directly "
+                                "(Undo puts it back).")
+        return True
 
     def request_connect(self, src: str, _src_port: Any, dst: str, port: Any) -> None:
         self.push_steps("connect", auto_output.connect_steps(self.doc, src, dst, str(port)))

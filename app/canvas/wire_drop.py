@@ -68,6 +68,7 @@ def make_room(scene: CanvasScene, doc: Document, wire: Wire, op: str,
     import networkx as nx
 
     from app.arrange import estimate_box
+    from app.layout import LABEL_ROOM
 
     top = drop.y() - HEADER_H / 2
     src, dst = scene.nodes.get(wire.src), scene.nodes.get(wire.dst)
@@ -79,9 +80,14 @@ def make_room(scene: CanvasScene, doc: Document, wire: Wire, op: str,
         return (drop.x() - 60.0, top), {}
     port = first_input(op) or ""
     width = max(estimate_box(op, [port]).w, 120.0)
-    shift = left + GAP + width + GAP - right
+    # each new wire carries about the gradient this one does (a sign may widen it): room for
+    # its pill, which sits off the node only when the wire is longer than pill + 40
+    item = scene.wires.get(wire)
+    pill = item.label_width() if item is not None else 0.0
+    gap = max(GAP, 1.25 * pill + LABEL_ROOM) if pill else GAP
+    shift = left + gap + width + gap - right
     if shift <= 0:  # room enough: centre it in the gap
         return ((left + right - width) / 2, top), {}
     movers = {wire.dst} | nx.descendants(doc.graph, wire.dst)
     moves = {i: (doc.node(i).pos[0] + shift, doc.node(i).pos[1]) for i in movers}
-    return (left + GAP, top), moves
+    return (left + gap, top), moves

@@ -109,6 +109,7 @@ def test_dissolve_wires_the_input_through_as_one_undo_step(window, qtbot):
     QTest.keySequence(window.view, QKeySequence("Ctrl+Delete"))
     assert neg not in doc and doc.inputs_of(s) == {"x": x}
     assert stack.count() == n + 1
+    assert window.statusBar().currentMessage().startswith("Dissolved neg: x now feeds s")
     stack.undo()
     assert doc.inputs_of(s) == {"x": neg} and doc.inputs_of(neg) == {"x": x}
 
@@ -165,7 +166,30 @@ def test_an_inserted_node_gets_room_between_its_neighbours(window, qtbot):
     (neg,) = [i for i in doc.nodes if doc.node(i).op == "neg"]
     ns, nn, no = (window.scene.nodes[i].sceneBoundingRect() for i in (s, neg, o))
     assert ns.right() < nn.left() and nn.right() < no.left()
+    for key, wire in window.scene.wires.items():  # each new wire has room for its pill
+        if neg in (key.src, key.dst) and wire.label.isVisible():
+            pill = wire.label.sceneBoundingRect()
+            assert not pill.intersects(nn), key
     assert doc.node(x).pos == before[x] and doc.node(s).pos == before[s]  # upstream stays
     assert window.controller.undo_stack.count() == n + 1
     window.controller.undo_stack.undo()
     assert {i: doc.node(i).pos for i in doc.nodes} == before
+
+
+def test_room_for_a_wide_gradient_pill(window, qtbot):
+    """Inserted into a wire carrying a vector gradient, the node left no room for the pill
+    ("[1, 1, 1, 1]") on its new wires, which then covered the node."""
+    from app.resources import EXAMPLES
+
+    assert window.files.open(EXAMPLES / "09_detach.json")
+    qtbot.wait(10)
+    doc = window.controller.doc
+    z, total = doc.by_name("z").id, doc.by_name("sum").id
+    drop_op(window, "neg", _wire_point(window, z, total))
+    qtbot.wait(10)
+    (neg,) = [i for i in doc.nodes if doc.node(i).op == "neg"]
+    body = window.scene.nodes[neg].sceneBoundingRect()
+    for key, wire in window.scene.wires.items():
+        if neg in (key.src, key.dst) and wire.label.isVisible():
+            assert not wire.label.sceneBoundingRect().intersects(body), key
+    assert _overlapping(window) == []
