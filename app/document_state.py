@@ -22,8 +22,12 @@ BLANK_STATUS = "Drag ops from the palette, or type an expression above and press
 
 
 def forget_previous_document(window: MainWindow) -> None:
-    """Reset everything that described the previous document to a blank state."""
-    window.banner.show_lesson("", "")
+    """Reset everything that described the previous document to a blank state, except the
+    banner, which shows the new document's own lesson text if it has one (a lesson opened
+    with File ▸ Open reads as it does from the Examples menu), else hides."""
+    meta = window.controller.doc.meta
+    text = str(meta.get("explanation") or meta.get("description") or "")
+    window.banner.show_lesson(str(meta.get("title") or "") if text else "", text)
     window.expression_bar.edit.clear()
     window.expression_bar.clear_error()
     window.plots.clear()

@@ -64,7 +64,9 @@ def test_open_shows_only_the_opened_file(window, qtbot, tmp_path):
     assert window.files.open(path)
     qtbot.wait(10)
     _assert_nothing_of_a(window, a_series)
-    assert not window.banner.isVisible()  # a plain file has no lesson banner
+    # B is a lesson too: its own banner, whichever way it was opened
+    assert window.banner.isVisible()
+    assert window.banner.title.text() == window.controller.doc.meta["title"]
     assert window.plots.series("out") == [28.0]  # only B's output, not A's curve + B's point
     assert window.statusBar().currentMessage() == "Opened b.json"
     assert window.windowTitle().startswith("b.json")
@@ -86,3 +88,17 @@ def test_example_replaces_the_lesson(window, qtbot, via_menu):
     assert window.banner.title.text() == window.controller.doc.meta["title"]
     assert window.plots.series("out") == [28.0]
     assert window.statusBar().currentMessage() == "Opened 03_dot_product.json"
+
+
+def test_open_a_plain_file_hides_the_lesson_banner(window, qtbot, tmp_path):
+    from core.graph import serialize
+    from core.graph.parser import parse
+
+    path = tmp_path / "mine.json"
+    serialize.save(parse("y = sin(x)"), path)
+    _work_on_lesson_a(window, qtbot)
+    assert window.files.open(path)
+    qtbot.wait(10)
+    assert not window.banner.isVisible()
+    assert window.banner.text.text() == ""
+    assert window.expression_bar.edit.text() == ""
