@@ -641,8 +641,8 @@ class MainWindow(QMainWindow):
                  ("Connect", "Drag from a port to a port"),
                  ("Disconnect", "Drag a wire's input end away"),
                  ("Add node", "Double-click empty canvas"),
-                 ("Retype a node's value or name", "Double-click the node"),
-                 ("Insert into a wire", "Drop an op on the wire (or Tab over it)"),
+                 ("Retype a node", "Double-click it"),
+                 ("Insert into a wire", "Drop an op on it, or Tab over it"),
                  ("Cancel gesture", "Esc")]
         return list(dict.fromkeys(rows))
 
