@@ -193,3 +193,21 @@ def test_room_for_a_wide_gradient_pill(window, qtbot):
         if neg in (key.src, key.dst) and wire.label.isVisible():
             assert not wire.label.sceneBoundingRect().intersects(body), key
     assert _overlapping(window) == []
+
+
+def test_shortcuts_dialog_fits_without_a_horizontal_scrollbar(window, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialog, QTableWidget
+
+    seen = []
+
+    def look() -> None:
+        dlg = next(d for d in QApplication.topLevelWidgets()
+                   if isinstance(d, QDialog) and d.isVisible())
+        table = dlg.findChild(QTableWidget)
+        seen.append(table.horizontalScrollBar().isVisible())
+        dlg.reject()
+
+    QTimer.singleShot(200, look)
+    window.show_shortcuts()
+    assert seen == [False]
