@@ -176,7 +176,8 @@ class GraphController(QObject):
         except GraphError as e:
             self.statusMessage.emit(f"Cannot insert {op} into the wire: {e}")
             return None
-        steps = plan.steps + ([("move", (moves,), {})] if moves else [])
+        steps = auto_output.choose_added_output(
+            self.doc, plan.steps + ([("move", (moves,), {})] if moves else []))
         if not self.push_macro(plan.text, steps):
             return None
         self.select_only([node_id])

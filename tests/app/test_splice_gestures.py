@@ -211,3 +211,15 @@ def test_shortcuts_dialog_fits_without_a_horizontal_scrollbar(window, qtbot):
     QTimer.singleShot(200, look)
     window.show_shortcuts()
     assert seen == [False]
+
+
+def test_an_output_inserted_into_a_wire_becomes_the_output_when_there_is_none(window, qtbot):
+    doc = window.controller.doc
+    x = doc.add_node("variable", name="x", value=0.5, requires_grad=True, pos=(0, 0))
+    s = doc.add_node("sin", name="s", pos=(500, 0))
+    doc.connect(x, s, "x")
+    window.view.fit_all()
+    qtbot.wait(10)
+    drop_op(window, "output", _wire_point(window, x, s))
+    (o,) = [i for i in doc.nodes if doc.node(i).op == "output"]
+    assert doc.output == o and doc.inputs_of(o) == {"value": x}
