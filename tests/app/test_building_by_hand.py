@@ -241,3 +241,17 @@ def test_double_click_a_node_to_retype_it(window, qtbot):
     window.edit_node(add)
     assert window.inspector.name_edit.hasFocus()
     assert len(doc) == 10  # double-clicking a node never adds one (quick add is for empty canvas)
+
+
+def test_choose_an_output_message_goes_once_one_is_chosen(window, qtbot):
+    doc = window.controller.doc
+    x = doc.add_node("variable", name="x", value=1.0, requires_grad=True)
+    s = doc.add_node("sin", name="s", pos=(300, 0))
+    doc.connect(x, s, "x")
+    window.controller.evaluate_now()
+    assert window.statusBar().currentMessage() == "Choose an output to see gradients."
+    window.controller.select_only([s])
+    window.set_selected_as_output()
+    qtbot.wait(10)
+    assert doc.output == s
+    assert "Choose an output" not in window.statusBar().currentMessage()
