@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.graph.commands import Macro
 from core.graph.document import Document, GraphError, Wire
 
 Step = tuple[str, tuple[Any, ...], dict[str, Any]]
@@ -85,3 +86,21 @@ def dissolve(doc: Document, node_id: str) -> SplicePlan:
     steps.append(("remove_nodes", ([node_id],), {}))
     steps += [("connect", (src, w.dst, w.port), {}) for w in fed]
     return SplicePlan(f"dissolve {node.name}", steps)
+
+
+class Dissolve(Macro):
+    """`doc.make_command("dissolve", node_id)`: `dissolve` as one undoable command."""
+
+    def __init__(self, doc: Document, node_id: str) -> None:
+        plan = dissolve(doc, node_id)
+        super().__init__(doc, plan.text, plan.steps)
+
+
+class InsertIntoWire(Macro):
+    """`doc.make_command("insert_into_wire", wire, op, node_id, pos)`: `insert_into_wire`
+    as one undoable command."""
+
+    def __init__(self, doc: Document, wire: Wire, op: str, node_id: str,
+                 pos: tuple[float, float], **node_kwargs: Any) -> None:
+        plan = insert_into_wire(doc, wire, op, node_id, pos, **node_kwargs)
+        super().__init__(doc, plan.text, plan.steps)

@@ -114,3 +114,20 @@ def test_dissolve_refuses_an_unwired_or_unused_node_and_the_output():
     doc.set_output(n)
     with pytest.raises(GraphError, match="is the output"):
         dissolve(doc, n)
+
+
+def test_splices_are_document_commands_for_scripts():
+    doc = parse("y = sin(x)")
+    x, s = doc.by_name("x").id, _op(doc, "sin")
+    h = History()
+    nid = doc.new_id()
+    h.push(doc.make_command("insert_into_wire", Wire(x, s, "x"), "neg", nid, (0, 0)))
+    assert doc.inputs_of(s) == {"x": nid}
+    h.push(doc.make_command("dissolve", nid))
+    assert nid not in doc and doc.inputs_of(s) == {"x": x}
+    h.undo()
+    h.undo()
+    assert doc.inputs_of(s) == {"x": x} and len(doc) == 3
+    other = parse("y = a * b")
+    with pytest.raises(GraphError, match="2 inputs"):
+        other.make_command("dissolve", _op(other, "mul"))
