@@ -186,8 +186,6 @@ class GraphController(QObject):
     def dissolve_selection(self) -> bool:
         """Ctrl+Delete: remove the selected one-input node and wire its input to what it fed
         (one undo step); otherwise say why not in the status bar."""
-        from core.graph.splice import dissolve
-
         nodes = self.scene.selected_nodes()
         if len(nodes) != 1:
             self.statusMessage.emit("Select one node to dissolve (a node with one input, "
@@ -195,7 +193,7 @@ class GraphController(QObject):
             return False
         node_id = nodes[0].node_id
         try:
-            plan = dissolve(self.doc, node_id)
+            cmd = uc.make(self.doc, "dissolve", node_id)  # core/graph/splice.py
         except GraphError as e:
             self.statusMessage.emit(f"Cannot dissolve: {e}.")
             return False
@@ -203,8 +201,7 @@ class GraphController(QObject):
         src = self.doc.node(self.doc.wires_into(node_id)[0].src).name
         fed = ", ".join(dict.fromkeys(self.doc.node(w.dst).name
                                       for w in self.doc.wires_from(node_id)))
-        if not self.push_macro(plan.text, plan.steps):
-            return False
+        self.undo_stack.push(cmd)
         self.statusMessage.emit(f"Dissolved {name}: {src} now feeds {fed} directly "
                                 "(Undo puts it back).")
         return True
