@@ -378,6 +378,7 @@ class MainWindow(QMainWindow):
         c.documentReplaced.connect(self._update_empty_hint)
         self._update_empty_hint()
         self.quick_add.opChosen.connect(lambda op: c.drop_op(op, self._quick_add_pos))
+        self.quick_add.closed.connect(self.scene.wire_drop.clear)
         self.expression_bar.submitted.connect(self.build_expression)
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._system_scheme_changed)
@@ -427,6 +428,7 @@ class MainWindow(QMainWindow):
     # ---- canvas commands -----------------------------------------------------------------------
     def open_quick_add(self, scene_pos: QPointF) -> None:
         self._quick_add_pos = QPointF(scene_pos)
+        self.scene.wire_drop.show_at(scene_pos)  # the wire a choice would go into glows
         global_pos = self.view.viewport().mapToGlobal(self.view.mapFromScene(scene_pos))
         self.quick_add.popup(global_pos)
 

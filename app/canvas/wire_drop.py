@@ -48,6 +48,16 @@ class WireDropHighlight:
             self.wire = target
         return target
 
+    def show_at(self, pos: QPointF) -> WireItem | None:
+        """Glow the wire at `pos` whatever the op (Tab quick-add opened over a wire: the op
+        is chosen afterwards; one without an input is then just added beside it)."""
+        target = self.scene.wire_at(pos)
+        self.clear()
+        if target is not None:
+            target.set_drop_target(True)
+        self.wire = target
+        return target
+
     def clear(self) -> None:
         if self.wire is not None and self.wire.scene() is self.scene:
             self.wire.set_drop_target(False)

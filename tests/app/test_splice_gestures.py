@@ -90,10 +90,19 @@ def test_quick_add_over_a_wire_inserts_into_it(window, qtbot):
     x, s, o = _sin_graph(window, qtbot)
     doc = window.controller.doc
     window.open_quick_add(_wire_point(window, s, o))
+    wire = next(w for k, w in window.scene.wires.items() if k.src == s and k.dst == o)
+    assert wire.drop_target  # the wire the node will go into glows while choosing
     QTest.keyClicks(window.quick_add.search, "detach")
     QTest.keyClick(window.quick_add.search, Qt.Key.Key_Return)
     (d,) = [i for i in doc.nodes if doc.node(i).op == "detach"]
     assert doc.inputs_of(d) == {"x": s} and doc.inputs_of(o) == {"value": d}
+    assert not any(w.drop_target for w in window.scene.wires.values())
+    # dismissed with Esc: the glow goes too
+    window.open_quick_add(_wire_point(window, x, s))
+    assert any(w.drop_target for w in window.scene.wires.values())
+    QTest.keyClick(window.quick_add.search, Qt.Key.Key_Escape)
+    assert not window.quick_add.isVisible()
+    assert not any(w.drop_target for w in window.scene.wires.values())
 
 
 def test_dissolve_wires_the_input_through_as_one_undo_step(window, qtbot):
