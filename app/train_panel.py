@@ -421,7 +421,8 @@ class TrainPanel(QWidget):
         text = (f"{prefix} step {tr.step_count} / {self._target}"
                 + ("" if loss is None else f" · loss {loss:.6g}"))
         self._show_status(text)
-        self.statusMessage.emit(f"Training: {text}")
+        # "Training: step 63 / 500", not "Training: Running: step…" (nor "Step step 63")
+        self.statusMessage.emit(f"Training: {text.removeprefix('Running: ')}")
 
     def _show_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)

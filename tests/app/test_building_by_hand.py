@@ -100,6 +100,7 @@ def test_train_status_reads_once(window, qtbot):
     panel.toggle_run()
     assert "Step step" not in text and "Step step" not in status
     assert text.startswith("Running: step ")
+    assert status.startswith("Training: step ")
 
 
 def test_inspector_derivative_of_an_output_names_its_port(window):
