@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
+from PySide6.QtCore import QRectF
 
 from app.canvas.node_item import HEADER_H, MIN_W, ROW_H
 from app.canvas.scene import CanvasScene
@@ -78,3 +79,31 @@ def arrange_steps(steps: Sequence[tuple[str, Any, Mapping[str, Any]]],
         ports = declared + sorted(wired - set(declared))
         boxes[n] = estimate_box(op, ports)
     return layout(g, boxes, origin)
+
+
+BELOW_GAP = 80.0  # between the drawn graph and a block of new nodes placed under it
+
+
+def place_below(steps: Sequence[tuple[str, Any, Mapping[str, Any]]], scene: CanvasScene
+                ) -> list[tuple[str, Any, Mapping[str, Any]]]:
+    """`steps` with their added nodes laid out by the app's layout (sized for our nodes,
+    with room for the gradient pills) as a block under the graph drawn on `scene`, left
+    edges aligned. Differentiate's nodes came with core's grid positions, made for smaller
+    boxes: the new graph was drawn crowded, its wires and pills squashed between nodes."""
+    rect = QRectF()
+    for item in scene.nodes.values():
+        rect = rect.united(item.sceneBoundingRect())
+    pos = arrange_steps(steps, (0.0, 0.0))
+    if not pos:
+        return list(steps)
+    left = min(x for x, _y in pos.values())
+    top = min(y for _x, y in pos.values())
+    x0 = rect.left() if not rect.isNull() else 0.0
+    y0 = rect.bottom() + BELOW_GAP if not rect.isNull() else 0.0
+    out: list[tuple[str, Any, Mapping[str, Any]]] = []
+    for kind, args, kw in steps:
+        if kind == "add_node" and kw.get("node_id") in pos:
+            x, y = pos[kw["node_id"]]
+            kw = {**kw, "pos": (x - left + x0, y - top + y0)}
+        out.append((kind, args, kw))
+    return out

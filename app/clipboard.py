@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
+from app import auto_output
 from app.controller import GraphController
 from core.graph import Document, GraphError, serialize
 from core.graph.commands import Edit
@@ -127,6 +128,7 @@ def paste_text(controller: GraphController, text: str,
     except GraphError as e:
         controller.statusMessage.emit(f"Cannot paste: {e}")
         return []
+    steps = auto_output.choose_added_output(controller.doc, steps)  # see app/auto_output.py
     if not steps or not controller.push_macro(f"paste {len(new_ids)} node(s)", steps):
         return []
     controller.select_only(new_ids)

@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QPointF, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from app import node_text
+from app import auto_output, node_text
 from app import undo_commands as uc
 from app.canvas.node_item import HEADER_H, NodeItem
 from app.canvas.scene import CanvasScene
@@ -68,7 +68,7 @@ class GraphController(QObject):
         self._eval_timer.setSingleShot(True)
         self._eval_timer.setInterval(0)  # coalesce the changes of one edit into one evaluation
         self._eval_timer.timeout.connect(self.evaluate_now)
-        scene.opDropped.connect(self.add_op)
+        scene.opDropped.connect(self.drop_op)
         scene.connectRequested.connect(self.request_connect)
         scene.reconnectRequested.connect(self.request_reconnect)
         scene.disconnectRequested.connect(self.request_disconnect)
@@ -91,9 +91,12 @@ class GraphController(QObject):
         self.result = None
         self._grad_shown = set()
         self._rebuild_all()
-        self._spread_if_overlapping()
         self.documentReplaced.emit()
         self.evaluate_now()
+        # measured after the first evaluation: only then do the items show their values and
+        # gradients, at full size (measured before, an opened lesson kept overlapping nodes)
+        with self.scene.batched_labels():
+            self._spread_if_overlapping()
 
     def _spread_if_overlapping(self) -> None:
         """Files laid out for smaller nodes (e.g. by core's layout) get their positions stretched
@@ -143,17 +146,75 @@ class GraphController(QObject):
         self.undo_stack.push(cmd)
         return True
 
+    def push_steps(self, text: str, steps: Sequence[uc.Step]) -> bool:
+        """One edit as itself (its own undo text), several as one macro named `text`."""
+        if len(steps) == 1:
+            kind, args, kwargs = steps[0]
+            return self.push(kind, *args, **kwargs)
+        return self.push_macro(text, steps)
+
     def add_op(self, op: str, pos: QPointF) -> str | None:
-        """Add a node of `op` so that `pos` (scene) falls in its header, as dropped."""
+        """Add a node of `op` so that `pos` (scene) falls in its header, as dropped.
+
+        Built by hand it must behave as typed in the expression bar: a new variable requires
+        grad (constants never do), and the first output node becomes the output, in the same
+        undo step, so gradients show without a trip to a checkbox or a menu."""
         node_id = self.doc.new_id()
         x, y = pos.x() - 60.0, pos.y() - HEADER_H / 2
-        if self.push("add_node", op, pos=(x, y), node_id=node_id):
+        steps = auto_output.add_steps(self.doc, op, node_id, (x, y))
+        if self.push_steps(f"add {op}", steps):
             self.select_only([node_id])
             return node_id
         return None
 
+    def drop_op(self, op: str, pos: QPointF) -> str | None:
+        """A node of `op` dropped (palette drag, quick-add) at `pos`: into the wire there, if
+        any (one undo step, see `core.graph.splice`), else added as by `add_op`."""
+        from app.canvas.wire_drop import insert_target, make_room
+        from core.graph.splice import insert_into_wire
+
+        wire = insert_target(self.scene, op, pos)
+        if wire is None:
+            return self.add_op(op, pos)
+        node_id = self.doc.new_id()
+        at, moves = make_room(self.scene, self.doc, wire.key, op, pos)
+        try:
+            plan = insert_into_wire(self.doc, wire.key, op, node_id, at)
+        except GraphError as e:
+            self.statusMessage.emit(f"Cannot insert {op} into the wire: {e}")
+            return None
+        steps = auto_output.choose_added_output(
+            self.doc, plan.steps + ([("move", (moves,), {})] if moves else []))
+        if not self.push_macro(plan.text, steps):
+            return None
+        self.select_only([node_id])
+        return node_id
+
+    def dissolve_selection(self) -> bool:
+        """Ctrl+Delete: remove the selected one-input node and wire its input to what it fed
+        (one undo step); otherwise say why not in the status bar."""
+        nodes = self.scene.selected_nodes()
+        if len(nodes) != 1:
+            self.statusMessage.emit("Select one node to dissolve (a node with one input, "
+                                    "such as neg or detach).")
+            return False
+        node_id = nodes[0].node_id
+        try:
+            cmd = uc.make(self.doc, "dissolve", node_id)  # core/graph/splice.py
+        except GraphError as e:
+            self.statusMessage.emit(f"Cannot dissolve: {e}.")
+            return False
+        name = self.doc.node(node_id).name
+        src = self.doc.node(self.doc.wires_into(node_id)[0].src).name
+        fed = ", ".join(dict.fromkeys(self.doc.node(w.dst).name
+                                      for w in self.doc.wires_from(node_id)))
+        self.undo_stack.push(cmd)
+        self.statusMessage.emit(f"Dissolved {name}: {src} now feeds {fed} directly "
+                                "(Undo puts it back).")
+        return True
+
     def request_connect(self, src: str, _src_port: Any, dst: str, port: Any) -> None:
-        self.push("connect", src, dst, str(port))
+        self.push_steps("connect", auto_output.connect_steps(self.doc, src, dst, str(port)))
 
     def request_reconnect(self, old: Wire, src: str, _src_port: Any, dst: str,
                           port: Any) -> None:
@@ -180,6 +241,7 @@ class GraphController(QObject):
         steps: list[uc.Step] = [("disconnect", (w.dst, w.port), {}) for w in wires]
         if nodes:
             steps.append(("remove_nodes", (nodes,), {}))
+            steps += auto_output.after_remove_steps(self.doc, nodes)
         if len(steps) == 1 and nodes:
             self.push("remove_nodes", nodes)
         else:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import formatting, theme
+from app import formatting, node_text, theme
 from app.array_view import ArrayView
 from app.controller import GraphController
 from core.graph import DTYPES, value_to_text
@@ -195,6 +195,17 @@ class Inspector(QScrollArea):
         self.node_id = node_id
         self.refresh()
 
+    def edit_node(self, node_id: str) -> None:
+        """Double-click on a node: its value field (a variable or constant), else its name,
+        focused with the text selected, so typing retypes it at once."""
+        self.show_node(node_id)
+        if self.node_id is None:
+            return
+        field = self.value_edit if not self.value_edit.isHidden() else self.name_edit
+        self.ensureWidgetVisible(field)
+        field.setFocus()
+        field.selectAll()
+
     # ---- readouts ------------------------------------------------------------------------------
     def refresh(self) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
         """Re-read the node from the document and the last evaluation."""
@@ -257,7 +268,7 @@ class Inspector(QScrollArea):
         self.gradient_editor.show_for(node.id)
         fn = r.grad_fn_name(node.id) if r else None
         self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
-        self.derivative.setText(spec.derivative_text)
+        self.derivative.setText(node_text.derivative_line(doc, node.id))
         err = (r.errors.get(node.id) or self.controller.refusal.get(node.id)
                or r.warnings.get(node.id)) if r else None
         self.error.setText(err or "")

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clipboard, export, formatting, icons, settings, shortcuts, theme
-from app.arrange import arrange_document, arrange_steps
+from app import clipboard, document_state, export, formatting, icons, settings, shortcuts, theme
+from app.arrange import arrange_document, arrange_steps, place_below
 from app.canvas.empty_hint import EmptyHint
 from app.canvas.scene import CanvasScene
 from app.canvas.view import CanvasView
@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.quick_add = QuickAddPopup(self)
+        self._eval_message = ""  # the last evaluation's status message, to take down when fixed
         self._quick_add_pos = QPointF()
 
         self._build_actions()
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self._build_stepper()
         self._build_frames()
         self._build_autograd_controls()
+        document_state.install(self)
         self.apply_theme()
         self._update_title()
         if restore_settings:
@@ -208,6 +210,9 @@ class MainWindow(QMainWindow):
         self.act_delete = a("De&lete", self.controller.delete_selection,
                             [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)],
                             "delete", "Delete the selection")
+        self.act_dissolve = a("Dissol&ve", self.controller.dissolve_selection, "Ctrl+Delete",
+                              tip="Remove the selected one-input node (neg, detach…) and wire "
+                                  "its input to what it fed")
         self.act_select_all = a("Select &All", self.select_all, std.SelectAll)
         self.act_quick_add = a("&Add Node…", self.open_quick_add_at_cursor, "Tab",
                                tip="Add a node by name (Tab, or double-click the canvas)")
@@ -257,7 +262,7 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_undo, self.act_redo])
         m.addSeparator()
         m.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate,
-                      self.act_delete])
+                      self.act_delete, self.act_dissolve])
         m.addSeparator()
         m.addActions([self.act_select_all, self.act_quick_add, self.act_expression])
 
@@ -313,7 +318,7 @@ class MainWindow(QMainWindow):
             w.setObjectName("hint")
             w.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(w)
-        sb.showMessage("Drag ops from the palette, or type an expression above and press Enter.")
+        sb.showMessage(document_state.BLANK_STATUS)
 
     def _build_stepper(self) -> None:
         """The backward stepper (app/stepper.py): its actions, step bar and dock."""
@@ -378,6 +383,7 @@ class MainWindow(QMainWindow):
         self.palette_widget.opActivated.connect(
             lambda op: c.add_op(op, self.view.mapToScene(self.view.viewport().rect().center())))
         self.scene.quickAddRequested.connect(self.open_quick_add)
+        self.scene.nodeDoubleClicked.connect(self.edit_node)
         self.view.quickAddRequested.connect(self.open_quick_add)
         self.view.zoomChanged.connect(self._show_zoom)
         self.empty_hint = EmptyHint(self.view)
@@ -387,7 +393,8 @@ class MainWindow(QMainWindow):
         c.evaluated.connect(lambda _r: self._update_empty_hint())
         c.documentReplaced.connect(self._update_empty_hint)
         self._update_empty_hint()
-        self.quick_add.opChosen.connect(lambda op: c.add_op(op, self._quick_add_pos))
+        self.quick_add.opChosen.connect(lambda op: c.drop_op(op, self._quick_add_pos))
+        self.quick_add.closed.connect(self.scene.wire_drop.clear)
         self.expression_bar.submitted.connect(self.build_expression)
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._system_scheme_changed)
@@ -437,8 +444,17 @@ class MainWindow(QMainWindow):
     # ---- canvas commands -----------------------------------------------------------------------
     def open_quick_add(self, scene_pos: QPointF) -> None:
         self._quick_add_pos = QPointF(scene_pos)
+        self.scene.wire_drop.show_at(scene_pos)  # the wire a choice would go into glows
         global_pos = self.view.viewport().mapToGlobal(self.view.mapFromScene(scene_pos))
         self.quick_add.popup(global_pos)
+
+    def edit_node(self, node_id: str) -> None:
+        """Double-click on a node: the inspector comes forward with its value (or name)
+        ready to retype; a newcomer double-clicks a variable to change it."""
+        self.controller.select_only([node_id])
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        self.inspector.edit_node(node_id)
 
     def open_quick_add_at_cursor(self) -> None:
         self.open_quick_add(self.view.cursor_scene_pos())
@@ -497,7 +513,8 @@ class MainWindow(QMainWindow):
         except GraphError as e:
             self.statusBar().showMessage(f"Cannot differentiate: {e}", STATUS_MS)
             return
-        if not self.controller.push_macro(f"differentiate: {plan.title}", plan.steps):
+        steps = place_below(plan.steps, self.scene)  # laid out for our nodes (app/arrange.py)
+        if not self.controller.push_macro(f"differentiate: {plan.title}", steps):
             return
         self.controller.select_only(plan.new_nodes)
         self.view.fit_all()
@@ -603,6 +620,12 @@ class MainWindow(QMainWindow):
     # ---- status --------------------------------------------------------------------------------
     def _after_evaluation(self, result) -> None:
         doc = self.controller.doc
+        # an evaluation's complaint ("Backward did not run: … 'value' is not wired") is stale
+        # once an edit fixed it: take it down instead of leaving it up beside a working graph
+        if (not result.message and self._eval_message
+                and self.statusBar().currentMessage() == self._eval_message):
+            self.statusBar().clearMessage()
+        self._eval_message = result.message
         self.count_label.setText(f"{len(doc)} nodes · {len(doc.wires)} wires")
         self.eval_label.setText(f"eval {self.controller.last_eval_ms:.1f} ms")
         out = doc.output
@@ -636,7 +659,10 @@ class MainWindow(QMainWindow):
         rows += [("Pan", "Middle drag, or Space + drag"), ("Zoom", "Mouse wheel (around cursor)"),
                  ("Connect", "Drag from a port to a port"),
                  ("Disconnect", "Drag a wire's input end away"),
-                 ("Add node", "Double-click empty canvas"), ("Cancel gesture", "Esc")]
+                 ("Add node", "Double-click empty canvas"),
+                 ("Retype a node", "Double-click it"),
+                 ("Insert into a wire", "Drop an op on it, or Tab over it"),
+                 ("Cancel gesture", "Esc")]
         return list(dict.fromkeys(rows))
 
     def show_shortcuts(self) -> None:

@@ -72,3 +72,21 @@ def param_line(doc: Document, node_id: str) -> str:
             continue
         parts.append(p.name if v is True else f"{p.name}={param_text(v, p.type)}")
     return " · ".join(parts)
+
+
+def derivative_line(doc: Document, node_id: str) -> str:
+    """The inspector's local-derivative line for a node, in the node's own names.
+
+    The catalog writes one text per op with placeholder names, which misleads on the nodes
+    that hold or pass on a value: a variable named w read "∂x/∂x = 1", an output node
+    "∂out/∂x = ∂x/∂x = 1", as if an x were involved. Those name the node itself (and the
+    output's input port); every other op keeps the catalog's formula over its port names."""
+    node = doc.node(node_id)
+    name = node.name
+    if node.op == "variable":
+        return f"∂{name}/∂{name} = 1"
+    if node.op == "constant":
+        return f"∂{name}/∂(anything) = 0: a constant does not depend on any variable"
+    if node.op == "output":
+        return f"∂{name}/∂value = 1 (the output passes its input through)"
+    return node.spec.derivative_text

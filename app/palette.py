@@ -105,6 +105,19 @@ class PaletteWidget(QWidget):
         self.tree.resizeColumnToContents(1)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
+        self.tree.setMinimumWidth(self.full_names_width())
+
+    def full_names_width(self) -> int:
+        """The tree width at which no op name or symbol is elided ("vari…", "sigm…"): a
+        dock that other docks squeeze stops here rather than hide what the entries are."""
+        tree = self.tree
+        fm = tree.fontMetrics()
+        names = max((fm.horizontalAdvance(s.name) for c in catalog.CATEGORIES
+                     for s in catalog.ops_in(c)), default=0)
+        pad = 2 * tree.style().pixelMetric(tree.style().PixelMetric.PM_FocusFrameHMargin) + 12
+        scrollbar = tree.style().pixelMetric(tree.style().PixelMetric.PM_ScrollBarExtent)
+        return (tree.indentation() + names + pad + tree.columnWidth(1) + scrollbar
+                + 2 * tree.frameWidth())
 
     def apply_filter(self, text: str) -> None:
         """Hide ops whose name, symbol or description doesn't contain the text."""

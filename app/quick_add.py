@@ -42,6 +42,7 @@ class QuickAddPopup(QFrame):
     """The popup; emits `opChosen(op)` and closes."""
 
     opChosen = Signal(str)
+    closed = Signal()  # chosen or dismissed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
@@ -79,6 +80,10 @@ class QuickAddPopup(QFrame):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        self.closed.emit()
 
     def choose_current(self) -> None:
         item = self.list.currentItem()

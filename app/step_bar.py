@@ -7,8 +7,8 @@ the bar only shows where the stepper is.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -57,7 +57,7 @@ class StepBar(QWidget):
             row.addWidget(b)
             self.buttons.append(b)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
-        self.slider.setMinimumWidth(120)
+        self.slider.setMinimumWidth(60)
         self.slider.setMaximumWidth(260)
         self.slider.setPageStep(1)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -84,6 +84,37 @@ class StepBar(QWidget):
         row.addWidget(self.stop)
         self._updating = False
         self.hide()
+
+    # ---- width -------------------------------------------------------------------------------
+    # The bar sits in the central column. Its full minimum (title, transport, hint, Stop) was
+    # wider than the canvas at the default window size, so showing it made QMainWindow take the
+    # width from the docks: the palette narrowed and elided op names. The bar instead asks only
+    # for its controls and drops the words ("Esc to stop", then the title) when it is narrow.
+    def _extra_width(self, label: QLabel) -> int:
+        return label.sizeHint().width() + self.layout().spacing()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        full = self._full_minimum()
+        compact = full.width() - self._extra_width(self.hint) - self._extra_width(self.title)
+        return QSize(compact, full.height())
+
+    def _full_minimum(self) -> QSize:
+        """The layout's minimum with every label shown (hidden ones counted back in)."""
+        size = QSize(self.layout().minimumSize())
+        for label in (self.hint, self.title):
+            if label.isHidden():
+                size.setWidth(size.width() + self._extra_width(label))
+        return size
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.fit_width(event.size().width())
+
+    def fit_width(self, width: int) -> None:
+        """Show the hint and the title only when the bar has room for them."""
+        full = self._full_minimum().width()
+        self.hint.setVisible(width >= full)
+        self.title.setVisible(width >= full - self._extra_width(self.hint))
 
     def show_position(self, index: int, count: int, node_name: str) -> None:
         """Step `index` (0-based) of `count`, on node `node_name`."""

@@ -336,7 +336,7 @@ class TrainPanel(QWidget):
             self.plots.training_live = False
             self._show_progress("Done:")
         else:
-            self._show_progress("Step" if self.running else "Paused at")
+            self._show_progress("Running:" if self.running else "Paused at")
         self._update_buttons()
 
     def _write(self, tr: Trainer) -> None:
@@ -421,7 +421,8 @@ class TrainPanel(QWidget):
         text = (f"{prefix} step {tr.step_count} / {self._target}"
                 + ("" if loss is None else f" · loss {loss:.6g}"))
         self._show_status(text)
-        self.statusMessage.emit(f"Training: {text}")
+        # "Training: step 63 / 500", not "Training: Running: step…" (nor "Step step 63")
+        self.statusMessage.emit(f"Training: {text.removeprefix('Running: ')}")
 
     def _show_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)

@@ -30,6 +30,7 @@ from app.canvas.interactions import (
 )
 from app.canvas.node_item import NodeItem
 from app.canvas.port_item import PortItem
+from app.canvas.wire_drop import WireDropHighlight
 from app.canvas.wire_item import GradLabelItem, WireItem
 
 OP_MIME = "application/x-chainrule-op"
@@ -45,6 +46,7 @@ class CanvasScene(QGraphicsScene):
     disconnectRequested = Signal(object)  # wire key
     nodesMoved = Signal(dict)  # node id -> (old QPointF, new QPointF)
     quickAddRequested = Signal(QPointF)
+    nodeDoubleClicked = Signal(str)  # node id: edit it in the inspector
     statusMessage = Signal(str)
     frameToggleRequested = Signal(str)  # frame id: collapse or expand (the ▾/▸ in its title)
     frameRenameRequested = Signal(str)  # frame id (double-click on its title)
@@ -59,6 +61,7 @@ class CanvasScene(QGraphicsScene):
         self._interaction: Interaction | None = None
         # while set, wires queue their label placement here instead of placing it at once
         self.label_batch: dict[WireItem, None] | None = None
+        self.wire_drop = WireDropHighlight(self)
         #: called with a node id whenever its item moves (frames follow their nodes live)
         self.node_moved_hooks: list[Callable[[str], None]] = []
 
@@ -127,6 +130,11 @@ class CanvasScene(QGraphicsScene):
                 if other is not item and isinstance(other, NodeItem):
                     return True
         return False
+
+    def wire_at(self, pos: QPointF) -> WireItem | None:
+        """The wire (or its gradient pill) on top at `pos`, unless a node or port is."""
+        item = self._top_item(pos)
+        return item if isinstance(item, WireItem) else None
 
     def selected_nodes(self) -> list[NodeItem]:
         return [it for it in self.selectedItems() if isinstance(it, NodeItem)]
@@ -250,6 +258,10 @@ class CanvasScene(QGraphicsScene):
             self.quickAddRequested.emit(event.scenePos())
             event.accept()
             return
+        if isinstance(item, NodeItem) and event.button() == Qt.MouseButton.LeftButton:
+            self.nodeDoubleClicked.emit(item.node_id)
+            event.accept()
+            return
         super().mouseDoubleClickEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
@@ -267,15 +279,24 @@ class CanvasScene(QGraphicsScene):
 
     def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802 - Qt API
         if event.mimeData().hasFormat(OP_MIME):
+            self.wire_drop.hover(_dragged_op(event), event.scenePos())
             event.acceptProposedAction()
         else:
             event.ignore()
+
+    def dragLeaveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802 - Qt API
+        self.wire_drop.clear()
+        super().dragLeaveEvent(event)
 
     def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:  # noqa: N802 - Qt API
         data = event.mimeData()
         if not data.hasFormat(OP_MIME):
             event.ignore()
             return
-        op = bytes(data.data(OP_MIME)).decode("utf-8")
+        self.wire_drop.clear()
         event.acceptProposedAction()
-        self.opDropped.emit(op, event.scenePos())
+        self.opDropped.emit(_dragged_op(event), event.scenePos())
+
+
+def _dragged_op(event: QGraphicsSceneDragDropEvent) -> str:
+    return bytes(event.mimeData().data(OP_MIME)).decode("utf-8")

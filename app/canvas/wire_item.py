@@ -131,6 +131,7 @@ class WireItem(QGraphicsItem):
         self._sign = 0
         self._width = BASE_WIDTH
         self._hover = False
+        self._drop_target = False  # an op dragged over it would be inserted into it
         self._preview = False  # a wire being dragged: dashed, no label
         self._step_state: str | None = None  # the backward stepper's picture (None: normal)
         self._flow: float | None = None  # 0..1: the sent gradient travelling back (stepper)
@@ -239,6 +240,16 @@ class WireItem(QGraphicsItem):
         self.update()
         self.label.update()
 
+    @property
+    def drop_target(self) -> bool:
+        return self._drop_target
+
+    def set_drop_target(self, on: bool) -> None:
+        """Glow while a dragged op would be inserted into this wire if dropped now."""
+        if on != self._drop_target:
+            self._drop_target = on
+            self.update()
+
     # ---- geometry ------------------------------------------------------------------------------
     def endpoints(self) -> tuple[QPointF, QPointF]:
         a = self.source.scene_anchor() if self.source else self._loose_end
@@ -345,6 +356,13 @@ class WireItem(QGraphicsItem):
     ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         color = self.color()
+        if self._drop_target:  # a wide accent halo: "drop here to insert into this wire"
+            halo = QColor(theme.current().accent)
+            halo.setAlpha(120)
+            pen = QPen(halo, self._width + 9.0)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPath(self._path)
         if self._step_state in ("sent", "gathered"):  # a halo under the stroke
             halo = step_color()
             halo.setAlpha(110 if self._step_state == "sent" else 55)

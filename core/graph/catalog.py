@@ -983,7 +983,8 @@ def _spec_list() -> list[OpSpec]:
                template="torch.addmm({bias}, {a}, {b})", palette=False,
                extra={"core_template": "torch.ops.addmm({bias}, {a}, {b})"}),
         OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
-               ("∂out/∂x = ∂x/∂x = 1",), (Port("value"),), passthrough=True,
+               ("∂out/∂value = 1 (the output passes its input through)",), (Port("value"),),
+               passthrough=True,
                engine=lambda lib, a, p: a["value"], template="{value}"),
     ]
     return specs
