@@ -64,7 +64,17 @@ def build_document(interp: Interpreter, source: str) -> Document:
             gradient = None
         if gradient is None and root_value.size != 1:
             gradient = None  # backward needs one: the app asks for it
-        doc.set_output(ids[0], gradient)
+        out = ids[0]
+        if len(ids) > 1 and interp.result and all(
+                tuple(t.shape) == tuple(roots[0].shape) for t in roots):
+            # grad(outputs=[y1, y2]) sums the outputs' gradients: backward from y1 + y2
+            for nid in ids[1:]:
+                name = doc.unique_name(f"{doc.node(out).name}_plus_{doc.node(nid).name}")
+                add = doc.add_node("add", name=name)
+                doc.connect(out, add, "a")
+                doc.connect(nid, add, "b")
+                out = add
+        doc.set_output(out, gradient)
         apply_layout(doc, layered_layout(doc))
     lines = source.splitlines()
     title = f"Script: {doc.node(doc.output).name}" if doc.output is not None else "Script"
