@@ -65,7 +65,9 @@ def parse_script(source: str, limits: Limits = DEFAULT_LIMITS) -> ast.Module:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
         raise ScriptError(f"SyntaxError: {e.msg}", e.lineno or 0, e.offset or 0) from None
-    except (ValueError, RecursionError, MemoryError, OverflowError) as e:
+    except RecursionError:
+        raise limit_error("nesting", "the code nests too deeply to be read") from None
+    except (ValueError, MemoryError, OverflowError) as e:
         raise ScriptError(f"the script cannot be read: {type(e).__name__}: {e}") from None
     check_nesting(tree, limits.nesting)
     return tree

@@ -151,18 +151,27 @@ def _check_randperm(lim: Limits, args: tuple[Any, ...], kwargs: dict[str, Any]) 
 
 
 def count_leaves(data: Any, budget: int) -> int:
-    """Numbers in a nested list/tuple, counting shared sublists each time they appear
-    (``[[0] * 10**6] * 10**6`` is 10**12), stopping as soon as `budget` is passed."""
-    n, stack = 0, [data]
-    while stack:
-        d = stack.pop()
-        if isinstance(d, (list, tuple)):
-            stack.extend(d)
-        else:
-            n += d.numel() if isinstance(d, Tensor) else 1
-        if n > budget or len(stack) > budget:
+    """Numbers in a nested list/tuple, counting a shared sublist each time it appears
+    (``[[0] * 10**6] * 10**6`` is 10**12) but walking it once; more than `budget` (or
+    nesting deeper than a tensor can) counts as budget + 1."""
+    memo: dict[int, int] = {}
+
+    def count(d: Any, depth: int) -> int:
+        if not isinstance(d, (list, tuple)):
+            return d.numel() if isinstance(d, Tensor) else 1
+        if id(d) in memo:
+            return memo[id(d)]
+        if depth > 64:
             return budget + 1
-    return n
+        n = 0
+        for e in d:
+            n += count(e, depth + 1)
+            if n > budget:
+                break
+        memo[id(d)] = n = min(n, budget + 1)
+        return n
+
+    return count(data, 0)
 
 
 def check_data(lim: Limits, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

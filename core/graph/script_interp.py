@@ -257,9 +257,10 @@ class Interpreter:
         return handler(node)
 
     # ------------------------------------------------------------------ values
-    def admit(self, v: Any, depth: int = 0) -> Any:
+    def admit(self, v: Any, depth: int = 0, seen: set[int] | None = None) -> Any:
         """`v` if a script may hold it (a tensor, number, str, container of those, or an
-        allow-listed object) within the limits; else a ScriptError."""
+        allow-listed object) within the limits; else a ScriptError. A container shared
+        many times (``[[0] * 10**4] * 10**4``) is looked at once."""
         if v is None or isinstance(v, (bool, float)):
             return v
         if isinstance(v, Tensor):
@@ -279,12 +280,19 @@ class Interpreter:
                 raise limit_error("items", f"a {type(v).__name__} of {len(v)} items")
             if depth > 32:
                 raise limit_error("nesting", "containers nested too deeply")
+            seen = set() if seen is None else seen
+            if id(v) in seen:
+                return v
+            seen.add(id(v))
             for e in (v.items() if isinstance(v, dict) else v):
-                if isinstance(e, tuple) and isinstance(v, dict):
-                    self.admit(e[0], depth + 1)
-                    self.admit(e[1], depth + 1)
-                else:
-                    self.admit(e, depth + 1)
+                if isinstance(v, dict):
+                    self.admit(e[0], depth + 1, seen)
+                    self.admit(e[1], depth + 1, seen)
+                elif not (e is None or isinstance(e, (bool, int, float, Tensor)) and not (
+                        isinstance(e, int) and e.bit_length() > 64)):
+                    self.admit(e, depth + 1, seen)
+                elif isinstance(e, Tensor) and e.numel() > self.lim.tensor_elements:
+                    self.admit(e)
             return v
         if isinstance(v, _OPAQUE):
             return v
@@ -294,7 +302,7 @@ class Interpreter:
                 items.append(e)
                 if len(items) > self.lim.items:
                     raise limit_error("items", "a sequence over the item limit")
-            return self.admit(items, depth)
+            return self.admit(items, depth, seen)
         raise ScriptError(f"the result is {_kind(v)}, which a script cannot hold")
 
     def name_of(self, obj: Any) -> str | None:
@@ -999,6 +1007,8 @@ class Interpreter:
             if id(g) in saved:
                 continue
             ins = getattr(g, "inputs", None)
+            if ins is None:  # released by an earlier backward: what was saved then
+                ins = self.saved_inputs.get(id(g))
             saved[id(g)] = (g, ins)
             for t in ins or ():
                 if isinstance(t, Tensor) and t.grad_fn is not None:
@@ -1156,12 +1166,20 @@ class Interpreter:
         return ns
 
 
+_REFUSED_SYNTAX = (ast.Lambda, ast.ClassDef, ast.Global, ast.Nonlocal, ast.AsyncFunctionDef,
+                   ast.Await, ast.Yield, ast.YieldFrom, ast.AsyncFor, ast.AsyncWith,
+                   ast.Match, ast.Set, ast.SetComp)
+
+
 def check_nesting(tree: ast.AST, limit: int) -> None:
-    """Refuse a syntax tree deeper than `limit` before walking it (a 10⁵-term sum would
-    otherwise overflow Python's own stack in the walker)."""
+    """Refuse a syntax tree deeper than `limit` (a 10⁵-term sum would otherwise overflow
+    Python's own stack in the walker), and syntax the interpreter never runs (lambda,
+    class, yield, ...) even where it would not be reached, before anything runs."""
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
         node, d = stack.pop()
+        if isinstance(node, _REFUSED_SYNTAX):
+            raise refuse(describe(node)).at(node)
         if d > limit:
             raise limit_error("nesting", f"the code nests more than {limit} levels deep").at(
                 node)
