@@ -309,17 +309,22 @@ class Interpreter:
         hit = self.names.get(id(obj))
         return hit[1] if hit is not None and hit[0]() is obj else None
 
-    def _note_name(self, name: str, value: Any) -> None:
+    def _note_name(self, name: str, value: Any, alias: bool = False) -> None:
+        """`name` names `value`'s node from now on (the last assignment wins: ``d =
+        f(a)`` names what f returned), except that an alias (``out = y``) leaves a node
+        that has a name alone."""
         if not isinstance(value, Tensor):
             return
         key = value.grad_fn if value.grad_fn is not None else value
+        if alias and self.name_of(key) is not None:
+            return
         self.names[id(key)] = (weakref.ref(key), name)
         if value.grad_fn is not None:
             self.last_assigned = value
 
     # ------------------------------------------------------------------ names
     def lookup(self, name: str, node: ast.AST) -> Any:
-        if name.startswith("_"):
+        if name.startswith("_") and name != "_":
             raise refuse(f"the name {name} (names starting with _)").at(node)
         for scope in reversed(self.scopes):
             if name in scope:
@@ -333,11 +338,11 @@ class Interpreter:
         err = NameError(f"name '{name}' is not defined")
         raise ScriptError(f"NameError: {err}", cause=err).at(node)
 
-    def store(self, name: str, value: Any, node: ast.AST) -> None:
-        if name.startswith("_"):
+    def store(self, name: str, value: Any, node: ast.AST, alias: bool = False) -> None:
+        if name.startswith("_") and name != "_":
             raise refuse(f"the name {name} (names starting with _)").at(node)
         self.scopes[-1][name] = value
-        self._note_name(name, value)
+        self._note_name(name, value, alias)
 
     def assign(self, target: ast.expr, value: Any) -> None:
         if isinstance(target, ast.Name):
@@ -396,7 +401,10 @@ class Interpreter:
     def _assign_stmt(self, st: ast.Assign) -> None:
         value = self.eval(st.value)
         for t in st.targets:
-            self.assign(t, value)
+            if isinstance(t, ast.Name) and isinstance(st.value, ast.Name):
+                self.store(t.id, value, t, alias=True)
+            else:
+                self.assign(t, value)
 
     def _annassign(self, st: ast.AnnAssign) -> None:
         if st.value is not None:
@@ -424,12 +432,11 @@ class Interpreter:
         return bool(v)
 
     def _if(self, st: ast.If) -> None:
-        if self.truth(self.eval(st.test)):
-            self.branches[st.lineno] = "if"
-            self.exec_block(st.body)
-        else:
-            self.branches[st.lineno] = "else"
-            self.exec_block(st.orelse)
+        test = self.eval(st.test)
+        taken = self.truth(test)
+        if isinstance(test, Tensor):  # a branch on a value: the graph holds one side
+            self.branches[st.lineno] = "if" if taken else "else"
+        self.exec_block(st.body if taken else st.orelse)
 
     def _while(self, st: ast.While) -> None:
         n = 0
@@ -972,7 +979,7 @@ class Interpreter:
         if a.kwarg is not None:
             local[a.kwarg.arg] = extra
         for k in local:
-            if k.startswith("_"):
+            if k.startswith("_") and k != "_":
                 raise refuse(f"the name {k} (names starting with _)")
         saved = self.scopes
         self.scopes = [*fn.scopes, local]
