@@ -41,6 +41,7 @@ from app.palette import PaletteWidget
 from app.plots import PlotsPanel
 from app.quick_add import QuickAddPopup
 from app.resources import EXAMPLES
+from app.script_dock import install as install_script_dock
 from core.graph import GraphError
 
 STATUS_MS = 6000
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._build_train_dock()
         self._build_stepper()
+        self.script_dock = install_script_dock(self)  # the Script dock (code → graph)
         self.apply_theme()
         self._update_title()
         if restore_settings:
@@ -449,6 +451,9 @@ class MainWindow(QMainWindow):
             self.controller.delete_selection()
 
     def paste(self) -> None:
+        if clipboard.clipboard_text() is None and self.script_dock.paste_python(
+                QGuiApplication.clipboard().text()):
+            return  # Python code: into the Script dock, run, its graph on the canvas
         clipboard.paste(self.controller)
 
     def duplicate(self) -> None:

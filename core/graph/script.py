@@ -15,6 +15,7 @@ the run with `error` set; what was printed until then is kept.
 from __future__ import annotations
 
 import ast
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ class ScriptRun:
     grads: dict[str, np.ndarray] = field(default_factory=dict)
     optimizer: OptimizerPreset | None = None
     statements: int = 0
+    seconds: float = 0.0  # wall time of the run, document included
 
 
 def parse_script(source: str, limits: Limits = DEFAULT_LIMITS) -> ast.Module:
@@ -91,6 +93,7 @@ def run_script(source: str, *, limits: Limits = DEFAULT_LIMITS,
     from core.graph.script_document import build_document
     from core.graph.script_interp import Interpreter
 
+    t0 = time.perf_counter()
     run = ScriptRun()
     try:
         tree = parse_script(source, limits)
@@ -120,6 +123,7 @@ def run_script(source: str, *, limits: Limits = DEFAULT_LIMITS,
         if run.error is None:
             run.error = ScriptError(f"the recorded graph cannot be shown: "
                                     f"{type(e).__name__}: {e}")
+    run.seconds = time.perf_counter() - t0
     return run
 
 

@@ -21,7 +21,8 @@ from core.tensor import Tensor
 
 def result_tensors(interp: Interpreter) -> list[Tensor]:
     """What the document shows: the tensor(s) backward / autograd.grad last ran from,
-    else the last tensor assigned that has a grad_fn."""
+    else the last tensor assigned that has a grad_fn. (After ``grad(...,
+    create_graph=True)`` the derivatives it returned are shown too, as the output.)"""
     if interp.result:
         return list(interp.result)
     return [] if interp.last_assigned is None else [interp.last_assigned]
@@ -54,10 +55,12 @@ def control_flow_note(interp: Interpreter, lines: list[str]) -> str:
 def build_document(interp: Interpreter, source: str) -> Document:
     """The laid-out document of the run's result (empty if no tensor has a graph)."""
     roots = result_tensors(interp)
+    derivatives = list(interp.derivatives) if interp.result else []
     if not roots:
         doc = Document()
     else:
-        doc, ids = document_of(roots, _names(interp), interp.saved_inputs)
+        doc, all_ids = document_of(roots + derivatives, _names(interp), interp.saved_inputs)
+        ids = all_ids[:len(roots)]
         gradient = interp.result_gradient if interp.result else None
         root_value = roots[0].detach().numpy()
         if gradient is not None and gradient.shape != root_value.shape:
@@ -74,6 +77,8 @@ def build_document(interp: Interpreter, source: str) -> Document:
                 doc.connect(out, add, "a")
                 doc.connect(nid, add, "b")
                 out = add
+        if derivatives:  # as Graph ▸ Differentiate: the derivative is the output
+            out, gradient = all_ids[len(roots)], None
         doc.set_output(out, gradient)
         apply_layout(doc, layered_layout(doc))
     lines = source.splitlines()

@@ -176,6 +176,7 @@ class Interpreter:
         # naming and results, read by script_document
         self.names: dict[int, tuple[Any, str]] = {}  # id(tensor or grad_fn) -> (ref, name)
         self.result: list[Tensor] = []
+        self.derivatives: list[Tensor] = []  # grad(..., create_graph=True)'s results
         self.result_gradient: Any = None
         self.last_assigned: Tensor | None = None
         self.grads: dict[str, np.ndarray] = {}
@@ -1028,7 +1029,7 @@ class Interpreter:
         leaves = self._leaves()
         before = {n: None if t.grad is None else t.grad.numpy().copy() for n, t in leaves}
         fn.fn(*args, **kwargs)
-        self.result = [fn.obj]
+        self.result, self.derivatives = [fn.obj], []
         g = kwargs.get("gradient", args[0] if args else None)
         self.result_gradient = None if g is None else np.array(g.detach().numpy() if isinstance(
             g, Tensor) else g, copy=True)
@@ -1040,6 +1041,7 @@ class Interpreter:
         return None
 
     def _grad(self, fn: Allowed, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self.derivatives = []
         outs = kwargs.get("outputs", args[0] if args else None)
         self._save_inputs(outs)
         res = self.admit(fn.fn(*args, **kwargs))
@@ -1047,6 +1049,8 @@ class Interpreter:
         outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
         ins = list(ins) if isinstance(ins, (list, tuple)) else [ins]
         self.result = [t for t in outs if isinstance(t, Tensor)]
+        if kwargs.get("create_graph"):  # the derivative is a graph too: show it, as output
+            self.derivatives = [g for g in res if isinstance(g, Tensor) and g.grad_fn]
         go = kwargs.get("grad_outputs", args[2] if len(args) > 2 else None)
         go = go[0] if isinstance(go, (list, tuple)) and go else go
         self.result_gradient = np.array(go.detach().numpy(), copy=True) if isinstance(
