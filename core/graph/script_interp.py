@@ -223,6 +223,11 @@ class Interpreter:
         if self.statements > self.lim.statements:
             raise limit_error("statements", f"the script ran more than {self.lim.statements} "
                               "statements")
+        self.check_time()
+
+    def check_time(self) -> None:
+        """Wall time and Stop, also before every call and operator: one statement may
+        chain many slow ops (``a @ a @ a @ ...``)."""
         if time.monotonic() > self.deadline:
             raise limit_error("seconds", f"the script ran longer than {self.lim.seconds:g} s")
         if self.should_stop is not None and self.should_stop():
@@ -665,6 +670,7 @@ class Interpreter:
         return self.binop(type(node.op), self.eval(node.left), self.eval(node.right))
 
     def binop(self, op: type, a: Any, b: Any, inplace: bool = False) -> Any:
+        self.check_time()
         fn = (_IOPS if inplace else _BINOPS).get(op)
         if fn is None:
             raise refuse(f"the operator {op.__name__}")
@@ -923,6 +929,7 @@ class Interpreter:
             raise ScriptError(f"{type(e).__name__}: {e}", cause=e).at(node) from None
 
     def call(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self.check_time()
         if isinstance(fn, ScriptFunction):
             return self.call_function(fn, args, kwargs)
         if isinstance(fn, (Allowed, BoundMethod)):

@@ -284,3 +284,11 @@ def _program(draw):
 @given(_program())
 def test_fuzz_random_programs(source):
     _outcome_ok(source)
+
+
+def test_time_is_checked_between_the_ops_of_one_statement():
+    src = "import torch\na = torch.ones(800, 800)\nb = " + " @ ".join(["a"] * 80)
+    t0 = time.monotonic()
+    run = run_script(src, limits=Limits(seconds=0.3))
+    assert run.error is not None and run.error.limit == "seconds"
+    assert time.monotonic() - t0 < 2.5
