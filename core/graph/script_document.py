@@ -52,6 +52,30 @@ def control_flow_note(interp: Interpreter, lines: list[str]) -> str:
         parts) + "."
 
 
+def _start_parameters(interp: Interpreter, doc: Document) -> str:
+    """After an optimizer loop, its parameters hold their values from before the first
+    step, so the Train dock (preset with the same optimizer, lr and steps) replays the
+    loop; returns the note saying so ("" if there was no loop)."""
+    if interp.optimizer is None or interp.optimizer_steps == 0:
+        return ""
+    names = _names(interp)
+    moved = []
+    for p, start in interp.optimizer_start:
+        name = names.get(id(p))
+        node = doc.by_name(name) if name else None
+        if node is None or node.op != "variable":
+            continue
+        doc.set_value(node.id, start, node.dtype)
+        moved.append(f"{name} (the script ended with {p.detach()})")
+    if not moved:
+        return ""
+    opt = type(interp.optimizer).__name__
+    lr = interp.optimizer.param_groups[0]["lr"]
+    return (f"The optimizer's parameters show their values before its first step: "
+            f"{', '.join(moved)}; Train ▸ Run ({opt}, lr {lr:g}, "
+            f"{interp.optimizer_steps} steps) replays the loop.")
+
+
 def build_document(interp: Interpreter, source: str) -> Document:
     """The laid-out document of the run's result (empty if no tensor has a graph)."""
     roots = result_tensors(interp)
@@ -81,6 +105,7 @@ def build_document(interp: Interpreter, source: str) -> Document:
             out, gradient = all_ids[len(roots)], None
         doc.set_output(out, gradient)
         apply_layout(doc, layered_layout(doc))
+    train_note = _start_parameters(interp, doc)
     lines = source.splitlines()
     title = f"Script: {doc.node(doc.output).name}" if doc.output is not None else "Script"
     meta: dict[str, Any] = {"title": title, "source": "script"}
@@ -88,7 +113,7 @@ def build_document(interp: Interpreter, source: str) -> Document:
     explanation = (f"The graph autograd recorded for {doc.node(doc.output).name} while "
                    "the script ran." if doc.output is not None else
                    "The script recorded no graph (no tensor with a grad_fn).")
-    meta["explanation"] = explanation + (" " + note if note else "")
+    meta["explanation"] = explanation + "".join(" " + n for n in (note, train_note) if n)
     if note:
         meta["control_flow"] = note
     doc.meta = meta

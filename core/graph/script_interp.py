@@ -183,6 +183,7 @@ class Interpreter:
         self.saved_inputs: dict[int, Any] = {}  # id(grad_fn) -> inputs, before backward
         self.optimizer: Optimizer | None = None
         self.optimizer_steps = 0
+        self.optimizer_start: list[tuple[Tensor, np.ndarray]] = []
         self.loops: dict[int, int] = {}  # line of a loop -> iterations (last run)
         self.branches: dict[int, str] = {}  # line of an if -> branch taken (last time)
         self._stmt: dict[type, Callable[[Any], None]] = {
@@ -1081,6 +1082,10 @@ class Interpreter:
     def _optimizer(self, fn: Allowed, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         opt = self.admit(fn.fn(*args, **kwargs))
         self.optimizer, self.optimizer_steps = opt, 0
+        # where the parameters start: the document puts them back there, so the Train
+        # dock's Run replays the script's loop
+        self.optimizer_start = [(p, p.detach().numpy().copy())
+                                for g in opt.param_groups for p in g["params"]]
         return opt
 
     def _step(self, fn: BoundMethod, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
