@@ -57,7 +57,9 @@ from core.graph.script_allow import (
     refuse,
     tensor_method_check,
 )
+from core.graph.script_builtins import ScriptBuiltins
 from core.graph.script_limits import Limits, ScriptError, limit_error
+from core.graph.script_record import RecordHooks
 from core.nn.module import Module
 from core.optim.optimizer import Optimizer
 from core.random import Generator
@@ -133,7 +135,6 @@ _MODULES = {"torch": "torch", "torch.autograd": "torch.autograd", "torch.nn": "t
             "torch.nn.functional": "torch.nn.functional", "torch.optim": "torch.optim",
             "numpy": "numpy", "math": "math"}
 _NUMBERS = re.compile(r"\d+")
-_TYPE_NAMES = frozenset({"int", "float", "bool", "str", "list", "tuple", "dict"})
 
 
 def _is_exception_class(v: Any) -> bool:
@@ -158,7 +159,7 @@ def describe(node: ast.AST) -> str:
     return words.get(type(node), type(node).__name__)
 
 
-class Interpreter:
+class Interpreter(RecordHooks, ScriptBuiltins):
     """One run of one script. `should_stop` (polled at every statement) lets the app's
     Stop button end a run from another thread."""
 
@@ -1001,184 +1002,6 @@ class Interpreter:
             self.depth -= 1
             self.scopes = saved
         return None
-
-    # ------------------------------------------------------------------ hooks
-    def _leaves(self) -> list[tuple[str, Tensor]]:
-        """Named tensors that collect gradients (leaves requiring grad)."""
-        seen: dict[int, tuple[str, Tensor]] = {}
-        for scope in self.scopes:
-            for k, v in scope.items():
-                if isinstance(v, Tensor) and v.requires_grad and v.grad_fn is None:
-                    seen[id(v)] = (self.name_of(v) or k, v)
-        return list(seen.values())
-
-    def _save_inputs(self, roots: Any) -> None:
-        """Keep the inputs of every grad_fn behind `roots`: a backward pass without
-        retain_graph frees them, and the document is built from them afterwards."""
-        saved: dict[int, Any] = {}
-        stack = [t.grad_fn for t in (roots if isinstance(roots, (list, tuple)) else [roots])
-                 if isinstance(t, Tensor) and t.grad_fn is not None]
-        while stack:
-            g = stack.pop()
-            if id(g) in saved:
-                continue
-            ins = getattr(g, "inputs", None)
-            if ins is None:  # released by an earlier backward: what was saved then
-                ins = self.saved_inputs.get(id(g))
-            saved[id(g)] = (g, ins)
-            for t in ins or ():
-                if isinstance(t, Tensor) and t.grad_fn is not None:
-                    stack.append(t.grad_fn)
-        self.saved_inputs = {k: ins for k, (_, ins) in saved.items() if ins is not None}
-        self._saved_nodes = [g for g, _ in saved.values()]  # keep ids valid
-
-    def _backward(self, fn: BoundMethod, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        self._save_inputs(fn.obj)
-        leaves = self._leaves()
-        before = {n: None if t.grad is None else t.grad.numpy().copy() for n, t in leaves}
-        fn.fn(*args, **kwargs)
-        self.result, self.derivatives = [fn.obj], []
-        g = kwargs.get("gradient", args[0] if args else None)
-        self.result_gradient = None if g is None else np.array(g.detach().numpy() if isinstance(
-            g, Tensor) else g, copy=True)
-        self.grads = {}
-        for n, t in leaves:
-            if t.grad is not None:
-                after = t.grad.numpy().copy()
-                self.grads[n] = after if before[n] is None else after - before[n]
-        return None
-
-    def _grad(self, fn: Allowed, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        self.derivatives = []
-        outs = kwargs.get("outputs", args[0] if args else None)
-        self._save_inputs(outs)
-        res = self.admit(fn.fn(*args, **kwargs))
-        ins = kwargs.get("inputs", args[1] if len(args) > 1 else None)
-        outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
-        ins = list(ins) if isinstance(ins, (list, tuple)) else [ins]
-        self.result = [t for t in outs if isinstance(t, Tensor)]
-        if kwargs.get("create_graph"):  # the derivative is a graph too: show it, as output
-            self.derivatives = [g for g in res if isinstance(g, Tensor) and g.grad_fn]
-        go = kwargs.get("grad_outputs", args[2] if len(args) > 2 else None)
-        go = go[0] if isinstance(go, (list, tuple)) and go else go
-        self.result_gradient = np.array(go.detach().numpy(), copy=True) if isinstance(
-            go, Tensor) else None
-        self.grads = {}
-        for t, g in zip(ins, res):
-            name = self.name_of(t) if isinstance(t, Tensor) else None
-            if name and isinstance(g, Tensor):
-                self.grads[name] = g.detach().numpy().copy()
-        return res
-
-    def _autograd_backward(self, fn: Allowed, args: tuple[Any, ...],
-                           kwargs: dict[str, Any]) -> Any:
-        ts = kwargs.get("tensors", args[0] if args else None)
-        self._save_inputs(ts)
-        res = fn.fn(*args, **kwargs)
-        ts = list(ts) if isinstance(ts, (list, tuple)) else [ts]
-        self.result = [t for t in ts if isinstance(t, Tensor)]
-        return self.admit(res)
-
-    def _optimizer(self, fn: Allowed, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        opt = self.admit(fn.fn(*args, **kwargs))
-        self.optimizer, self.optimizer_steps = opt, 0
-        # where the parameters start: the document puts them back there, so the Train
-        # dock's Run replays the script's loop
-        self.optimizer_start = [(p, p.detach().numpy().copy())
-                                for g in opt.param_groups for p in g["params"]]
-        return opt
-
-    def _step(self, fn: BoundMethod, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        res = self.admit(fn.fn(*args, **kwargs))
-        if fn.obj is self.optimizer:
-            self.optimizer_steps += 1
-        return res
-
-    _hooks: dict[str, Callable[..., Any]] = {
-        "backward": _backward, "torch.autograd.grad": _grad,
-        "torch.autograd.backward": _autograd_backward, "step": _step,
-        "torch.optim.SGD": _optimizer, "torch.optim.Adam": _optimizer,
-        "torch.optim.AdamW": _optimizer, "torch.optim.RMSprop": _optimizer,
-        "torch.optim.Adagrad": _optimizer}
-
-    # ------------------------------------------------------------------ builtins
-    def _print(self, *args: Any, sep: Any = " ", end: Any = "\n", file: Any = None,
-               flush: bool = False) -> None:
-        if file is not None:
-            raise refuse("print(file=...)")
-        sep = " " if sep is None else sep
-        end = "\n" if end is None else end
-        if not isinstance(sep, str) or not isinstance(end, str):
-            raise ScriptError("TypeError: sep and end must be strings")
-        text = sep.join(str(a) for a in args) + end
-        self.out_len += len(text)
-        if self.out_len > self.lim.output_chars:
-            raise limit_error("output_chars", f"the script printed more than "
-                              f"{self.lim.output_chars} characters")
-        self.out.append(text)
-
-    def _check_iterables(self, lim: Limits, args: tuple[Any, ...],
-                         kwargs: dict[str, Any]) -> None:
-        for a in args:
-            if isinstance(a, range) and len(a) > lim.items:
-                raise limit_error("items", f"a range of {len(a)} items")
-            if isinstance(a, Tensor) and a.dim() > 0 and a.shape[0] > lim.items:
-                raise limit_error("items", "a tensor that long")
-
-    def _sum(self, iterable: Any, start: Any = 0) -> Any:
-        if not isinstance(start, (int, float, Tensor)):
-            raise refuse("sum() with a start that is not a number or tensor")
-        return sum(self.iterate(iterable), start)
-
-    def _isinstance(self, obj: Any, cls: Any) -> bool:
-        classes = cls if isinstance(cls, tuple) else (cls,)
-        types = []
-        for c in classes:
-            t = c.fn if isinstance(c, Allowed) else c
-            if isinstance(c, Allowed) and c.name in _TYPE_NAMES:
-                t = getattr(builtins, c.name)
-            if not isinstance(t, type):
-                raise ScriptError("TypeError: isinstance() arg 2 must be a type")
-            types.append(t)
-        return isinstance(obj, tuple(types))
-
-    def _format(self, value: Any, spec: str = "") -> str:
-        self.check_format(spec, "spec")
-        return format(value, spec)
-
-    def _make_builtins(self) -> dict[str, Any]:
-        it = self._check_iterables
-        b: dict[str, Any] = {
-            "print": Allowed("print", self._print),
-            "len": Allowed("len", len),
-            "range": Allowed("range", range),
-            "abs": Allowed("abs", abs),
-            "bool": Allowed("bool", bool),
-            "float": Allowed("float", float),
-            "int": Allowed("int", int),
-            "str": Allowed("str", str),
-            "repr": Allowed("repr", repr),
-            "round": Allowed("round", round),
-            "min": Allowed("min", min, it),
-            "max": Allowed("max", max, it),
-            "sum": Allowed("sum", self._sum, it),
-            "any": Allowed("any", any, it),
-            "all": Allowed("all", all, it),
-            "list": Allowed("list", lambda *a: list(self.iterate(a[0])) if a else [], it),
-            "tuple": Allowed("tuple", lambda *a: tuple(self.iterate(a[0])) if a else (), it),
-            "dict": Allowed("dict", lambda *a, **k: dict(
-                self.iterate(a[0]) if a and not isinstance(a[0], dict) else (
-                    a[0] if a else {}), **k), it),
-            "sorted": Allowed("sorted", sorted, it),
-            "reversed": Allowed("reversed", lambda s: list(reversed(list(self.iterate(s)))),
-                                it),
-            "enumerate": Allowed("enumerate", lambda s, start=0: list(
-                enumerate(self.iterate(s), start)), it),
-            "zip": Allowed("zip", lambda *s: list(zip(*(self.iterate(x) for x in s))), it),
-            "isinstance": Allowed("isinstance", self._isinstance),
-            "format": Allowed("format", self._format),
-        }
-        return b
 
     # ------------------------------------------------------------------ namespaces
     @property
