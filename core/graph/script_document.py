@@ -66,7 +66,7 @@ def _start_parameters(interp: Interpreter, doc: Document) -> str:
         if node is None or node.op != "variable":
             continue
         doc.set_value(node.id, start, node.dtype)
-        moved.append(f"{name} (the script ended with {p.detach()})")
+        moved.append(f"{name} (the script ended with {name} = {str(p.detach())})")
     if not moved:
         return ""
     opt = type(interp.optimizer).__name__
