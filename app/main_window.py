@@ -676,6 +676,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.files.discard_recovery()
         self.files.autosave_timer.stop()
+        self.script_dock.panel.shutdown()  # a script still running ends first
         event.accept()
 
 

@@ -300,6 +300,14 @@ class ScriptPanel(QWidget):
     def stop(self) -> None:
         self._stop.set()
 
+    def shutdown(self) -> None:
+        """End a running script and wait for its thread (closing the window mid-run must
+        not destroy a running QThread)."""
+        runner = self._runner
+        if runner is not None:
+            self._stop.set()
+            runner.wait(10_000)
+
     def _done(self, result: ScriptRun) -> None:
         runner, self._runner = self._runner, None
         if runner is not None:

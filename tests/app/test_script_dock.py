@@ -120,3 +120,12 @@ def test_sgd_loop_presets_the_train_dock_and_control_flow_shows_a_note(qtbot, wi
 def test_examples_menu_lists_the_scripts(window):
     sub = [a for a in window.examples_menu.actions() if a.menu() is not None]
     assert sub and len(sub[0].menu().actions()) == len(list(EXAMPLES.glob("*.py")))
+
+
+def test_closing_the_window_mid_run_ends_the_run_first(qtbot, window):
+    panel = window.script_dock.panel
+    panel.set_source("while True:\n    pass\n")
+    assert panel.run()
+    runner = panel._runner
+    window.close()
+    assert runner.isFinished()
