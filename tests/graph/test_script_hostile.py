@@ -70,6 +70,13 @@ REFUSED = [
     "raise",
     "x = 1\nx()",
     "sum([[1]] * 3, [])",
+    "import torch\ntorch.nn.functional.relu = print",
+    "import torch\ntorch.tensor = 1\n",
+    "import torch\nx = torch.ones(1)\nx.__class__ = int",
+    "import torch\nx = torch.ones(1)\nx.backward.fn",
+    "def f():\n    pass\nf.node",
+    "import torch\nopt = torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=1)\nopt.state",
+    "import torch\ntorch.ones(1).grad_fn.next_functions",
 ]
 
 
@@ -199,6 +206,15 @@ def test_runtime_errors_are_catchable_limits_are_not():
            "try:\n    y.backward()\nexcept RuntimeError as e:\n    print('again:', e)\n")
     run = run_script(src)
     assert run.error is None and run.stdout.startswith("again: Trying to backward through")
+
+
+def test_each_run_gets_its_own_namespaces():
+    run_script("import torch\ntorch.foo = 1")
+    run = run_script("import torch\nprint(torch.tensor(1.0))")
+    assert run.error is None and run.stdout == "tensor(1.)\n"
+    import core
+
+    assert not hasattr(core, "foo")
 
 
 def test_partial_stdout_is_kept():
