@@ -321,6 +321,11 @@ class Interpreter(RecordHooks, ScriptBuiltins):
         """`name` names `value`'s node from now on (the last assignment wins: ``d =
         f(a)`` names what f returned), except that an alias (``out = y``) leaves a node
         that has a name alone."""
+        if isinstance(value, Module):  # model = nn.Linear(...): model_weight, model_0_bias
+            for path, p in value.named_parameters():
+                if self.name_of(p) is None:
+                    self.names[id(p)] = (weakref.ref(p), f"{name}_{path.replace('.', '_')}")
+            return
         if not isinstance(value, Tensor):
             return
         key = value.grad_fn if value.grad_fn is not None else value

@@ -126,3 +126,42 @@ def test_feature_program_matches_pytorch(name, reference):
         t = run.variables[k]
         np.testing.assert_allclose(t.detach().numpy(), np.array(value), rtol=1e-6, atol=1e-6)
         assert (t.grad is None) == (grad is None)
+
+
+def test_an_nn_training_loop_names_parameters_after_the_model():
+    src = """
+import torch
+from torch import nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+x = torch.randn(5, 3)
+target = torch.randn(5, 1)
+loss_fn = nn.MSELoss()
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(3):
+    opt.zero_grad()
+    loss = loss_fn(model(x), target)
+    loss.backward()
+    opt.step()
+"""
+    run = run_script(src)
+    assert run.error is None, str(run.error)
+    names = {n.name for n in run.document if n.op == "variable"}
+    assert {"model_0_weight", "model_0_bias", "model_2_weight", "model_2_bias"} <= names
+    assert run.optimizer.steps == 3
+    assert "replays the loop" in run.document.meta["explanation"]
+    from core.graph.train import Trainer
+
+    doc = run.document
+    tr = Trainer(doc, "sgd", lr=0.1)
+    assert tr.run(3) == 3
+    w = doc.by_name("model_0_weight")
+    # the Train dock's preset replays the script's loop: same weights after 3 steps
+    np.testing.assert_allclose(tr.values()[w.id], _param(src, "0.weight"), rtol=1e-5,
+                               atol=1e-6)
+
+
+def _param(src: str, path: str):
+    """A parameter of the script's model after it ran, read through the interpreter."""
+    run = run_script(src + f"\nout = dict(model.named_parameters())['{path}'].detach()\n")
+    return run.variables["out"].numpy()
