@@ -47,7 +47,13 @@ from PySide6.QtWidgets import (
 from app import theme
 from app.python_highlighter import PythonHighlighter
 from core.graph import Document
-from core.graph.script import OptimizerPreset, ScriptError, ScriptRun, run_script
+from core.graph.script import (
+    OptimizerPreset,
+    ScriptError,
+    ScriptRun,
+    parse_script,
+    run_script,
+)
 
 if TYPE_CHECKING:
     from app.main_window import MainWindow
@@ -70,8 +76,8 @@ def looks_like_python(text: str) -> bool:
     if "torch" not in text or text.lstrip().startswith("{"):
         return False
     try:
-        ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        parse_script(text)
+    except ScriptError:
         return False
     return True
 
@@ -332,8 +338,8 @@ class ScriptPanel(QWidget):
 def _script_title(path: Path) -> str:
     """An example script's title: the first line of its docstring."""
     try:
-        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
-    except (OSError, SyntaxError, ValueError):
+        doc = ast.get_docstring(parse_script(path.read_bytes().decode("utf-8", "replace")))
+    except (ScriptError, OSError):
         doc = None
     return (doc or path.stem).splitlines()[0].rstrip(".")
 
@@ -364,9 +370,9 @@ class ScriptDock:
 
     def open_script(self, path: Path) -> bool:
         """Load a .py file into the editor and run it (File ▸ Open, Examples)."""
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
+        try:  # undecodable bytes become U+FFFD: the run then says where the text is bad
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError as e:
             self.window.show_status(f"Could not open {path.name}: {e}")
             return False
         self.panel.set_source(text)
