@@ -405,6 +405,8 @@ class MainWindow(QMainWindow):
         self.plots.apply_theme()
         if hasattr(self, "empty_hint"):
             self.empty_hint.apply_theme()
+        if hasattr(self, "script_dock"):
+            self.script_dock.panel.editor.highlighter.apply_theme()
         for item in self.scene.items():
             item.update()
         self.view.resetCachedContent()

@@ -129,3 +129,34 @@ def test_closing_the_window_mid_run_ends_the_run_first(qtbot, window):
     runner = panel._runner
     window.close()
     assert runner.isFinished()
+
+
+def test_highlighter_colours_keywords_strings_comments_and_docstrings(qtbot, window):
+    editor = window.script_dock.panel.editor
+    editor.setPlainText('"""a\ndocstring"""\nimport torch  # note\nx = "s" + str(1)\n')
+    fmts = editor.highlighter.formats
+    doc = editor.document()
+
+    def colour_at(line: int, col: int):
+        block = doc.findBlockByNumber(line)
+        for r in block.layout().formats():
+            if r.start <= col < r.start + r.length:
+                return r.format.foreground().color().name()
+        return None
+
+    assert colour_at(0, 1) == fmts["string"].foreground().color().name()
+    assert colour_at(1, 2) == fmts["string"].foreground().color().name()  # still inside
+    assert colour_at(2, 0) == fmts["keyword"].foreground().color().name()
+    assert colour_at(2, 7) == fmts["torch"].foreground().color().name()
+    assert colour_at(2, 15) == fmts["comment"].foreground().color().name()
+    assert colour_at(3, 4) == fmts["string"].foreground().color().name()
+    assert colour_at(3, 10) == fmts["builtin"].foreground().color().name()
+    assert colour_at(3, 0) is None
+
+
+def test_highlighter_follows_the_theme(qtbot, window):
+    editor = window.script_dock.panel.editor
+    light = editor.highlighter.formats["keyword"].foreground().color().name()
+    window.set_theme_choice("dark")
+    assert editor.highlighter.formats["keyword"].foreground().color().name() != light
+    window.set_theme_choice("light")
