@@ -160,3 +160,17 @@ def test_highlighter_follows_the_theme(qtbot, window):
     window.set_theme_choice("dark")
     assert editor.highlighter.formats["keyword"].foreground().color().name() != light
     window.set_theme_choice("light")
+
+
+def test_a_script_run_during_training_pauses_it_and_undo_walks_back(qtbot, window,
+                                                                     errors_seen):
+    window.script_dock.open_script(Path(EXAMPLES / "12_sgd_loop.py"))
+    qtbot.waitUntil(lambda: not window.script_dock.panel.running, timeout=15000)
+    window.train_panel.toggle_run()
+    qtbot.wait(100)
+    run = _run(qtbot, window, QUADRATIC)
+    assert run.error is None and not window.train_panel.running
+    stack = window.controller.undo_stack
+    while stack.canUndo():
+        stack.undo()
+    assert len(window.controller.doc) == 0 and not errors_seen
