@@ -255,6 +255,15 @@ def test_fuzz_random_python(source):
     _outcome_ok(source)
 
 
+@pytest.mark.skipif(hypothesmith is None, reason="hypothesmith is not installed")
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                 HealthCheck.data_too_large])
+@given(st.builds(lambda: None) if hypothesmith is None else hypothesmith.from_node())
+def test_fuzz_random_syntax_trees(source):
+    _outcome_ok(source)  # hypothesmith builds a random libcst tree and prints it
+
+
 # random programs over the interpreter's own vocabulary: far more of them get past parsing
 _ATOMS = ["x", "y", "torch", "t", "1", "2.5", "-3", "0", "'s'", "None", "True", "[1, 2]",
           "(1,)", "{'a': 1}", "torch.tensor(2.0, requires_grad=True)", "torch.ones(2, 2)",
