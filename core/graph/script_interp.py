@@ -337,6 +337,8 @@ class Interpreter(RecordHooks, ScriptBuiltins):
 
     # ------------------------------------------------------------------ names
     def lookup(self, name: str, node: ast.AST) -> Any:
+        if name == "__name__":  # if __name__ == "__main__": a script runs as the main one
+            return "__main__"
         if name.startswith("_") and name != "_":
             raise refuse(f"the name {name} (names starting with _)").at(node)
         for scope in reversed(self.scopes):

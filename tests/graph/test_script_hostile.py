@@ -217,6 +217,13 @@ def test_each_run_gets_its_own_namespaces():
     assert not hasattr(core, "foo")
 
 
+def test_a_main_guard_runs_and_dunder_name_is_only_a_string():
+    run = run_script("def main():\n    print('hi')\nif __name__ == '__main__':\n    main()")
+    assert run.error is None and run.stdout == "hi\n"
+    assert "not allowed" in run_script("__name__ = 'x'").error.message
+    assert "not allowed" in run_script("x = __name__.__class__").error.message
+
+
 def test_partial_stdout_is_kept():
     run = run_script("print('before')\nimport os\nprint('after')")
     assert run.stdout == "before\n" and run.error.line == 2
