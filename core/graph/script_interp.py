@@ -29,21 +29,9 @@ import numpy as np
 
 from core.autograd.grad_mode import STATE as GRAD_STATE
 from core.dtypes import dtype as DType
+from core.graph.script_access import ValueAccess, kind
 from core.graph.script_allow import (
     CONTEXT_TYPES,
-    DICT_METHODS,
-    GRADFN_METHODS,
-    GRADFN_PROPS,
-    LIST_METHODS,
-    MODULE_METHODS,
-    MODULE_PROPS,
-    OPTIMIZER_METHODS,
-    OPTIMIZER_PROPS,
-    RESULT_PROPS,
-    STR_METHODS,
-    TENSOR_METHODS,
-    TENSOR_PROPS,
-    TENSOR_SETTABLE,
     Allowed,
     BoundMethod,
     GradFn,
@@ -55,7 +43,6 @@ from core.graph.script_allow import (
     count_leaves,
     matmul_numel,
     refuse,
-    tensor_method_check,
 )
 from core.graph.script_builtins import ScriptBuiltins
 from core.graph.script_limits import Limits, ScriptError, limit_error
@@ -141,14 +128,6 @@ def _is_exception_class(v: Any) -> bool:
     return any(v is e for e in EXCEPTIONS.values())
 
 
-def _kind(v: Any) -> str:
-    if isinstance(v, Tensor):
-        return "a tensor"
-    if isinstance(v, Namespace):
-        return f"module {v.name}"
-    return f"a value of type {type(v).__name__}"
-
-
 def describe(node: ast.AST) -> str:
     """What a refused syntax node is, in words."""
     words = {ast.Lambda: "lambda", ast.ClassDef: "a class", ast.Global: "global",
@@ -159,7 +138,7 @@ def describe(node: ast.AST) -> str:
     return words.get(type(node), type(node).__name__)
 
 
-class Interpreter(RecordHooks, ScriptBuiltins):
+class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
     """One run of one script. `should_stop` (polled at every statement) lets the app's
     Stop button end a run from another thread."""
 
@@ -311,7 +290,7 @@ class Interpreter(RecordHooks, ScriptBuiltins):
                 if len(items) > self.lim.items:
                     raise limit_error("items", "a sequence over the item limit")
             return self.admit(items, depth, seen)
-        raise ScriptError(f"the result is {_kind(v)}, which a script cannot hold")
+        raise ScriptError(f"the result is {kind(v)}, which a script cannot hold")
 
     def name_of(self, obj: Any) -> str | None:
         hit = self.names.get(id(obj))
@@ -387,7 +366,7 @@ class Interpreter(RecordHooks, ScriptBuiltins):
         elif isinstance(value, range) and len(value) > self.lim.items:
             raise limit_error("items", "unpacking a range that long")
         elif not isinstance(value, (list, tuple, str, dict, range)):
-            raise ScriptError(f"TypeError: cannot unpack {_kind(value)}")
+            raise ScriptError(f"TypeError: cannot unpack {kind(value)}")
         items = list(value)
         stars = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
         n = len(target.elts)
@@ -479,7 +458,7 @@ class Interpreter(RecordHooks, ScriptBuiltins):
             if v.dim() == 0:
                 raise ScriptError("TypeError: iteration over a 0-d tensor")
             return iter(v)
-        raise ScriptError(f"TypeError: cannot loop over {_kind(v)}")
+        raise ScriptError(f"TypeError: cannot loop over {kind(v)}")
 
     def _for(self, st: ast.For) -> None:
         it = self.iterate(self.eval(st.iter))
@@ -523,7 +502,7 @@ class Interpreter(RecordHooks, ScriptBuiltins):
             for item in st.items:
                 ctx = self.eval(item.context_expr)
                 if not isinstance(ctx, CONTEXT_TYPES):
-                    raise refuse(f"'with' on {_kind(ctx)} (only torch.no_grad(), "
+                    raise refuse(f"'with' on {kind(ctx)} (only torch.no_grad(), "
                                  "enable_grad(), set_grad_enabled())").at(item.context_expr)
                 ctx.__enter__()
                 entered.append(ctx)
@@ -601,7 +580,7 @@ class Interpreter(RecordHooks, ScriptBuiltins):
         if _is_exception_class(exc):
             exc = exc()
         if not isinstance(exc, Exception):
-            raise refuse(f"raising {_kind(exc)}").at(st)
+            raise refuse(f"raising {kind(exc)}").at(st)
         raise ScriptError(f"{type(exc).__name__}: {exc}", cause=exc)
 
     def _assert(self, st: ast.Assert) -> None:
@@ -620,7 +599,7 @@ class Interpreter(RecordHooks, ScriptBuiltins):
             elif isinstance(t, ast.Subscript):
                 obj = self.eval(t.value)
                 if not isinstance(obj, (list, dict)):
-                    raise refuse(f"del on {_kind(obj)}").at(t)
+                    raise refuse(f"del on {kind(obj)}").at(t)
                 del obj[self.eval(t.slice)]
             else:
                 raise refuse(f"del of {describe(t)}").at(t)
@@ -669,7 +648,7 @@ class Interpreter(RecordHooks, ScriptBuiltins):
             if k is None:
                 other = self.eval(v)
                 if not isinstance(other, dict):
-                    raise ScriptError(f"TypeError: ** needs a dict, not {_kind(other)}")
+                    raise ScriptError(f"TypeError: ** needs a dict, not {kind(other)}")
                 d.update(other)
             else:
                 d[self.eval(k)] = self.eval(v)
@@ -822,97 +801,6 @@ class Interpreter(RecordHooks, ScriptBuiltins):
         self.store(node.target.id, v, node.target)
         return v
 
-    # ------------------------------------------------------------------ attributes, items
-    def get_attr(self, obj: Any, name: str, node: ast.AST) -> Any:
-        if isinstance(obj, Namespace):
-            if name in obj.members and (not name.startswith("_") or name == "__version__"):
-                return obj.members[name]
-            raise refuse(f"{obj.name}.{name}").at(node)
-        if name.startswith("_"):
-            raise refuse(f"the attribute {name} (names starting with _)").at(node)
-        if isinstance(obj, Tensor):
-            if name in TENSOR_PROPS:
-                return self.admit(getattr(obj, name))
-            if name in TENSOR_METHODS:
-                return BoundMethod(obj, name, getattr(obj, name), tensor_method_check(obj, name))
-        elif isinstance(obj, Optimizer):
-            if name in OPTIMIZER_PROPS:
-                return self.admit(getattr(obj, name))
-            if name in OPTIMIZER_METHODS:
-                return BoundMethod(obj, name, getattr(obj, name))
-        elif isinstance(obj, Module):
-            if name in MODULE_PROPS and hasattr(obj, name):
-                return self.admit(getattr(obj, name))
-            if name in MODULE_METHODS:
-                return BoundMethod(obj, name, getattr(obj, name))
-        elif isinstance(obj, GradFn):
-            if name in GRADFN_PROPS:
-                return self.admit(getattr(obj, name))
-            if name in GRADFN_METHODS:
-                return BoundMethod(obj, name, getattr(obj, name))
-        elif isinstance(obj, tuple) and name in RESULT_PROPS and name in getattr(
-                type(obj), "_fields", ()):
-            return getattr(obj, name)
-        elif isinstance(obj, list) and name in LIST_METHODS:
-            return BoundMethod(obj, name, getattr(obj, name), self._grow_check(obj, name))
-        elif isinstance(obj, dict) and name in DICT_METHODS:
-            fn = getattr(obj, name)
-            if name in ("keys", "values", "items"):
-                return BoundMethod(obj, name, lambda: list(fn()))
-            return BoundMethod(obj, name, fn, self._grow_check(obj, name))
-        elif isinstance(obj, str) and name in STR_METHODS:
-            return BoundMethod(obj, name, getattr(obj, name), self._str_check(obj, name))
-        raise refuse(f"the attribute '{name}' of {_kind(obj)}").at(node)
-
-    def _grow_check(self, obj: Any, name: str) -> Any:
-        def check(lim: Limits, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-            extra = 1
-            if name in ("extend", "update") and args:
-                extra = len(args[0]) if isinstance(args[0], (list, tuple, dict, str)) else \
-                    lim.items + 1
-            if len(obj) + extra > lim.items:
-                raise limit_error("items", f"a {type(obj).__name__} over the item limit")
-        return check
-
-    def _str_check(self, s: str, name: str) -> Any:
-        def check(lim: Limits, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-            if name == "join" and args:
-                parts = args[0]
-                if not isinstance(parts, (list, tuple)) or len(parts) > lim.items:
-                    raise limit_error("items", "join of that many parts")
-                total = sum(len(p) if isinstance(p, str) else 0 for p in parts)
-                if total + len(s) * len(parts) > lim.items:
-                    raise limit_error("items", "a string over the item limit")
-            if name == "format":
-                self.check_format(s, "{}")
-        return check
-
-    def set_attr(self, obj: Any, name: str, value: Any, node: ast.AST) -> None:
-        if isinstance(obj, Tensor) and name in TENSOR_SETTABLE:
-            setattr(obj, name, value)
-            return
-        raise refuse(f"setting the attribute '{name}' of {_kind(obj)}").at(node)
-
-    def get_item(self, obj: Any, key: Any) -> Any:
-        if isinstance(obj, (Tensor, list, tuple, str, dict, range)):
-            if isinstance(key, (list, tuple)) and count_leaves(
-                    key, self.lim.tensor_elements) > self.lim.tensor_elements:
-                raise limit_error("tensor_elements", "an index that large")
-            return self.admit(obj[key])
-        if isinstance(obj, Module) and type(obj).__name__ == "Sequential":
-            return self.admit(obj[key])
-        raise refuse(f"indexing {_kind(obj)}")
-
-    def set_item(self, obj: Any, key: Any, value: Any, node: ast.AST) -> None:
-        if isinstance(obj, (Tensor, list)):
-            obj[key] = value
-        elif isinstance(obj, dict):
-            if key not in obj and len(obj) + 1 > self.lim.items:
-                raise limit_error("items", "a dict over the item limit")
-            obj[key] = value
-        else:
-            raise refuse(f"assigning into {_kind(obj)}").at(node)
-
     # ------------------------------------------------------------------ calls
     def _call(self, node: ast.Call) -> Any:
         fn = self.eval(node.func)
@@ -953,7 +841,7 @@ class Interpreter(RecordHooks, ScriptBuiltins):
             return self.admit(fn(*args, **kwargs))
         if _is_exception_class(fn):
             return fn(*(str(a) for a in args))
-        raise ScriptError(f"TypeError: {_kind(fn)} is not callable")
+        raise ScriptError(f"TypeError: {kind(fn)} is not callable")
 
     def call_function(self, fn: ScriptFunction, args: tuple[Any, ...],
                       kwargs: dict[str, Any]) -> Any:
