@@ -165,3 +165,32 @@ def _param(src: str, path: str):
     """A parameter of the script's model after it ran, read through the interpreter."""
     run = run_script(src + f"\nout = dict(model.named_parameters())['{path}'].detach()\n")
     return run.variables["out"].numpy()
+
+
+OPS = ["torch.outer(x, x).sum()", "torch.mv(W, x).sum()", "x.square().sum()",
+       "x.clamp(-0.5, 0.5).sum()", "x.abs().prod()", "torch.log_softmax(x, 0).sum()",
+       "torch.nn.functional.cross_entropy(W, torch.tensor([0, 2]))", "W.flatten().sum()",
+       "x.unsqueeze(0).expand(3, 3).sum()", "torch.cat([x, x]).sum()",
+       "torch.stack([x, x]).sum()", "torch.where(x > 0, x, x * 2).sum()", "x.var() + x.std()",
+       "W.max(dim=1)[0].sum()", "x.norm()", "x.masked_fill(x > 0, 0.0).sum()",
+       "torch.sigmoid(x).sum() + torch.tanh(x).sum()", "torch.nn.functional.softplus(x).sum()",
+       "x.reciprocal().sum()", "(2 ** x).sum()", "x[[0, 2]].sum()", "W.T.sum()",
+       "x.view(3, 1).sum()", "torch.exp(x).log().sum()", "x.sqrt().sum()",
+       "W.sum(dim=(0, 1))", "(W @ x).relu().mean()"]
+
+
+@pytest.mark.parametrize("expr", OPS)
+def test_recorded_op_becomes_a_document_with_the_same_gradients(expr):
+    from core.graph.evaluate import Evaluator
+
+    src = ("import torch\nx = torch.tensor([0.3, 0.7, 1.2], requires_grad=True)\n"
+           "W = torch.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], requires_grad=True)\n"
+           f"y = {expr}\ny.backward()\n")
+    run = run_script(src)
+    assert run.error is None, str(run.error)
+    res = Evaluator(run.document).backward()
+    assert res.error is None, res.error
+    by_name = {run.document.node(i).name: g for i, g in res.leaf_grads.items()}
+    assert set(run.grads) <= set(by_name)
+    for name, g in run.grads.items():
+        np.testing.assert_allclose(by_name[name], g, rtol=1e-5, atol=1e-6)
