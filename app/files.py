@@ -19,7 +19,8 @@ from app.controller import GraphController
 from core.graph import Document, GraphError, serialize
 from core.graph.atomic import ReadOnlyFileError
 
-FILE_FILTER = "Chainrule graphs (*.json *.chainrule.json);;All files (*)"
+FILE_FILTER = ("Chainrule graphs (*.json *.chainrule.json);;PyTorch scripts (*.py);;"
+               "All files (*)")
 AUTOSAVE_MS = 60_000
 
 
@@ -63,6 +64,8 @@ class FileManager(QObject):
         self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self._dialog_unsaved
         self.ask_overwrite_read_only: Callable[[Path], bool] = (
             lambda p: ask_overwrite_read_only(self.window, p))
+        #: Opens a .py file (the Script dock sets it): scripts are run, not parsed as graphs.
+        self.script_opener: Callable[[Path], bool] | None = None
 
     # ---- state ---------------------------------------------------------------------------------
     @property
@@ -94,6 +97,8 @@ class FileManager(QObject):
 
     def load(self, path: Path, remember: bool = True) -> bool:
         """Open a file without asking about unsaved changes (caller did)."""
+        if Path(path).suffix.lower() == ".py" and self.script_opener is not None:
+            return self.script_opener(Path(path))  # a script: run in the Script dock
         try:
             doc = serialize.load(path)
         except (GraphError, OSError) as e:

@@ -41,6 +41,7 @@ from app.palette import PaletteWidget
 from app.plots import PlotsPanel
 from app.quick_add import QuickAddPopup
 from app.resources import EXAMPLES
+from app.script_dock import install as install_script_dock
 from core.graph import GraphError
 
 STATUS_MS = 6000
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self._build_stepper()
         self._build_frames()
         self._build_autograd_controls()
+        self.script_dock = install_script_dock(self)  # the Script dock (code → graph)
         document_state.install(self)
         self.apply_theme()
         self._update_title()
@@ -426,6 +428,8 @@ class MainWindow(QMainWindow):
         self.plots.apply_theme()
         if hasattr(self, "empty_hint"):
             self.empty_hint.apply_theme()
+        if hasattr(self, "script_dock"):
+            self.script_dock.panel.editor.highlighter.apply_theme()
         for item in self.scene.items():
             item.update()
         self.view.resetCachedContent()
@@ -481,6 +485,9 @@ class MainWindow(QMainWindow):
             self.controller.delete_selection()
 
     def paste(self) -> None:
+        if clipboard.clipboard_text() is None and self.script_dock.paste_python(
+                QGuiApplication.clipboard().text()):
+            return  # Python code: into the Script dock, run, its graph on the canvas
         clipboard.paste(self.controller)
 
     def duplicate(self) -> None:
@@ -714,6 +721,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.files.discard_recovery()
         self.files.autosave_timer.stop()
+        self.script_dock.panel.shutdown()  # a script still running ends first
         event.accept()
 
 

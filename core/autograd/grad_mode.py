@@ -1,20 +1,21 @@
 """Whether operations record a graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
 
-Kept as a plain module-level flag (not thread-local) because every op reads it and
-Chainrule runs the engine on one thread.
+Per thread, as in PyTorch: the Script dock runs a script's ``with torch.no_grad():`` on a
+worker thread while the UI thread keeps evaluating the canvas with gradients on.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _State:
-    enabled = True
+class _State(threading.local):
+    enabled = True  # the default in every thread
 
 
 STATE = _State()

@@ -45,6 +45,10 @@ _LAZY = {
     "to_core": "core.graph.export",
     "layered_layout": "core.graph.layout",
     "Trainer": "core.graph.train",
+    "run_script": "core.graph.script",
+    "ScriptRun": "core.graph.script",
+    "ScriptError": "core.graph.script_limits",
+    "Limits": "core.graph.script_limits",
 }
 
 

@@ -43,12 +43,18 @@ if TYPE_CHECKING:
     from core.graph.evaluate import Evaluator
 
 class _Builder:
-    def __init__(self, src: Document, variables: dict[int, str]) -> None:
+    def __init__(self, src: Document, variables: dict[int, str],
+                 leaf_names: dict[int, str] | None = None) -> None:
         self.src = src
         self.doc = Document()
         self.var_ids = variables  # id(tensor) -> node id in the new document
         self.memo: dict[int, str] = {}  # id(engine node or constant tensor) -> node id
         self.forward_names: dict[int, str] = {}  # id(grad_fn) -> source node name
+        # id(leaf tensor) -> name; when given, named leaves and leaves requiring grad
+        # become variables (the script's x, a, b), other tensors constants
+        self.leaf_names = leaf_names
+        # id(grad_fn) -> its inputs, saved before a backward without retain_graph freed them
+        self.saved_inputs: dict[int, Any] = {}
 
     def tensor(self, t: Any) -> str:
         """The node id producing tensor `t` in the new document."""
@@ -60,8 +66,14 @@ class _Builder:
         if id(t) in self.memo:
             return self.memo[id(t)]
         arr = np.array(t.detach().numpy(), copy=True)
-        nid = self.doc.add_node("constant", name=self.doc.unique_name("c"), value=arr,
-                                dtype=dtype_name(arr))
+        name = None if self.leaf_names is None else self.leaf_names.get(id(t))
+        if self.leaf_names is not None and (name is not None or t.requires_grad):
+            nid = self.doc.add_node("variable", name=self.doc.unique_name(name or "v"),
+                                    value=arr, dtype=dtype_name(arr),
+                                    requires_grad=bool(t.requires_grad))
+        else:
+            nid = self.doc.add_node("constant", name=self.doc.unique_name("c"), value=arr,
+                                    dtype=dtype_name(arr))
         self.memo[id(t)] = nid
         return nid
 
@@ -70,6 +82,8 @@ class _Builder:
             return self.memo[id(g)]
         op = getattr(getattr(g, "op", None), "name", None)
         inputs = getattr(g, "inputs", None)
+        if inputs is None:
+            inputs = self.saved_inputs.get(id(g))
         params = dict(getattr(g, "params", None) or {})
         if op is None or inputs is None or not all(hasattr(t, "grad_fn") for t in inputs):
             raise GraphError(f"cannot turn {g.name()} back into a node (its saved inputs "
@@ -219,7 +233,20 @@ def differentiate(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR09
     return b.doc
 
 
-__all__ = ["differentiate", "translate_engine_op"]
+def document_of(roots: Sequence[Any], names: dict[int, str],
+                saved_inputs: dict[int, Any] | None = None) -> tuple[Document, list[str]]:
+    """The engine graph behind tensors `roots` as a new document (not laid out), and
+    the node id of each root. `names` maps id(grad_fn) or id(leaf tensor) to a name:
+    named grad_fns name their nodes, named leaves and leaves requiring grad become
+    variables, other tensors constants. `saved_inputs` (id(grad_fn) -> inputs) stands
+    in for inputs a backward pass released. Used by the script runner (code → graph)."""
+    b = _Builder(Document(), {}, leaf_names=names)
+    b.forward_names.update(names)
+    b.saved_inputs.update(saved_inputs or {})
+    return b.doc, [b.tensor(t) for t in roots]
+
+
+__all__ = ["differentiate", "document_of", "translate_engine_op"]
 
 
 # ------------------------------------------------------------------ into the same document
