@@ -78,8 +78,10 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
             flat = out.reshape(-1)
             rows: list[list[Tensor]] = [[] for _ in ins]
             for k in range(flat.shape[0]):
-                gs = grad(flat[k], ins, retain_graph=True, create_graph=create_graph,
-                          allow_unused=True)
+                # an output that does not depend on the inputs (a linear function's
+                # gradient, in hessian) has a zero row, as torch's strict=False gives
+                gs = (grad(flat[k], ins, retain_graph=True, create_graph=create_graph,
+                           allow_unused=True) if flat.requires_grad else (None,) * len(ins))
                 for j, (g, x) in enumerate(zip(gs, ins)):
                     rows[j].append(_zeros_or(g, x))
             per_input = []
