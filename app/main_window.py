@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._build_train_dock()
         self._build_stepper()
+        self._build_landscape()
         self.apply_theme()
         self._update_title()
         if restore_settings:
@@ -318,6 +319,13 @@ class MainWindow(QMainWindow):
         from app.stepper import install
 
         install(self)
+
+    def _build_landscape(self) -> None:
+        """Graph ▸ Jacobian / Hessian (`app/matrix_dialog.py`) and the Landscape page of
+        the Plots dock with its optimizer race (`app/landscape_view.py`)."""
+        from app import matrix_dialog
+
+        matrix_dialog.install(self)
 
     def _build_train_dock(self) -> None:
         """The Train dock (gradient descent on the output, `app/train_panel.py`) below the
