@@ -1,20 +1,22 @@
 """Whether operations record a graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
 
-Kept as a plain module-level flag (not thread-local) because every op reads it and
-Chainrule runs the engine on one thread.
+Thread-local, as in PyTorch: a loss landscape or optimizer race computed on a worker
+thread (the app keeps its UI thread free) must not switch recording off, or on, for the
+document the UI thread is evaluating at the same time. Each new thread starts enabled.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _State:
-    enabled = True
+class _State(threading.local):
+    enabled = True  # the class attribute is every thread's starting value
 
 
 STATE = _State()
