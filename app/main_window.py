@@ -323,9 +323,10 @@ class MainWindow(QMainWindow):
     def _build_landscape(self) -> None:
         """Graph ▸ Jacobian / Hessian (`app/matrix_dialog.py`) and the Landscape page of
         the Plots dock with its optimizer race (`app/landscape_view.py`)."""
-        from app import matrix_dialog
+        from app import landscape_view, matrix_dialog
 
         matrix_dialog.install(self)
+        landscape_view.install(self)
 
     def _build_train_dock(self) -> None:
         """The Train dock (gradient descent on the output, `app/train_panel.py`) below the

@@ -103,6 +103,28 @@ class Race:
         self._extend(label, max(total, at))
         return self.trajectories[label]
 
+    @property
+    def columns(self) -> list[tuple[str, int]]:
+        """(variable id, flat index) of each trajectory column, in order."""
+        tr = next(iter(self._trainers.values()))
+        return [(i, k) for i, v in tr.start_values().items() for k in range(v.size)]
+
+    def start_values(self) -> dict[str, np.ndarray]:
+        """The variables' values at the start (the document's when the race was made)."""
+        return next(iter(self._trainers.values())).start_values()
+
+    def values_at(self, label: str, step: int) -> dict[str, np.ndarray]:
+        """`label`'s variables after `step` steps (its last point if it stopped before),
+        each in its own shape and dtype: what the canvas shows for that step."""
+        traj = self.trajectories[label]
+        row = traj.params[traj.at(step)]
+        out: dict[str, np.ndarray] = {}
+        k = 0
+        for i, v in self.start_values().items():
+            out[i] = row[k:k + v.size].reshape(v.shape).astype(v.dtype)
+            k += v.size
+        return out
+
     def winner(self) -> str | None:
         """The label with the lowest final loss (finite), None if none is finite."""
         best = [(float(t.loss[-1]), label) for label, t in self.trajectories.items()
