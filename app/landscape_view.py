@@ -114,6 +114,7 @@ class RaceJob:
                  axes: list[int] | None, race: Race | None = None) -> None:
         self.bridge = _Bridge()
         self.done = self.bridge.done
+        self.generation = 0  # the page's document generation it was started in
         self._args = (doc, settings, steps, axes, race)
         self.thread = threading.Thread(target=self._run, name="chainrule-race", daemon=True)
 
@@ -452,6 +453,8 @@ class LandscapePage(QWidget):
         self.command: uc.TrainRun | None = None
         self._writing = False
         self.stale = False
+        self._generation = 0  # bumped by edits and new documents: older jobs are void
+        self._seek_after: int | None = None
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(2)
@@ -515,20 +518,29 @@ class LandscapePage(QWidget):
         self._launch(RaceJob(self.controller.doc.copy(), settings, self.panel.steps.value(),
                              self.panel.coords()))
 
-    def _launch(self, job: RaceJob) -> None:
+    def _launch(self, job: RaceJob, seek: int | None = None) -> None:
         self.job = job
+        job.generation = self._generation
+        self._seek_after = seek
         self.panel.set_busy(True)
-        job.done.connect(self._race_done)
+        job.done.connect(self._race_done)  # a bound slot: dropped if the page goes
         job.start()
 
     def _race_done(self, result: RaceResult | str) -> None:
-        self.job = None
+        job, self.job = self.job, None
         self.panel.set_busy(False)
+        if job is None or job.generation != self._generation:
+            # the graph was edited or replaced while this was computed: it is not its race
+            self._say("The graph changed while the race was computed: press Race again.")
+            return
         if isinstance(result, str):
             self._say(f"Cannot race: {result}", error=True)
             return
         self.stale = False
         self.show_result(result)
+        if self._seek_after is not None:
+            self.panel.player.pause()
+            self.panel.player.seek(self._seek_after)
 
     def show_result(self, result: RaceResult) -> None:
         self.result = result
@@ -567,10 +579,8 @@ class LandscapePage(QWidget):
         res = self.result
         if res is None or self.busy or self.stale or self.panel.coords() == res.axes:
             return
-        job = RaceJob(res.race.doc, {}, 0, self.panel.coords(), race=res.race)
-        at = self.step
-        self._launch(job)
-        job.done.connect(lambda _r: self.panel.player.seek(at))
+        self._launch(RaceJob(res.race.doc, {}, 0, self.panel.coords(), race=res.race),
+                     seek=self.step)
 
     # ---- showing a step ------------------------------------------------------------------------
     def _show_step(self, k: int) -> None:
@@ -612,6 +622,7 @@ class LandscapePage(QWidget):
         if change.kind == "node_changed" and change.field in ("pos", "name"):
             return
         if not self._writing:
+            self._generation += 1
             self.refresh_columns() if change.kind != "node_changed" else None
             if self.result is not None and not self.stale:
                 self.stale = True
@@ -621,6 +632,7 @@ class LandscapePage(QWidget):
                                   "Race again to recompute it from the current values.")
 
     def _document_replaced(self) -> None:
+        self._generation += 1
         self._unsubscribe()
         self._unsubscribe = self.controller.doc.subscribe(self._on_change)
         self.result = None

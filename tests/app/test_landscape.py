@@ -214,3 +214,19 @@ def test_race_errors_say_why(window, qtbot):
     qtbot.waitUntil(lambda: not page.busy, timeout=10000)
     assert "Cannot race" in window.statusBar().currentMessage()
     assert page.result is None
+
+
+def test_a_race_finishing_after_an_edit_or_a_new_document_is_discarded(window, qtbot):
+    page = _open(window, "20_descent_quadratic")
+    page.panel.steps.setValue(300)
+    page.start_race()
+    assert page.busy
+    x = window.controller.doc.by_name("x").id
+    window.controller.push("set_value", x, 2.0)  # before the result (queued) arrives
+    qtbot.waitUntil(lambda: not page.busy, timeout=30000)
+    assert page.result is None
+    assert "changed while the race was computed" in window.statusBar().currentMessage()
+    page.start_race()
+    assert window.open_example(EXAMPLES / "23_rosenbrock.json")
+    qtbot.waitUntil(lambda: not page.busy, timeout=30000)
+    assert page.result is None and page.panel.player.total == 0
