@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -455,6 +455,10 @@ class LandscapePage(QWidget):
         self.stale = False
         self._generation = 0  # bumped by edits and new documents: older jobs are void
         self._seek_after: int | None = None
+        self._columns_timer = QTimer(self)
+        self._columns_timer.setSingleShot(True)
+        self._columns_timer.setInterval(0)
+        self._columns_timer.timeout.connect(self.refresh_columns)
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(2)
@@ -490,8 +494,12 @@ class LandscapePage(QWidget):
 
     def _names_now(self) -> list[str]:
         doc = self.controller.doc
-        out = []
-        for i in trainable(doc):
+        out: list[str] = []
+        try:
+            ids = trainable(doc)
+        except GraphError:  # an output that is being removed: no columns for now
+            return out
+        for i in ids:
             v = doc.node(i).value
             if v is None or v.dtype.kind != "f":
                 continue
@@ -623,7 +631,10 @@ class LandscapePage(QWidget):
             return
         if not self._writing:
             self._generation += 1
-            self.refresh_columns() if change.kind != "node_changed" else None
+            if change.kind != "node_changed":
+                # never read the document inside its own change notification (a removal
+                # is only half done): refresh once the edit is complete
+                self._columns_timer.start()
             if self.result is not None and not self.stale:
                 self.stale = True
                 self.command = None
