@@ -74,7 +74,8 @@ def fps() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from app.landscape_view import LandscapePlots, compute
+    from app.landscape_plots import LandscapePlots
+    from app.race_job import compute
     from app.race_panel import Player
 
     app = QApplication.instance() or QApplication([])

@@ -230,3 +230,10 @@ def test_a_race_finishing_after_an_edit_or_a_new_document_is_discarded(window, q
     assert window.open_example(EXAMPLES / "23_rosenbrock.json")
     qtbot.waitUntil(lambda: not page.busy, timeout=30000)
     assert page.result is None and page.panel.player.total == 0
+
+
+def test_runners_ending_at_the_same_loss_are_a_tie(window, qtbot):
+    page = _open(window, "25_himmelblau")
+    _race(page, qtbot, only={"sgd", "momentum"}, steps=500)  # both reach z = 0 exactly
+    assert page.winner.text().startswith("Tie: ")
+    assert "SGD" in page.winner.text() and "Momentum" in page.winner.text()
