@@ -5,8 +5,8 @@ current point and the tangent there (slope = the gradient the engine computed at
 step). Two: the grid as a heatmap (viridis, perceptual) with contour lines — on a log
 scale when the loss spans decades — each runner's path (outlined, so it reads on any
 colour), current point, the start and the grid's minimum when it lies inside the grid.
-The surface does not change while a race plays, so it, its contours, the colour bar and
-the axes are cached pixmaps; a frame (`show_step`) only moves paths, points and curves.
+The surface does not change while a race plays, so it, the colour bar and the axes are
+cached pixmaps; a frame (`show_step`) only moves paths, points and curves.
 """
 
 from __future__ import annotations
@@ -157,10 +157,9 @@ class LandscapePlots(QWidget):
             color = QColor(RUNNER_COLORS[i % len(RUNNER_COLORS)])
             items: dict[str, Any] = {}
             outline = pg.mkPen(QColor(0, 0, 0, 170), width=4.5)
-            if g.ys is not None:
-                items["under"] = self._add(self.surface, pg.PlotDataItem([], [], pen=outline))
-                items["path"] = self._add(self.surface, pg.PlotDataItem([], [], pen=pg.mkPen(
-                    color, width=2.2)))
+            if g.ys is not None:  # a plain curve item: a frame sets its data, nothing more
+                items["path"] = self._add(self.surface, pg.PlotCurveItem(
+                    pen=pg.mkPen(color, width=2.2), shadowPen=outline, skipFiniteCheck=True))
             else:
                 items["path"] = self._add(self.surface, pg.ScatterPlotItem(
                     size=5, pen=None, brush=pg.mkBrush(_alpha(color, 110))))
@@ -265,8 +264,7 @@ class LandscapePlots(QWidget):
         for lv in self.levels:
             iso = pg.IsocurveItem(shown.T, level=float(lv),
                                   pen=pg.mkPen(QColor(255, 255, 255, 95), width=1))
-            iso.setParentItem(img)
-            iso.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            iso.setParentItem(img)  # (not cached: twelve full-size pixmaps cost more)
             self.isocurves.append(iso)
         self.colorbar = pg.ColorBarItem(values=(lo, hi), colorMap=cmap, interactive=False,
                                         width=12, colorMapMenu=False,
@@ -305,7 +303,6 @@ class LandscapePlots(QWidget):
                 items["tangent"].setData([x - span, x + span], [y - slope * span,
                                                                  y + slope * span])
             else:
-                items["under"].setData(p[:, ax[0]], p[:, ax[1]])
                 items["path"].setData(p[:, ax[0]], p[:, ax[1]])
                 items["point"].setData([p[-1, ax[0]]], [p[-1, ax[1]]])
             losses = tr.loss[: j + 1]
