@@ -303,10 +303,14 @@ class LandscapePage(QWidget):
         if res.held:
             shown = " and ".join(res.names[a] for a in res.axes)
             held = ", ".join(res.held[:6]) + ("…" if len(res.held) > 6 else "")
-            parts.append(f"Landscape over {shown}; the other {len(res.held)} parameter"
-                         f"{'s' if len(res.held) > 1 else ''} ({held}) held at their start "
-                         "values — the runners move those too, so the surface is exact "
-                         "under the start only.")
+            if len(res.held) == 1:
+                parts.append(f"Landscape over {shown}; the other parameter, {held}, is held at "
+                             "its start value — the runners move it too, so the surface is "
+                             "exact under the start only.")
+            else:
+                parts.append(f"Landscape over {shown}; the other {len(res.held)} parameters "
+                             f"({held}) are held at their start values — the runners move "
+                             "them too, so the surface is exact under the start only.")
         errors = [f"{runner_title(k)} stopped: {t.error}"
                   for k, t in res.race.trajectories.items() if t.error]
         parts += errors

@@ -94,10 +94,11 @@ def test_more_than_two_parameters_chosen_coordinates_and_the_rest_held(window, q
     assert [combo.itemText(i) for i in range(combo.count())] == ["w[0]", "w[1]", "b"]
     res = _race(page, qtbot, only={"adam"}, steps=50)
     assert res.axes == [0, 1] and res.held == ["b"]
-    assert "held at their start values" in page.note.text() and "(b)" in page.note.text()
+    assert "the other parameter, b, is held at its start value" in page.note.text()
     page.panel.y_coord.setCurrentIndex(2)  # w[0] against b: the grid is recomputed
     qtbot.waitUntil(lambda: not page.busy and page.result.axes == [0, 2], timeout=30000)
     assert page.result.held == ["w[1]"]
+    assert "the other parameter, w[1], is held" in page.note.text()
     assert page.plots.surface.getAxis("left").labelText == "b"
     page.panel.y_coord.setCurrentIndex(0)  # the same coordinate twice: one axis, a curve
     qtbot.waitUntil(lambda: not page.busy and page.result.axes == [0], timeout=30000)
