@@ -368,6 +368,13 @@ def install(window: MainWindow) -> LandscapePage:
 
     window.plots.pages.currentChanged.connect(shown)
 
+    def lesson_opened() -> None:
+        # a built-in landscape (meta "watch") opens on its landscape, ready to race
+        if isinstance(window.controller.doc.meta.get("watch"), str):
+            window.plots.show_page("landscape")
+
+    window.controller.documentReplaced.connect(lesson_opened)
+
     def race() -> None:
         window.plots_dock.show()
         window.plots.show_page("landscape")

@@ -238,3 +238,13 @@ def test_runners_ending_at_the_same_loss_are_a_tie(window, qtbot):
     _race(page, qtbot, only={"sgd", "momentum"}, steps=500)  # both reach z = 0 exactly
     assert page.winner.text().startswith("Tie: ")
     assert "SGD" in page.winner.text() and "Momentum" in page.winner.text()
+
+
+def test_a_landscape_lesson_opens_on_the_landscape_page(window):
+    assert window.open_example(EXAMPLES / "21_ravine.json")
+    assert window.plots.pages.currentWidget() is window.landscape
+    assert "Watch SGD zig-zag" in window.landscape.note.text()
+    assert window.landscape.panel.steps.value() == 100
+    assert window.landscape.panel.lrs["sgd"].value() == 0.038
+    assert window.open_example(EXAMPLES / "01_quadratic.json")
+    assert window.plots.pages.currentWidget() is not window.landscape
