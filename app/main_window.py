@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self._build_frames()
         self._build_autograd_controls()
         self.script_dock = install_script_dock(self)  # the Script dock (code → graph)
+        self._build_landscape()
         document_state.install(self)
         self.apply_theme()
         self._update_title()
@@ -341,6 +342,14 @@ class MainWindow(QMainWindow):
 
         install(self)
         forward_stepper.install(self)
+
+    def _build_landscape(self) -> None:
+        """Graph ▸ Jacobian / Hessian (`app/matrix_dialog.py`) and the Landscape page of
+        the Plots dock with its optimizer race (`app/landscape_view.py`)."""
+        from app import landscape_view, matrix_dialog
+
+        matrix_dialog.install(self)
+        landscape_view.install(self)
 
     def _build_train_dock(self) -> None:
         """The Train dock (gradient descent on the output, `app/train_panel.py`) below the

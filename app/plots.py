@@ -406,6 +406,8 @@ class PlotsPanel(QWidget):
         self.caption = QLabel(EDITS_TITLE, self)
         self.caption.setObjectName("hint")
         head = QHBoxLayout()
+        self._head = head
+        self._extra_pages: dict[str, int] = {}  # add_page: name -> page index
         head.setContentsMargins(0, 0, 0, 0)
         head.setSpacing(2)
         head.addWidget(self.edits_button)
@@ -430,8 +432,26 @@ class PlotsPanel(QWidget):
         self._show_training_ranges()
         self.apply_theme()
 
+    def add_page(self, name: str, title: str, widget: QWidget) -> int:
+        """Another page with its header button after Training (the Landscape view, issue
+        10); `show_page(name)` switches to it. The page brings its own caption, and its
+        `apply_theme()`, if it has one, is called with the panel's."""
+        index = self.pages.addWidget(widget)
+        button = QPushButton(title, self)
+        button.setCheckable(True)
+        button.setFlat(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._page_buttons.addButton(button, index)
+        self._head.insertWidget(index, button)
+        self._extra_pages[name] = index
+        return index
+
     # ---- theme ---------------------------------------------------------------------------------
     def apply_theme(self) -> None:
+        for i in getattr(self, "_extra_pages", {}).values():
+            page = self.pages.widget(i)
+            if hasattr(page, "apply_theme"):
+                page.apply_theme()
         t = theme.current()
         for plot in (self.plot, self.loss_plot, self.param_plot):
             plot.setBackground(t.canvas_bg)
@@ -526,8 +546,8 @@ class PlotsPanel(QWidget):
 
     # ---- training page -------------------------------------------------------------------------
     def show_page(self, name: str) -> None:
-        """Switch to "edits" or "training"."""
-        index = 1 if name == "training" else 0
+        """Switch to "edits", "training" or a page added by `add_page`."""
+        index = self._extra_pages.get(name, 1 if name == "training" else 0)
         self.pages.setCurrentIndex(index)
         self._page_buttons.button(index).setChecked(True)
         self._page_changed(index)  # the caption may be new even if the page is not
@@ -617,7 +637,9 @@ class PlotsPanel(QWidget):
 
     def _page_changed(self, index: int) -> None:
         self.log_loss.setVisible(index == 1)
-        self.caption.setText(self._caption_text() if index == 1 else EDITS_TITLE)
+        extra = index in self._extra_pages.values()
+        self.caption.setText("" if extra else self._caption_text() if index == 1
+                             else EDITS_TITLE)
 
 
 _ARGB = QColor.NameFormat.HexArgb

@@ -276,7 +276,7 @@ def run(outputs: Sequence[Tensor], grads: list[Tensor], *, retain_graph: bool,  
 
     captured: list[Tensor | None] = [None] * (len(inputs) if inputs is not None else 0)
     fresh: set[int] = set()  # ids of gradients (alive in `buffer`) made in this pass
-    recorders = _trace.ACTIVE
+    recorders = _trace.active()
     prev_mode = STATE.enabled
     STATE.enabled = create_graph
     # Python's cycle collector rescans every live node as the pass allocates; a big graph

@@ -1,7 +1,8 @@
 """Whether operations record a graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
 
-Per thread, as in PyTorch: the Script dock runs a script's ``with torch.no_grad():`` on a
-worker thread while the UI thread keeps evaluating the canvas with gradients on.
+Thread-local, as in PyTorch: a loss landscape or optimizer race computed on a worker
+thread (the app keeps its UI thread free) must not switch recording off, or on, for the
+document the UI thread is evaluating at the same time. Each new thread starts enabled.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State(threading.local):
-    enabled = True  # the default in every thread
+    enabled = True  # the class attribute is every thread's starting value
 
 
 STATE = _State()

@@ -5,6 +5,7 @@ The engine always runs the same loop; when a recorder is active it also appends 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,15 +36,28 @@ class BackwardTrace:
     steps: list[BackwardStep] = field(default_factory=list)
 
 
-ACTIVE: list[BackwardTrace] = []
+class _Active(threading.local):
+    """The recorders of this thread: a backward on a worker thread (an optimizer race)
+    is never written into the trace the UI thread's stepper is recording."""
+
+    def __init__(self) -> None:
+        self.traces: list[BackwardTrace] = []
+
+
+_ACTIVE = _Active()
+
+
+def active() -> list[BackwardTrace]:
+    """The recorders active on the calling thread."""
+    return _ACTIVE.traces
 
 
 @contextmanager
 def record_backward() -> Iterator[BackwardTrace]:
     """``with record_backward() as trace: y.backward()`` fills ``trace.steps``."""
     trace = BackwardTrace()
-    ACTIVE.append(trace)
+    _ACTIVE.traces.append(trace)
     try:
         yield trace
     finally:
-        ACTIVE.remove(trace)
+        _ACTIVE.traces.remove(trace)

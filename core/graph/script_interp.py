@@ -338,11 +338,13 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
         self.scopes[-1][name] = value
         self._note_name(name, value, alias)
 
-    def assign(self, target: ast.expr, value: Any) -> None:
+    def assign(self, target: ast.expr, value: Any, alias: bool = False) -> None:
+        """Bind `target`. `alias`: a loop or comprehension variable walking over tensors
+        that exist already (``for p in params``) does not rename their nodes."""
         if isinstance(target, ast.Name):
-            self.store(target.id, value, target)
+            self.store(target.id, value, target, alias)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            self._unpack(target, value)
+            self._unpack(target, value, alias)
         elif isinstance(target, ast.Attribute):
             obj = self.eval(target.value)
             self.set_attr(obj, target.attr, value, target)
@@ -357,7 +359,7 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
         else:
             raise refuse(f"assigning to {describe(target)}").at(target)
 
-    def _unpack(self, target: ast.Tuple | ast.List, value: Any) -> None:  # noqa: C901 - long today, to split (issue 13)
+    def _unpack(self, target: ast.Tuple | ast.List, value: Any, alias: bool = False) -> None:  # noqa: C901 - long today, to split (issue 13)
         if isinstance(value, Tensor):
             if value.dim() == 0:
                 raise ScriptError("TypeError: iteration over a 0-d tensor")
@@ -376,7 +378,7 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
                 raise ScriptError(f"ValueError: {what} values to unpack (expected {n}, got "
                                   f"{len(items)})")
             for t, v in zip(target.elts, items):
-                self.assign(t, v)
+                self.assign(t, v, alias)
             return
         s = stars[0]
         after = n - s - 1
@@ -384,12 +386,12 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
             raise ScriptError(f"ValueError: not enough values to unpack (expected at least "
                               f"{n - 1}, got {len(items)})")
         for t, v in zip(target.elts[:s], items[:s]):
-            self.assign(t, v)
+            self.assign(t, v, alias)
         star = target.elts[s]
         assert isinstance(star, ast.Starred)
-        self.assign(star.value, items[s:len(items) - after])
+        self.assign(star.value, items[s:len(items) - after], alias)
         for t, v in zip(target.elts[s + 1:], items[len(items) - after:]):
-            self.assign(t, v)
+            self.assign(t, v, alias)
 
     # ------------------------------------------------------------------ statements
     def _assign_stmt(self, st: ast.Assign) -> None:
@@ -467,7 +469,7 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
             for v in it:
                 n += 1
                 self.tick()
-                self.assign(st.target, v)
+                self.assign(st.target, v, alias=True)
                 try:
                     self.exec_block(st.body)
                 except _Continue:
@@ -764,7 +766,7 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
                 raise refuse("async comprehension").at(g.iter)
             for v in self.iterate(self.eval(g.iter)):
                 self.tick()
-                self.assign(g.target, v)
+                self.assign(g.target, v, alias=True)
                 if all(self.truth(self.eval(c)) for c in g.ifs):
                     level(i + 1)
 

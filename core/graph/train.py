@@ -166,6 +166,9 @@ class Trainer:
         grad = doc.output_gradient if out == doc.output else None
         self._gradient = None if grad is None else np.array(grad, copy=True)
         self.history = History()
+        #: each parameter's gradient in the last step (what the update used), for the
+        #: tangent a landscape draws; None before the first step
+        self.last_grads: list[np.ndarray] | None = None
         self.error: str | None = None
         self.diverged = False
         self._last: list[np.ndarray] = [np.array(t.detach().numpy(), copy=True)
@@ -204,6 +207,7 @@ class Trainer:
                 y.backward()
             else:
                 y.backward(gradient=seed)
+            grads = self._grads()
             self.optimizer.step()
         except TrainingStopped:
             raise
@@ -220,6 +224,7 @@ class Trainer:
             raise self._stop(f"diverged at step {k} — try a smaller learning rate", k,
                              diverged=True)
         self._last = now
+        self.last_grads = grads
         self.history.loss.append(loss)
         for i, v in zip(self.params, now):
             if i in self.history.values:
@@ -238,6 +243,48 @@ class Trainer:
                 break
             done += 1
         return done
+
+    def probe(self) -> tuple[float, list[np.ndarray]]:
+        """The loss and each parameter's gradient at the current values, without
+        updating anything (the optimizer's state and the history are untouched): the
+        last point of a trajectory has no step of its own to report them."""
+        try:
+            for t in self.tensors:
+                t.grad = None
+            y = self._f(*self.tensors)
+            loss, seed = self._objective(y)
+            if seed is None:
+                y.backward()
+            else:
+                y.backward(gradient=seed)
+            return loss, self._grads()
+        except GraphError:
+            raise
+        except Exception as e:
+            raise GraphError(str(e) or type(e).__name__) from None
+        finally:
+            for t in self.tensors:
+                t.grad = None
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate for the following steps, keeping the optimizer's
+        state (momentum, Adam's averages): the run continues from where it is, as
+        setting `param_groups[0]["lr"]` does in a PyTorch loop."""
+        lr = float(lr)
+        if not (math.isfinite(lr) and lr >= 0):
+            raise GraphError(f"invalid learning rate {lr!r}")
+        self.hyper["lr"] = lr
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def flat_values(self) -> np.ndarray:
+        """Every parameter's current value, flattened and concatenated (float64), in
+        the order of `params`: one row of a trajectory."""
+        return np.concatenate([v.reshape(-1).astype(np.float64) for v in self._last])
+
+    def _grads(self) -> list[np.ndarray]:
+        return [np.zeros(t.shape, dtype=np.float64) if t.grad is None
+                else np.array(t.grad.detach().numpy(), dtype=np.float64) for t in self.tensors]
 
     def _stop(self, message: str, step: int, diverged: bool = False) -> TrainingStopped:
         self.error = message
@@ -337,9 +384,19 @@ class Trainer:
         return "\n".join(head + helper_text + leaves + loop) + "\n"
 
 
+def race(doc: Document, optimizers: dict[str, dict[str, Any]], steps: int,
+         output: str | None = None) -> dict[str, Any]:
+    """Several optimizers from the document's current values, `steps` each: label ->
+    `core.graph.race.Trajectory` (params (steps + 1, n), loss (steps + 1,)). Each is a
+    `Trainer` run; the document is left unchanged. See `core.graph.race`."""
+    from core.graph.race import Race
+
+    return Race(doc, optimizers, output=output).run(steps)
+
+
 def _norm(v: np.ndarray) -> float:
     return float(np.sqrt(np.sum(np.square(v, dtype=np.float64))))
 
 
 __all__ = ["HISTORY_MAX_SIZE", "OPTIMIZERS", "History", "OptimizerSpec", "Trainer",
-           "TrainingStopped", "trainable"]
+           "TrainingStopped", "race", "trainable"]

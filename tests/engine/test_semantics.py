@@ -373,6 +373,14 @@ def test_functional_hessian() -> None:
     assert h.tolist() == [[4.0, 2.0], [2.0, 12.0]]
 
 
+def test_functional_hessian_of_a_linear_function_is_zero() -> None:
+    # its gradient does not depend on x: torch (strict=False) gives zeros, not an error
+    h = core.autograd.functional.hessian(lambda x: (x * 3).sum(), t64([1.0, 2.0]))
+    assert h.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    j = core.autograd.functional.jacobian(lambda x: t64([1.0, 2.0]), t64([1.0]))
+    assert j.tolist() == [[0.0], [0.0]]
+
+
 def test_functional_vjp_and_jvp() -> None:
     def f(x: core.Tensor) -> core.Tensor:
         return core.stack([x[0] * x[1], x[0] + x[1].exp()])

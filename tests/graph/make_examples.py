@@ -122,12 +122,93 @@ def build() -> dict[str, Document]:
         "w.grad = x·(1 − y²) = 1.573 and b.grad = 1 − y² = 0.7864. Click ▸ in its title to "
         "expand it and step through tanh, add and mul one by one.",
         "A neuron, as in every neural-network tutorial: tanh(w·x + b)")
+    docs.update(landscapes())
     for doc in docs.values():
         apply_layout(doc, layered_layout(doc))
     d = docs["11_neuron"]  # after the layout, so the frame surrounds where its nodes are
     d.insert_frame(d.prepare_frame(None, "neuron", "blue",
                                    [n.id for n in d if n.op in ("mul", "add", "tanh")],
                                    collapsed=True))
+    return docs
+
+
+def _race(**lrs: float) -> dict[str, dict[str, object]]:
+    """A race's runners: optimizer name -> its settings (label = the optimizer's name)."""
+    return {name: {"optimizer": name, "lr": lr} for name, lr in lrs.items()}
+
+
+def _landscape(text: str, values: dict, title: str, watch: str, explanation: str,
+               race: dict, steps: int, source: str) -> Document:
+    """A built-in loss landscape: every variable is a parameter to train; `watch` is the
+    one line the Landscape view shows; `race`/`steps` what its Race button starts with."""
+    return _lesson(text, values, tuple(values), title, explanation, source, watch=watch,
+                   race=race, steps=steps)
+
+
+def landscapes() -> dict[str, Document]:
+    """Issue 10's landscapes (files 20_…): functions optimizers are raced on. Their
+    documented behaviour is checked in tests/graph/test_landscape_examples.py."""
+    docs: dict[str, Document] = {}
+    docs["20_descent_quadratic"] = _landscape(
+        "y = x**2 - 2*x + 1", {"x": 0.0}, "Landscape: sliding into the minimum of x² − 2x + 1",
+        "Watch SGD's point slide down the curve into x = 1, its steps shrinking with the "
+        "slope (the tangent flattens).",
+        "The seed quadratic as a landscape. SGD with lr 0.01 multiplies the distance to the "
+        "minimum by 0.98 each step: after 500 steps x ≈ 0.99996. Momentum overshoots and "
+        "swings back; Adam walks at about lr per step.",
+        _race(sgd=0.01, momentum=0.01, adam=0.05), 500,
+        "eat_pytorch 2-3: minimising f(x) = x² − 2x + 1 with an optimizer")
+    docs["21_ravine"] = _landscape(
+        "z = 0.5*x**2 + 25*y**2", {"x": -4.0, "y": 1.0}, "Landscape: an ill-conditioned ravine",
+        "Watch SGD zig-zag across the steep walls while crawling along the flat floor; "
+        "momentum rolls down the valley.",
+        "Curvature 50 across the ravine and 1 along it. SGD's learning rate must stay below "
+        "2/50 = 0.04 or it diverges across, so along the floor it moves only 4% of the way "
+        "per step: after 100 steps with lr 0.038 x is still −0.08. Momentum (lr 0.01) "
+        "builds up speed along the floor and ends ten times lower.",
+        _race(sgd=0.038, momentum=0.01, adam=0.1), 100,
+        "Goh, Why Momentum Really Works (distill, 2017)")
+    docs["22_saddle"] = _landscape(
+        "z = x**2 - y**2", {"x": -1.5, "y": 0.001}, "Landscape: a saddle, x² − y²",
+        "Watch gradient descent run into the saddle at (0, 0) and stall there before the "
+        "tiny y grows and it slides off; Adam leaves much sooner.",
+        "Started almost on the ridge (y = 0.001), SGD's y grows only by 1 + 2·lr per step, "
+        "so it lingers near the saddle point where the gradient vanishes. Adam divides by the "
+        "gradient's size and moves y by about lr per step at once. The surface has no "
+        "minimum: every loss curve falls without bound.",
+        _race(sgd=0.05, momentum=0.02, adam=0.05), 80,
+        "the saddle point of Goodfellow, Bengio and Courville, Deep Learning §8.2.3")
+    docs["23_rosenbrock"] = _landscape(
+        "z = (1 - x)**2 + 100*(y - x**2)**2", {"x": -1.5, "y": 2.0},
+        "Landscape: Rosenbrock's banana valley",
+        "Watch everyone drop into the curved valley at once, then creep along its flat "
+        "floor towards the minimum at (1, 1).",
+        "The valley floor y = x² is steep across and nearly flat along: plain SGD's lr must "
+        "suit the walls, so it barely moves along the floor in 1000 steps; Adam reaches "
+        "(1, 1).",
+        _race(sgd=0.0005, momentum=0.0002, adam=0.05, rmsprop=0.01), 1000,
+        "Rosenbrock (1960), the standard optimizer test function")
+    docs["24_beale"] = _landscape(
+        "z = (1.5 - x + x*y)**2 + (2.25 - x + x*y**2)**2 + (2.625 - x + x*y**3)**2",
+        {"x": 1.0, "y": 1.5}, "Landscape: Beale's function",
+        "Watch the adaptive optimizers (Adam, RMSprop, Adagrad) cross the flat plateau to "
+        "the minimum at (3, 0.5) while SGD is still on its way.",
+        "Beale's function is flat over a wide plateau and steep at its edges. The minimum is "
+        "z = 0 at (3, 0.5).",
+        _race(sgd=0.001, momentum=0.0005, adam=0.05, rmsprop=0.01, adagrad=0.5), 1000,
+        "Beale (1958); the optimizer-race animations of Radford (2014)")
+    docs["25_himmelblau"] = _landscape(
+        "z = (x**2 + y - 11)**2 + (x + y**2 - 7)**2", {"x": -0.3, "y": -0.9},
+        "Landscape: Himmelblau's four minima",
+        "Watch the runners leave the hilltop in different directions and end in different "
+        "minima.",
+        "Himmelblau's function has four minima with z = 0: (3, 2), (−2.81, 3.13), "
+        "(−3.78, −3.28) and (3.58, −1.85), and a maximum near (−0.27, −0.92). Started just "
+        "beside the maximum, SGD and momentum follow the gradient to (−3.78, −3.28); Adam and "
+        "RMSprop, which step by the gradient's sign more than its size, end at "
+        "(−2.81, 3.13).",
+        _race(sgd=0.01, momentum=0.002, adam=0.1, rmsprop=0.05), 500,
+        "Himmelblau (1972), Applied Nonlinear Programming")
     return docs
 
 

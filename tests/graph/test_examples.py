@@ -26,7 +26,7 @@ def _id(doc, name):
 
 def test_every_example_is_listed_and_loads():
     names = sorted(p.stem for p in EXAMPLES.glob("*.json"))
-    assert len(names) == 11
+    assert len(names) == 17  # the seed lessons 01-10, the neuron, the landscapes 20-25
     for n in names:
         _ev(n)
 

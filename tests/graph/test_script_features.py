@@ -194,3 +194,21 @@ def test_recorded_op_becomes_a_document_with_the_same_gradients(expr):
     assert set(run.grads) <= set(by_name)
     for name, g in run.grads.items():
         np.testing.assert_allclose(by_name[name], g, rtol=1e-5, atol=1e-6)
+
+
+def test_a_loop_variable_over_named_tensors_does_not_rename_them():
+    """`for p in params` / `[p.grad for p in params]` walk over x and y: the nodes keep
+    the names the script gave them (the landscape examples print gradients this way)."""
+    run = run_script("import torch\n"
+                     "x = torch.tensor(1.0, requires_grad=True)\n"
+                     "y = torch.tensor(2.0, requires_grad=True)\n"
+                     "params = [x, y]\n"
+                     "z = x * y\n"
+                     "z.backward()\n"
+                     "print([p.grad for p in params])\n"
+                     "for q in params:\n"
+                     "    print(q.grad)\n")
+    assert run.error is None, run.error
+    names = {n.name for n in run.document if n.op == "variable"}
+    assert names == {"x", "y"}
+    assert set(run.grads) == {"x", "y"}
