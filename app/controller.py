@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QPointF, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from app import auto_output, node_text
+from app import auto_output, node_text, wire_insert
 from app import undo_commands as uc
 from app.canvas.node_item import HEADER_H, NodeItem
 from app.canvas.scene import CanvasScene
@@ -53,6 +53,7 @@ class GraphController(QObject):
     def __init__(self, scene: CanvasScene, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scene = scene
+        scene.wire_drop.accepts = wire_insert.accepts  # the glow follows what a drop does
         self.undo_stack = QUndoStack(self)
         self.doc = Document()
         self._unsubscribe: Callable[[], None] = self.doc.subscribe(self._on_change)
@@ -170,10 +171,10 @@ class GraphController(QObject):
     def drop_op(self, op: str, pos: QPointF) -> str | None:
         """A node of `op` dropped (palette drag, quick-add) at `pos`: into the wire there, if
         any (one undo step, see `core.graph.splice`), else added as by `add_op`."""
-        from app.canvas.wire_drop import insert_target, make_room
+        from app.wire_insert import make_room
         from core.graph.splice import insert_into_wire
 
-        wire = insert_target(self.scene, op, pos)
+        wire = self.scene.wire_drop.target(op, pos)
         if wire is None:
             return self.add_op(op, pos)
         node_id = self.doc.new_id()

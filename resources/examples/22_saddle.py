@@ -1,4 +1,5 @@
-"""A saddle, x² − y²: the gradient at y ≈ 0 hardly pushes sideways, so descent lingers near the saddle point.
+"""A saddle, x² − y²: at y ≈ 0 the gradient hardly pushes sideways, so descent lingers
+near the saddle point.
 Race optimizers on it from the Landscape page (Graph → Race Optimizers on the Landscape)."""
 import torch
 
