@@ -154,6 +154,11 @@ def test_08_jacobian_rows_from_the_gradient_argument(window, qtbot):
     QTest.keyClicks(ed.edit, "(0, 1)")
     QTest.keyClick(ed.edit, Qt.Key.Key_Return)
     np.testing.assert_allclose(grad_shown(window, "x"), [2, 6])  # the second row
+    assert "Graph ▸ Jacobian of the Output" in text
+    window.controller.select_only([])
+    window.act_jacobian.trigger()  # "shows the whole matrix at once"
+    t = window.matrix_dialog.table
+    assert [[t.item(i, j).text() for j in range(2)] for i in range(2)] == [["4", "3"], ["2", "6"]]
 
 
 def test_09_detach(window):
@@ -217,3 +222,68 @@ def test_11_neuron_collapsed(window):
             ops.append(window.controller.doc.node(step.node).op)
         st.act_next.trigger()
     assert {"tanh", "add", "mul"} <= set(ops)
+
+
+# ---- the built-in landscapes (20-25): each banner's claim, raced with the lesson's own
+# settings by pressing Race on the Landscape page the lesson opens on
+def race_lesson(window, qtbot, stem: str) -> dict:
+    """Open the landscape lesson, press Race as it comes (its runners, lrs and steps), wait
+    for the race; return label -> trajectory."""
+    text = open_lesson(window, stem)
+    page = window.landscape
+    assert window.plots.pages.currentWidget() is page
+    assert page.note.text()  # the one line on what to watch
+    QTest.mouseClick(page.panel.race_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy and page.result is not None, timeout=60000)
+    page.panel.player.pause()
+    window.banner_text = text
+    return page.result.race.trajectories
+
+
+def end(tr, i: int | None = None):
+    return tr.params[-1] if i is None else tr.params[-1, i]
+
+
+def test_20_descent_quadratic(window, qtbot):
+    trs = race_lesson(window, qtbot, "20_descent_quadratic")
+    assert "0.99996" in window.banner_text
+    assert end(trs["sgd"], 0) == pytest.approx(0.99996, abs=1e-5)  # "after 500 steps"
+    x = trs["momentum"].params[:, 0]
+    assert x.max() > 1.0  # "momentum overshoots and swings back"
+
+
+def test_21_ravine(window, qtbot):
+    trs = race_lesson(window, qtbot, "21_ravine")
+    assert "−0.08" in window.banner_text
+    assert end(trs["sgd"], 0) == pytest.approx(-0.08, abs=0.005)  # "x is still −0.08"
+    assert trs["momentum"].loss[-1] < trs["sgd"].loss[-1] / 10  # "ends ten times lower"
+
+
+def test_22_saddle(window, qtbot):
+    trs = race_lesson(window, qtbot, "22_saddle")
+    sgd, adam = trs["sgd"].params[:, 1], trs["adam"].params[:, 1]
+    # "SGD's y grows only by 1 + 2·lr per step": it lingers; Adam leaves much sooner
+    assert sgd[10] == pytest.approx(0.001 * 1.1 ** 10, rel=1e-3)
+    assert abs(adam[10]) > 10 * abs(sgd[10])
+    assert np.all(np.diff(trs["sgd"].loss) <= 1e-9)  # "every loss curve falls"
+
+
+def test_23_rosenbrock(window, qtbot):
+    trs = race_lesson(window, qtbot, "23_rosenbrock")
+    assert np.allclose(end(trs["adam"]), [1, 1], atol=0.05)  # "Adam reaches (1, 1)"
+    assert np.linalg.norm(end(trs["sgd"]) - [1, 1]) > 0.5  # "barely moves along the floor"
+
+
+def test_24_beale(window, qtbot):
+    trs = race_lesson(window, qtbot, "24_beale")
+    for adaptive in ("adam", "rmsprop", "adagrad"):
+        assert np.allclose(end(trs[adaptive]), [3, 0.5], atol=0.1), adaptive
+    assert np.linalg.norm(end(trs["sgd"]) - [3, 0.5]) > 0.1  # "still on its way"
+
+
+def test_25_himmelblau(window, qtbot):
+    trs = race_lesson(window, qtbot, "25_himmelblau")
+    for label in ("sgd", "momentum"):
+        assert np.allclose(end(trs[label]), [-3.78, -3.28], atol=0.01), label
+    for label in ("adam", "rmsprop"):
+        assert np.allclose(end(trs[label]), [-2.81, 3.13], atol=0.05), label

@@ -94,7 +94,7 @@ def build() -> dict[str, Document]:
         "k = (x₀² + 3x₁, x₁² + 2x₀) = (13, 13). Its Jacobian is [[2x₀, 3], [2, 2x₁]] = "
         "[[4, 3], [2, 6]]. Select out: its gradient argument is (1, 0), so x.grad is the "
         "first row, (4, 3). Type (0, 1) as gradient = in the inspector: x.grad becomes the "
-        "second row, (2, 6).",
+        "second row, (2, 6). Graph ▸ Jacobian of the Output shows the whole matrix at once.",
         "PyTorch autograd lesson: little exercise")
     d = docs["08_jacobian"]
     d.set_output(d.output, gradient=[1.0, 0.0])
