@@ -33,8 +33,9 @@ RUNNER_COLORS = ("#e6194b", "#f58231", "#f032e6", "#42d4f4", "#3cb44b", "#4363d8
 N_LEVELS = 12
 #: the loss spans this many decades or more: colours and contours on a log scale
 LOG_DECADES = 2.0
-NO_RACE = ("No race yet: tick optimizers on the right and press Race — each runs from the "
-           "current values and its path is drawn on the loss landscape")
+#: (short lines: the placeholder sits in a plot a third of the dock wide)
+NO_RACE = ("No race yet.\nTick optimizers on the right and press Race:\neach runs from the "
+           "current values,\nits path drawn on the loss landscape.")
 
 
 def _plot(parent: QWidget, whole_x: bool = False) -> pg.PlotWidget:

@@ -360,12 +360,22 @@ class ScriptDock:
         window.splitDockWidget(window.plots_dock, self.dock, Qt.Orientation.Horizontal)
         # code needs room: more height than the plots alone (widths stay as the window's)
         window.resizeDocks([self.dock], [300], Qt.Orientation.Vertical)
+        # hidden until code arrives (Run Script, a .py opened, Python pasted, View ▸ Script):
+        # a first look at a lesson gets the plots at full width (the landscape needs it)
+        self.dock.hide()
         self.panel.finished.connect(self.show_run)
         self.last_run: ScriptRun | None = None
 
     def run(self) -> None:
+        """Run Script: the dock comes forward; with nothing typed yet the editor takes the
+        focus and the status bar says what to do, instead of running an empty script."""
         self.dock.show()
         self.dock.raise_()
+        if not self.panel.editor.toPlainText().strip():
+            self.panel.editor.setFocus()
+            self.window.show_status("Type or paste PyTorch code in the Script dock, then "
+                                    "Ctrl+Enter runs it.")
+            return
         self.panel.run()
 
     def open_script(self, path: Path) -> bool:

@@ -174,3 +174,13 @@ def test_a_script_run_during_training_pauses_it_and_undo_walks_back(qtbot, windo
     while stack.canUndo():
         stack.undo()
     assert len(window.controller.doc) == 0 and not errors_seen
+
+
+def test_the_script_dock_waits_hidden_until_code_arrives(window):
+    """A first look gets the plots at full width; Run Script with nothing typed brings the
+    dock forward and says what to do instead of running an empty script."""
+    sd = window.script_dock
+    assert sd.dock.isHidden()
+    window.act_run_script.trigger()
+    assert not sd.dock.isHidden() and not sd.panel.running
+    assert "Ctrl+Enter" in window.statusBar().currentMessage()
