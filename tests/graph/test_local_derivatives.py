@@ -202,7 +202,7 @@ LOCAL: dict[tuple[str, str], F] = {
     ("addmm", "∂/∂bias = 1"): lambda G, y, X, p, i: G,
     ("addmm", "∂/∂a = G@bᵀ"): lambda G, y, X, p, i: G @ X["b"].T,
     ("addmm", "∂/∂b = aᵀ@G"): lambda G, y, X, p, i: X["a"].T @ G,
-    ("output", "∂out/∂x = ∂x/∂x = 1"): lambda G, y, X, p, i: G,
+    ("output", "∂out/∂value = 1 (the output passes its input through)"): lambda G, y, X, p, i: G,
 }
 
 
