@@ -1,0 +1,148 @@
+"""Graph ▸ Jacobian / Graph ▸ Hessian: a derivative matrix as a heatmap table.
+
+The numbers come from `core.graph.matrices` (core.autograd.functional); this window only
+shows them: the inspector's heatmap (`ArrayView`, same colour map: neutral zero, the
+canvas's gradient colours by sign) as an overview, and a table with every number, its
+cell tinted with that same colour and its row and column named (k[0], x[1]…), so that
+"row i is ∂kᵢ, column j is ∂xⱼ" reads off the headers. One window, reused and updated
+each time the action runs; a failure (no output, a vector output for the Hessian) is a
+status-bar message and leaves the window as it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QDialog,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.application import theme
+from app.panels.array_view import ArrayView
+from core.graph import GraphError
+from core.graph.matrices import DerivativeMatrix, hessian_matrix, jacobian_matrix
+
+if TYPE_CHECKING:
+    from app.application.main_window import MainWindow
+
+#: larger matrices keep the heatmap but list only this many rows/columns of numbers
+MAX_TABLE = 60
+
+
+class MatrixDialog(QDialog):
+    """The last Jacobian or Hessian computed, heatmap + table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("matrixDialog")
+        self.setWindowTitle("Derivative matrix")
+        self.matrix: DerivativeMatrix | None = None
+        self.title = QLabel(self)
+        self.title.setFont(theme.mono_font(10))
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.heatmap = ArrayView(self)
+        self.table = QTableWidget(self)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setFont(theme.mono_font(10))
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.table.horizontalHeader().setMinimumSectionSize(72)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.note)
+        lay.addWidget(self.heatmap)
+        lay.addWidget(self.table, 1)
+        self.resize(460, 320)
+
+    def show_matrix(self, m: DerivativeMatrix) -> None:
+        self.matrix = m
+        self.setWindowTitle("Jacobian" if m.kind == "jacobian" else "Hessian")
+        self.title.setText(m.title)
+        r, c = m.matrix.shape
+        what = ("row i: output element i; column j: ∂ by variable element j"
+                if m.kind == "jacobian" else "entry (i, j): ∂² by elements i and j (symmetric)")
+        cut = f" — numbers of the first {MAX_TABLE} rows/columns" if max(r, c) > MAX_TABLE else ""
+        self.note.setText(f"{r}×{c}, from torch.autograd.functional.{m.kind} — {what}{cut}")
+        shown = self.heatmap.set_value(m.matrix)
+        self.heatmap.setVisible(shown and max(r, c) > 1)
+        rr, cc = min(r, MAX_TABLE), min(c, MAX_TABLE)
+        self.table.clear()
+        self.table.setRowCount(rr)
+        self.table.setColumnCount(cc)
+        self.table.setVerticalHeaderLabels(m.rows[:rr])
+        self.table.setHorizontalHeaderLabels(m.cols[:cc])
+        for i in range(rr):
+            for j in range(cc):
+                v = float(m.matrix[i, j])
+                item = QTableWidgetItem(_number(v))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                bg = self.heatmap.color_of(v)
+                item.setBackground(bg)
+                item.setForeground(QColor("#ffffff") if _is_dark(bg) else QColor("#1b1b1b"))
+                item.setToolTip(f"∂{m.rows[i]}/∂{m.cols[j]} = {v!r}" if m.kind == "jacobian"
+                                else f"∂²/∂{m.rows[i]}∂{m.cols[j]} = {v!r}")
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+        self.adjustSize()
+
+
+def _number(v: float) -> str:
+    if v == 0:
+        return "0"
+    if abs(v) >= 1e5 or abs(v) < 1e-3:
+        return f"{v:.4g}"
+    return f"{v:.4f}".rstrip("0").rstrip(".")
+
+
+def _is_dark(c: QColor) -> bool:
+    return c.lightnessF() < 0.45
+
+
+def show(window: MainWindow, kind: str) -> MatrixDialog | None:
+    """Compute the output's Jacobian or Hessian (over the selected variables, else those
+    requiring grad) and show it; a reason in the status bar if it cannot be computed."""
+    doc = window.controller.doc
+    chosen = [it.node_id for it in window.scene.selected_nodes()
+              if doc.node(it.node_id).op == "variable"]
+    fn = jacobian_matrix if kind == "jacobian" else hessian_matrix
+    try:
+        m = fn(doc, wrt=chosen or None)
+    except GraphError as e:
+        window.show_status(f"Cannot compute the {kind.capitalize()}: {e}")
+        return None
+    dlg = getattr(window, "matrix_dialog", None)
+    if dlg is None:
+        dlg = MatrixDialog(window)
+        window.matrix_dialog = dlg
+    dlg.show_matrix(m)
+    dlg.show()
+    dlg.raise_()
+    return dlg
+
+
+def install(window: MainWindow) -> None:
+    """Graph ▸ Jacobian and Graph ▸ Hessian, after Differentiate."""
+    from app.application.main_window import menu_of
+
+    window.act_jacobian = QAction("&Jacobian of the Output", window)
+    window.act_jacobian.setStatusTip("J = ∂output/∂x for a vector output, as a heatmap table")
+    window.act_jacobian.triggered.connect(lambda: show(window, "jacobian"))
+    window.act_hessian = QAction("&Hessian of the Output", window)
+    window.act_hessian.setStatusTip("second derivatives of a scalar output, as a heatmap table")
+    window.act_hessian.triggered.connect(lambda: show(window, "hessian"))
+    graph = menu_of(window, "Graph")
+    if graph is not None:
+        acts = graph.actions()
+        after = acts.index(window.act_differentiate) + 1 if window.act_differentiate in acts \
+            else len(acts)
+        before = acts[after] if after < len(acts) else None
+        graph.insertActions(before, [window.act_jacobian, window.act_hessian])
