@@ -7,13 +7,13 @@ It only assembles widgets and actions; editing goes through `GraphController`, f
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.application import document_state, formatting, icons, settings, shortcuts, theme
 from app.application.resources import EXAMPLES
+from app.application.window_hooks import WindowHooks
 from app.canvas.empty_hint import EmptyHint
 from app.canvas.scene import CanvasScene
 from app.canvas.view import CanvasView
@@ -86,7 +87,7 @@ class LessonBanner(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowHooks, QMainWindow):
     """The Chainrule window."""
 
     def __init__(self, restore_settings: bool = True) -> None:
@@ -116,12 +117,12 @@ class MainWindow(QMainWindow):
         self.palette_widget = PaletteWidget(self)
         self.inspector = Inspector(self.controller, self)
         self.plots = PlotsPanel(self)
-        self.palette_dock = self._dock("Palette", "paletteDock", self.palette_widget,
-                                       Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector,
-                                         Qt.DockWidgetArea.RightDockWidgetArea)
-        self.plots_dock = self._dock("Plots", "plotsDock", self.plots,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.palette_dock = self.add_dock("Palette", "paletteDock", self.palette_widget,
+                                          Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self.add_dock("Inspector", "inspectorDock", self.inspector,
+                                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self.plots_dock = self.add_dock("Plots", "plotsDock", self.plots,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 320],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.plots_dock], [170], Qt.Orientation.Vertical)
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self._build_frames()
         self._build_autograd_controls()
         self.script_dock = install_script_dock(self)  # the Script dock (code → graph)
+        self.act_run_script = self.script_dock.act_run
         self._build_landscape()
         document_state.install(self)
         self.apply_theme()
@@ -151,42 +153,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.view.fit_all)
 
     # ---- construction --------------------------------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _action(self, text: str, slot, shortcut=None, icon: str | None = None,
-                tip: str | None = None, checkable: bool = False) -> QAction:
-        act = QAction(text, self)
-        if icon:
-            act.setIcon(icons.icon(icon))
-            act.setData(icon)
-        if shortcut is not None:
-            seqs = shortcut if isinstance(shortcut, list) else [shortcut]
-            act.setShortcuts(shortcuts.unique(seqs))
-        tip = tip or text.replace("&", "").replace("…", "")
-        if act.shortcut().toString():
-            tip += f"  ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-        act.setToolTip(tip)
-        act.setStatusTip(tip)
-        act.setCheckable(checkable)
-        if checkable:
-            act.toggled.connect(slot)
-        else:
-            act.triggered.connect(lambda _checked=False: slot())
-        self.addAction(act)
-        return act
-
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
-        a = self._action
+        a = self.add_action
         stack = self.controller.undo_stack
         self.act_new = a("&New", self.files.new, std.New, "new", "New graph")
         self.act_open = a("&Open…", self.files.open, std.Open, "open", "Open a graph file")
@@ -329,21 +298,26 @@ class MainWindow(QMainWindow):
         """The backward stepper (app/stepping/stepper.py): its actions, step bar and dock."""
         from app.stepping.stepper import install
 
-        install(self)
+        self.stepper = install(self)
+        self.step_bar, self.step_panel = self.stepper.bar, self.stepper.panel
+        self.step_dock = self.stepper.dock
 
     def _build_frames(self) -> None:
         """Frames (document/frame_layer.py): Ctrl+G groups, collapse to one box, Edit ▸ Frame."""
         from app.document.frame_layer import install
 
-        install(self)
+        self.frames = install(self, self.stepper)
 
     def _build_autograd_controls(self) -> None:
         """Backward again, Zero Grad, Keep graph, Backward from selected (autograd_actions)."""
         from app.stepping import forward_stepper
         from app.stepping.autograd_actions import install
 
-        install(self)
-        forward_stepper.install(self)
+        acts = install(self)
+        self.act_backward_again, self.act_zero_grad = acts.backward_again, acts.zero_grad
+        self.act_keep_graph, self.act_backward_selected = acts.keep_graph, acts.backward_selected
+        fs = self.forward_stepper = forward_stepper.install(self, self.stepper)
+        self.forward_bar, self.forward_panel, self.forward_dock = fs.bar, fs.panel, fs.dock
 
     def _build_landscape(self) -> None:
         """Graph ▸ Jacobian / Hessian (`app/panels/matrix_dialog.py`) and the Landscape page of
@@ -351,8 +325,15 @@ class MainWindow(QMainWindow):
         from app.panels import matrix_dialog
         from app.panels.plots import landscape_view
 
-        matrix_dialog.install(self)
-        landscape_view.install(self)
+        self.matrices = matrix_dialog.install(self)
+        self.act_jacobian, self.act_hessian = self.matrices.jacobian, self.matrices.hessian
+        self.landscape = landscape_view.install(self)
+        self.act_race = self.landscape.act_race
+
+    @property
+    def matrix_dialog(self) -> Any:
+        """The Jacobian/Hessian dialog, None until one was shown."""
+        return self.matrices.dialog
 
     def _build_train_dock(self) -> None:
         """The Train dock (gradient descent on the output, `app/panels/train_panel.py`) below the
@@ -360,8 +341,8 @@ class MainWindow(QMainWindow):
         from app.panels.train_panel import TrainPanel
 
         self.train_panel = TrainPanel(self.controller, self.plots, self)
-        self.train_dock = self._dock("Train", "trainDock", self.train_panel,
-                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.train_dock = self.add_dock("Train", "trainDock", self.train_panel,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.inspector_dock, self.train_dock, Qt.Orientation.Vertical)
         # the Train dock needs its form's height; the inspector (value heatmaps) gets the rest
         self.resizeDocks([self.inspector_dock, self.train_dock],
@@ -372,11 +353,11 @@ class MainWindow(QMainWindow):
             self.train_dock.show()
             self.train_panel.toggle_run()
 
-        self.act_train = self._action("&Train: Run / Pause", run_or_pause, "Ctrl+R",
-                                      tip="Run or pause gradient descent on the output")
-        self.act_train_step = self._action("Train: &Step Once", self.train_panel.step_once,
-                                           "Ctrl+Shift+R", tip="One optimizer step")
-        graph, view = menu_of(self, "Graph"), menu_of(self, "View")
+        self.act_train = self.add_action("&Train: Run / Pause", run_or_pause, "Ctrl+R",
+                                         tip="Run or pause gradient descent on the output")
+        self.act_train_step = self.add_action("Train: &Step Once", self.train_panel.step_once,
+                                              "Ctrl+Shift+R", tip="One optimizer step")
+        graph, view = self.menu("Graph"), self.menu("View")
         if graph is not None:
             graph.addSeparator()
             graph.addActions([self.act_train, self.act_train_step])
@@ -776,8 +757,5 @@ def _lesson_title(path: Path) -> str:
 
 
 def menu_of(window: MainWindow, title: str) -> QMenu | None:
-    """Find a top-level menu by its visible title (tests and scripting)."""
-    for act in window.menuBar().actions():
-        if act.text().replace("&", "") == title and act.menu() is not None:
-            return act.menu()
-    return None
+    """Find a top-level menu by its visible title (tests and scripting): `window.menu`."""
+    return window.menu(title)

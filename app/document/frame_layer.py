@@ -322,14 +322,13 @@ def swatch(name: str) -> QIcon:
 
 
 # ---------------------------------------------------------------------------------- window
-def install(window: MainWindow) -> FrameLayer:
+def install(window: MainWindow, stepper: Any = None) -> FrameLayer:
     """Give the window frames: the layer, Edit ▸ Frame actions (Ctrl+G, Ctrl+Shift+G,
-    collapse/expand, rename, colour), the canvas gestures and the stepper's picture."""
-    from app.application.main_window import menu_of
-
+    collapse/expand, rename, colour), the canvas gestures and `stepper`'s picture (a collapsed
+    frame lights up as one step). The window keeps the layer (`window.frames`)."""
     layer = FrameLayer(window.controller, window)
     scene = window.scene
-    a = window._action
+    a = window.add_action
     layer.act_group = a("&Group into Frame", layer.group_selection, "Ctrl+G",
                         tip="Group the selected nodes into a titled frame")
     layer.act_ungroup = a("&Ungroup Frame", layer.ungroup_selection, "Ctrl+Shift+G",
@@ -344,7 +343,7 @@ def install(window: MainWindow) -> FrameLayer:
             layer.start_rename(ids[0])
 
     layer.act_rename = a("&Rename Frame…", rename_selected, tip="Rename the selected frame")
-    menu = menu_of(window, "Edit")
+    menu = window.menu("Edit")
     if menu is not None:
         sub = menu.addMenu("&Frame")
         sub.addActions([layer.act_group, layer.act_ungroup, layer.act_collapse,
@@ -356,9 +355,7 @@ def install(window: MainWindow) -> FrameLayer:
     scene.frameToggleRequested.connect(layer.toggle)
     scene.frameRenameRequested.connect(layer.start_rename)
     scene.frameMenuRequested.connect(layer.show_frame_menu)
-    stepper = getattr(window, "stepper", None)
     if stepper is not None:
         stepper.stepChanged.connect(lambda _i: layer.show_step(stepper.picture()))
         stepper.activeChanged.connect(lambda on: None if on else layer.show_step(None))
-    window.frames = layer
     return layer

@@ -107,9 +107,10 @@ def _is_dark(c: QColor) -> bool:
     return c.lightnessF() < 0.45
 
 
-def show(window: MainWindow, kind: str) -> MatrixDialog | None:
+def show(window: MainWindow, kind: str, dlg: MatrixDialog | None = None) -> MatrixDialog | None:
     """Compute the output's Jacobian or Hessian (over the selected variables, else those
-    requiring grad) and show it; a reason in the status bar if it cannot be computed."""
+    requiring grad) and show it in `dlg` (a new dialog if None); a reason in the status bar
+    if it cannot be computed."""
     doc = window.controller.doc
     chosen = [it.node_id for it in window.scene.selected_nodes()
               if doc.node(it.node_id).op == "variable"]
@@ -119,30 +120,37 @@ def show(window: MainWindow, kind: str) -> MatrixDialog | None:
     except GraphError as e:
         window.show_status(f"Cannot compute the {kind.capitalize()}: {e}")
         return None
-    dlg = getattr(window, "matrix_dialog", None)
     if dlg is None:
         dlg = MatrixDialog(window)
-        window.matrix_dialog = dlg
     dlg.show_matrix(m)
     dlg.show()
     dlg.raise_()
     return dlg
 
 
-def install(window: MainWindow) -> None:
-    """Graph ▸ Jacobian and Graph ▸ Hessian, after Differentiate."""
-    from app.application.main_window import menu_of
+class MatrixActions:
+    """Graph ▸ Jacobian and Graph ▸ Hessian, and the one dialog they share (made on first use,
+    so a window that never shows a matrix has none)."""
 
-    window.act_jacobian = QAction("&Jacobian of the Output", window)
-    window.act_jacobian.setStatusTip("J = ∂output/∂x for a vector output, as a heatmap table")
-    window.act_jacobian.triggered.connect(lambda: show(window, "jacobian"))
-    window.act_hessian = QAction("&Hessian of the Output", window)
-    window.act_hessian.setStatusTip("second derivatives of a scalar output, as a heatmap table")
-    window.act_hessian.triggered.connect(lambda: show(window, "hessian"))
-    graph = menu_of(window, "Graph")
-    if graph is not None:
-        acts = graph.actions()
-        after = acts.index(window.act_differentiate) + 1 if window.act_differentiate in acts \
-            else len(acts)
-        before = acts[after] if after < len(acts) else None
-        graph.insertActions(before, [window.act_jacobian, window.act_hessian])
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.dialog: MatrixDialog | None = None
+        self.jacobian = QAction("&Jacobian of the Output", window)
+        self.jacobian.setStatusTip("J = ∂output/∂x for a vector output, as a heatmap table")
+        self.jacobian.triggered.connect(lambda: self.show("jacobian"))
+        self.hessian = QAction("&Hessian of the Output", window)
+        self.hessian.setStatusTip("second derivatives of a scalar output, as a heatmap table")
+        self.hessian.triggered.connect(lambda: self.show("hessian"))
+
+    def show(self, kind: str) -> MatrixDialog | None:
+        dlg = show(self.window, kind, self.dialog)
+        self.dialog = dlg or self.dialog
+        return dlg
+
+
+def install(window: MainWindow) -> MatrixActions:
+    """The two actions, after Differentiate in the Graph menu (through the window's hooks)."""
+    acts = MatrixActions(window)
+    window.add_menu_actions("Graph", [acts.jacobian, acts.hessian],
+                            after=window.act_differentiate)
+    return acts

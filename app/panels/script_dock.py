@@ -430,7 +430,6 @@ def install(window: MainWindow) -> ScriptDock:
     """Build the Script dock into `window`: the dock, Run Script (Ctrl+Enter) in the
     Graph menu, the dock's toggle in View, .py files in File ▸ Open and the Examples
     menu, and paste of Python text onto the canvas."""
-    from app.application.main_window import menu_of
     from app.application.resources import EXAMPLES
 
     sd = ScriptDock(window)
@@ -439,13 +438,9 @@ def install(window: MainWindow) -> ScriptDock:
     act.setToolTip("Run the Script dock's code and show the graph it records")
     act.triggered.connect(sd.run)
     window.addAction(act)
-    window.act_run_script = act  # type: ignore[attr-defined]
-    graph, view = menu_of(window, "Graph"), menu_of(window, "View")
-    if graph is not None:
-        graph.addSeparator()
-        graph.addAction(act)
-    if view is not None:
-        view.addAction(sd.dock.toggleViewAction())
+    sd.act_run = act
+    window.add_menu_actions("Graph", [act], separator=True)
+    window.add_menu_actions("View", [sd.dock.toggleViewAction()])
     window.files.script_opener = sd.open_script
     scripts = sorted(EXAMPLES.glob("*.py")) if EXAMPLES.exists() else []
     if scripts:

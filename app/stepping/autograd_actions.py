@@ -11,6 +11,7 @@ controller and puts them in the Graph menu and toolbar.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
@@ -31,46 +32,44 @@ def backward_selected(window: MainWindow) -> None:
     window.controller.backward_from(outs)
 
 
-def install(window: MainWindow) -> None:
-    """Create the actions (window.act_backward_again, act_zero_grad, act_keep_graph,
-    act_backward_selected) and place them after Run Backward / Auto Backward."""
-    from app.application.main_window import menu_of
+@dataclass(frozen=True)
+class AutogradActions:
+    """The four actions, for the window to keep (`window.act_zero_grad`, ...)."""
 
+    backward_again: QAction
+    zero_grad: QAction
+    keep_graph: QAction
+    backward_selected: QAction
+
+
+def install(window: MainWindow) -> AutogradActions:
+    """Create the actions and place them after Run Backward / Auto Backward, through the
+    window's public hooks."""
     c = window.controller
-    a = window._action
+    a = window.add_action
     fresh = "Run backward from the output now: fresh gradients, as zero_grad(); y.backward()"
     window.act_backward.setToolTip(f"{fresh}  (Ctrl+B)")
     window.act_backward.setStatusTip(fresh)
-    window.act_backward_again = a(
-        "Backward &Again", c.backward_again, "Ctrl+Shift+B", "backward-again",
-        "y.backward() once more: every .grad adds this pass's gradient (refused when the "
-        "last pass freed the graph: tick Keep graph)")
-    window.act_zero_grad = a(
-        "&Zero Grad", c.zero_grad, "Ctrl+Shift+Backspace", "zero-grad",
-        "x.grad.zero_() for every variable: clear the accumulated gradients")
-    window.act_keep_graph = a(
-        "&Keep Graph (retain_graph)", c.set_keep_graph, "Ctrl+Shift+K", "keep-graph",
-        "backward(retain_graph=True): keep the graph's saved values so Backward again can "
-        "run through it", checkable=True)
-    window.act_keep_graph.setChecked(c.keep_graph)
-    window.act_backward_selected = a(
-        "Backward from &Selected", lambda: backward_selected(window), "Ctrl+Alt+B",
-        "backward-selected",
-        "autograd.backward([y1, y2]) from the selected outputs: gradients sum over them")
-    new = [window.act_backward_again, window.act_zero_grad, window.act_keep_graph,
-           window.act_backward_selected]
-
-    menu = menu_of(window, "Graph")
-    if menu is not None:
-        _insert_after(menu.actions(), window.act_auto, new, menu.insertActions)
-    tb = window.toolbar
-    _insert_after(tb.actions(), window.act_auto,
-                  [window.act_backward_again, window.act_zero_grad, window.act_keep_graph],
-                  tb.insertActions)
-
-
-def _insert_after(actions: list[QAction], anchor: QAction, new: list[QAction],
-                  insert) -> None:  # noqa: ANN001 - QMenu/QToolBar.insertActions
-    i = actions.index(anchor) if anchor in actions else len(actions) - 1
-    before = actions[i + 1] if i + 1 < len(actions) else None
-    insert(before, new)
+    acts = AutogradActions(
+        backward_again=a(
+            "Backward &Again", c.backward_again, "Ctrl+Shift+B", "backward-again",
+            "y.backward() once more: every .grad adds this pass's gradient (refused when the "
+            "last pass freed the graph: tick Keep graph)"),
+        zero_grad=a(
+            "&Zero Grad", c.zero_grad, "Ctrl+Shift+Backspace", "zero-grad",
+            "x.grad.zero_() for every variable: clear the accumulated gradients"),
+        keep_graph=a(
+            "&Keep Graph (retain_graph)", c.set_keep_graph, "Ctrl+Shift+K", "keep-graph",
+            "backward(retain_graph=True): keep the graph's saved values so Backward again can "
+            "run through it", checkable=True),
+        backward_selected=a(
+            "Backward from &Selected", lambda: backward_selected(window), "Ctrl+Alt+B",
+            "backward-selected",
+            "autograd.backward([y1, y2]) from the selected outputs: gradients sum over them"),
+    )
+    acts.keep_graph.setChecked(c.keep_graph)
+    on_toolbar = [acts.backward_again, acts.zero_grad, acts.keep_graph]
+    window.add_menu_actions("Graph", [*on_toolbar, acts.backward_selected],
+                            after=window.act_auto)
+    window.add_toolbar_actions(on_toolbar, after=window.act_auto)
+    return acts

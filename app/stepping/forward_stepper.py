@@ -184,15 +184,35 @@ class ForwardPanel(QTextBrowser):
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
 
-def install(window: MainWindow) -> ForwardStepper:  # noqa: PLR0915 - long today, to split (issue 13)
-    """Actions (Graph menu, toolbar), the bar above the canvas and the Forward Step dock."""
+def install(window: MainWindow, backward: Any = None) -> ForwardStepper:
+    """Actions (Graph menu, toolbar), the bar above the canvas and the Forward Step dock, put
+    in through the window's public hooks; the window keeps what this returns (`.bar`,
+    `.panel`, `.dock`). `backward` (the backward stepper) places the mode beside its own, and
+    the two take turns: entering backward stepping leaves forward stepping."""
+    fs = ForwardStepper(window)
+    backward_mode = getattr(backward, "act_mode", None)
+    nav = _add_actions(fs, window, backward_mode)
+    fs.bar = _add_bar(fs, window)
+    fs.panel = ForwardPanel(window)
+    fs.dock = window.add_dock("Forward Step", "forwardStepDock", fs.panel,
+                              Qt.DockWidgetArea.RightDockWidgetArea,
+                              tab_with=window.inspector_dock, hidden=True)
+    fs.activeChanged.connect(lambda on: _show_active(fs, window, nav, on))
+    fs.stepChanged.connect(lambda index: _show_step(fs, window, index))
+    if backward is not None:
+        backward.activeChanged.connect(
+            lambda on: fs.stop("Forward stepping stopped: stepping through backward.")
+            if on else None)
+    _show_active(fs, window, nav, False)
+    return fs
+
+
+def _add_actions(fs: ForwardStepper, window: MainWindow, backward_mode: Any) -> list[Any]:
+    """The forward stepping actions; the mode goes right after the backward mode in the Graph
+    menu and before it on the toolbar. Returns the navigation, enabled only while stepping."""
     from PySide6.QtGui import QKeySequence
 
-    from app.application.main_window import menu_of
-    from app.stepping.step_bar import StepBar
-
-    fs = ForwardStepper(window)
-    a = window._action
+    a = window.add_action
     fs.act_mode = a("Step Through &Forward", fs.toggle, "Shift+F9", "step-forward",
                     "Show the forward pass one node at a time, with its arithmetic",
                     checkable=True)
@@ -201,19 +221,17 @@ def install(window: MainWindow) -> ForwardStepper:  # noqa: PLR0915 - long today
     fs.act_first = a("First Forward Step", fs.first, "Home", "step-first")
     fs.act_last = a("Last Forward Step", fs.last, "End", "step-last")
     fs.act_stop = a("Stop Forward Stepping", fs.stop, QKeySequence(Qt.Key.Key_Escape), "stop")
-    nav = [fs.act_first, fs.act_prev, fs.act_next, fs.act_last, fs.act_stop]
-    menu = menu_of(window, "Graph")
+    menu = window.menu("Graph")
     if menu is not None:
-        backward_mode = getattr(getattr(window, "stepper", None), "act_mode", None)
         acts = menu.actions()
         i = acts.index(backward_mode) if backward_mode in acts else len(acts) - 1
         menu.insertAction(acts[i + 1] if i + 1 < len(acts) else None, fs.act_mode)
-    tb = window.toolbar
-    backward_mode = getattr(getattr(window, "stepper", None), "act_mode", None)
-    if backward_mode in tb.actions():
-        tb.insertAction(backward_mode, fs.act_mode)
-    else:
-        tb.addAction(fs.act_mode)
+    window.add_toolbar_actions([fs.act_mode], before=backward_mode)
+    return [fs.act_first, fs.act_prev, fs.act_next, fs.act_last, fs.act_stop]
+
+
+def _add_bar(fs: ForwardStepper, window: MainWindow) -> Any:
+    from app.stepping.step_bar import StepBar
 
     bar = StepBar([fs.act_first, fs.act_prev, fs.act_next, fs.act_last], ["Normal"],
                   fs.act_stop, window)
@@ -222,47 +240,32 @@ def install(window: MainWindow) -> ForwardStepper:  # noqa: PLR0915 - long today
     # icon only ("Esc to stop" says it): the bar's width must not squeeze the palette
     bar.stop.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     bar.indexRequested.connect(fs.go)
-    lay = window.centralWidget().layout()
-    lay.insertWidget(max(lay.indexOf(window.view), 0), bar)
-    panel = ForwardPanel(window)
-    dock = window._dock("Forward Step", "forwardStepDock", panel,
-                        Qt.DockWidgetArea.RightDockWidgetArea)
-    window.tabifyDockWidget(window.inspector_dock, dock)
-    dock.hide()
-    window.forward_bar, window.forward_panel, window.forward_dock = bar, panel, dock
+    window.add_above_canvas(bar)
+    return bar
 
-    def active_changed(on: bool) -> None:
-        fs.act_mode.blockSignals(True)
-        fs.act_mode.setChecked(on)
-        fs.act_mode.blockSignals(False)
-        for act in nav:
-            act.setEnabled(on)
-        bar.apply_theme()
-        bar.setVisible(on)
-        dock.setVisible(on)
-        if on:
-            dock.raise_()
-        else:
-            panel.clear()
-            window.inspector_dock.raise_()
 
-    def step_changed(index: int) -> None:
-        panel.show_steps(fs.steps, index)
-        step = fs.current()
-        if step is not None:
-            bar.show_position(index, fs.count, window.controller.doc.node(step.node).name)
-        fs.act_prev.setEnabled(index > 0)
-        fs.act_first.setEnabled(index > 0)
-        fs.act_next.setEnabled(index < fs.count - 1)
-        fs.act_last.setEnabled(index < fs.count - 1)
+def _show_active(fs: ForwardStepper, window: MainWindow, nav: list[Any], on: bool) -> None:
+    fs.act_mode.blockSignals(True)
+    fs.act_mode.setChecked(on)
+    fs.act_mode.blockSignals(False)
+    for act in nav:
+        act.setEnabled(on)
+    fs.bar.apply_theme()
+    fs.bar.setVisible(on)
+    fs.dock.setVisible(on)
+    if on:
+        fs.dock.raise_()
+    else:
+        fs.panel.clear()
+        window.inspector_dock.raise_()
 
-    fs.activeChanged.connect(active_changed)
-    fs.stepChanged.connect(step_changed)
-    backward = getattr(window, "stepper", None)
-    if backward is not None:
-        backward.activeChanged.connect(
-            lambda on: fs.stop("Forward stepping stopped: stepping through backward.")
-            if on else None)
-    active_changed(False)
-    window.forward_stepper = fs
-    return fs
+
+def _show_step(fs: ForwardStepper, window: MainWindow, index: int) -> None:
+    fs.panel.show_steps(fs.steps, index)
+    step = fs.current()
+    if step is not None:
+        fs.bar.show_position(index, fs.count, window.controller.doc.node(step.node).name)
+    fs.act_prev.setEnabled(index > 0)
+    fs.act_first.setEnabled(index > 0)
+    fs.act_next.setEnabled(index < fs.count - 1)
+    fs.act_last.setEnabled(index < fs.count - 1)

@@ -8,14 +8,16 @@ catalog, the node's input values, and for each input wire "upstream × local der
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from app.application import formatting, theme
 from app.canvas.items.wire_item import step_color
-from app.stepping.stepper import Explanation
+
+if TYPE_CHECKING:
+    from app.stepping.stepper import Explanation
 
 MAX_INLINE = 6  # arrays up to this many entries are written out; bigger ones are summarised
 

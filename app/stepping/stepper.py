@@ -499,19 +499,36 @@ class BackwardStepper(QObject):
 
 
 # ---------------------------------------------------------------------------------- window
-def install(window: MainWindow) -> BackwardStepper:  # noqa: PLR0915 - long today, to split (issue 13)
+def install(window: MainWindow) -> BackwardStepper:
     """Give the window its stepper: actions (Graph menu, toolbar, shortcuts), the step bar above
-    the canvas and the step dock (tabbed with the inspector, shown only while stepping)."""
+    the canvas and the step dock (tabbed with the inspector, shown only while stepping). All of
+    it goes in through the window's public hooks; the window keeps what this returns
+    (`stepper.bar`, `.panel`, `.dock`)."""
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QKeySequence
 
-    from app.application import icons
-    from app.application.main_window import menu_of
-    from app.stepping.step_bar import StepBar
     from app.stepping.step_panel import StepPanel
 
     st = BackwardStepper(window)
-    a = window._action
+    nav = _add_actions(st, window)
+    st.bar = _add_bar(st, window)
+    st.panel = StepPanel(window)
+    st.dock = window.add_dock("Backward Step", "stepDock", st.panel,
+                              Qt.DockWidgetArea.RightDockWidgetArea,
+                              tab_with=window.inspector_dock, hidden=True)
+    st.activeChanged.connect(lambda on: _show_active(st, window, nav, on))
+    st.stepChanged.connect(lambda index: _show_step(st, index))
+    st.playingChanged.connect(lambda on: _show_playing(st, on))
+    _show_active(st, window, nav, False)
+    return st
+
+
+def _add_actions(st: BackwardStepper, window: MainWindow) -> list[Any]:
+    """The stepping actions, in the Graph menu and (mode and the most used) on the toolbar;
+    returns the navigation actions, enabled only while stepping."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    a = window.add_action
     st.act_mode = a("Step Through &Backward", st.toggle, "F9", "step",
                     "Replay backward one node at a time", checkable=True)
     st.act_next = a("&Next Step", st.next, ["F10", "Right"], "step-next", "Next backward step")
@@ -524,19 +541,15 @@ def install(window: MainWindow) -> BackwardStepper:  # noqa: PLR0915 - long toda
     st.act_stop = a("&Stop Stepping", st.stop, QKeySequence(Qt.Key.Key_Escape), "stop",
                     "Leave stepping mode")
     nav = [st.act_first, st.act_prev, st.act_play, st.act_next, st.act_last, st.act_stop]
+    window.add_menu_actions("Graph", [st.act_mode, *nav], separator=True)
+    window.add_toolbar_actions([st.act_mode, st.act_prev, st.act_play, st.act_next],
+                               before=window.act_layout, separator=True)
+    return nav
 
-    menu = menu_of(window, "Graph")
-    if menu is not None:
-        menu.addSeparator()
-        menu.addActions([st.act_mode] + nav)
-    tb = window.toolbar
-    before = next((x for x in tb.actions() if x is window.act_layout), None)
-    extra = [st.act_mode, st.act_prev, st.act_play, st.act_next]
-    if before is not None:
-        tb.insertActions(before, extra)
-        tb.insertSeparator(before)
-    else:
-        tb.addActions(extra)
+
+def _add_bar(st: BackwardStepper, window: MainWindow) -> Any:
+    """The step bar above the canvas: position, speed, and the navigation buttons."""
+    from app.stepping.step_bar import StepBar
 
     bar = StepBar([st.act_first, st.act_prev, st.act_play, st.act_next, st.act_last],
                   list(SPEEDS), st.act_stop, window)
@@ -546,55 +559,49 @@ def install(window: MainWindow) -> BackwardStepper:  # noqa: PLR0915 - long toda
         lambda: st.act_play.trigger() if st.act_play.isEnabled() else None)
     bar.indexRequested.connect(st.go)
     bar.speedChosen.connect(st.set_speed)
-    lay = window.centralWidget().layout()
-    lay.insertWidget(max(lay.indexOf(window.view), 0), bar)
+    window.add_above_canvas(bar)
+    return bar
 
-    panel = StepPanel(window)
-    dock = window._dock("Backward Step", "stepDock", panel,
-                        Qt.DockWidgetArea.RightDockWidgetArea)
-    window.tabifyDockWidget(window.inspector_dock, dock)
-    dock.hide()
-    window.step_bar, window.step_panel, window.step_dock = bar, panel, dock
 
-    def active_changed(on: bool) -> None:
-        st.act_mode.blockSignals(True)
-        st.act_mode.setChecked(on)
-        st.act_mode.blockSignals(False)
-        for act in nav:
-            act.setEnabled(on)
-        bar.apply_theme()
-        bar.setVisible(on)
-        dock.setVisible(on)
-        if on:
-            dock.raise_()
-            # other docks may share the right column: give the explanation most of its height
-            window.resizeDocks([dock], [max(380, int(window.height() * 0.62))],
-                               Qt.Orientation.Vertical)
-        else:
-            panel.show_explanation(None)
-            window.inspector_dock.raise_()
+def _show_active(st: BackwardStepper, window: MainWindow, nav: list[Any], on: bool) -> None:
+    """Entering or leaving stepping: the mode action, navigation, bar and dock follow."""
+    from PySide6.QtCore import Qt
 
-    def step_changed(index: int) -> None:
-        ex = st.explanation()
-        panel.show_explanation(ex)
-        if ex is not None:
-            bar.show_position(index, st.count, ex.name)
-        n = st.count
-        st.act_prev.setEnabled(index > 0)
-        st.act_first.setEnabled(index > 0)
-        st.act_next.setEnabled(0 <= index < n - 1)
-        st.act_last.setEnabled(0 <= index < n - 1)
+    st.act_mode.blockSignals(True)
+    st.act_mode.setChecked(on)
+    st.act_mode.blockSignals(False)
+    for act in nav:
+        act.setEnabled(on)
+    st.bar.apply_theme()
+    st.bar.setVisible(on)
+    st.dock.setVisible(on)
+    if on:
+        st.dock.raise_()
+        # other docks may share the right column: give the explanation most of its height
+        window.resizeDocks([st.dock], [max(380, int(window.height() * 0.62))],
+                           Qt.Orientation.Vertical)
+    else:
+        st.panel.show_explanation(None)
+        window.inspector_dock.raise_()
 
-    def playing_changed(on: bool) -> None:
-        st.act_play.blockSignals(True)
-        st.act_play.setChecked(on)
-        st.act_play.blockSignals(False)
-        st.act_play.setData("pause" if on else "play")
-        st.act_play.setIcon(icons.icon("pause" if on else "play"))
 
-    st.activeChanged.connect(active_changed)
-    st.stepChanged.connect(step_changed)
-    st.playingChanged.connect(playing_changed)
-    active_changed(False)
-    window.stepper = st
-    return st
+def _show_step(st: BackwardStepper, index: int) -> None:
+    ex = st.explanation()
+    st.panel.show_explanation(ex)
+    if ex is not None:
+        st.bar.show_position(index, st.count, ex.name)
+    n = st.count
+    st.act_prev.setEnabled(index > 0)
+    st.act_first.setEnabled(index > 0)
+    st.act_next.setEnabled(0 <= index < n - 1)
+    st.act_last.setEnabled(0 <= index < n - 1)
+
+
+def _show_playing(st: BackwardStepper, on: bool) -> None:
+    from app.application import icons
+
+    st.act_play.blockSignals(True)
+    st.act_play.setChecked(on)
+    st.act_play.blockSignals(False)
+    st.act_play.setData("pause" if on else "play")
+    st.act_play.setIcon(icons.icon("pause" if on else "play"))

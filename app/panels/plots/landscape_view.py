@@ -349,13 +349,11 @@ class LandscapePage(QWidget):
 
 
 def install(window: MainWindow) -> LandscapePage:
-    """The Landscape page in the Plots dock, and Graph ▸ Race Optimizers on the Landscape."""
+    """The Landscape page in the Plots dock, and Graph ▸ Race Optimizers on the Landscape
+    (`page.act_race`); the window keeps the page (`window.landscape`)."""
     from PySide6.QtGui import QAction
 
-    from app.application.main_window import menu_of
-
     page = LandscapePage(window.controller, window.plots)
-    window.landscape = page
     index = window.plots.add_page("landscape", "Landscape", page)
     page.statusMessage.connect(window.show_status)
 
@@ -380,13 +378,11 @@ def install(window: MainWindow) -> LandscapePage:
         window.plots.show_page("landscape")
         page.start_race()
 
-    window.act_race = QAction("Race Optimizers on the &Landscape", window)
-    window.act_race.setStatusTip("Run several optimizers from the current values and play "
-                                 "their paths on the loss landscape (Plots ▸ Landscape)")
-    window.act_race.triggered.connect(race)
-    graph = menu_of(window, "Graph")
-    if graph is not None:
-        graph.addAction(window.act_race)
+    page.act_race = QAction("Race Optimizers on the &Landscape", window)
+    page.act_race.setStatusTip("Run several optimizers from the current values and play "
+                               "their paths on the loss landscape (Plots ▸ Landscape)")
+    page.act_race.triggered.connect(race)
+    window.add_menu_actions("Graph", [page.act_race])
     return page
 
 
