@@ -41,6 +41,9 @@ class Theme:
     port_in: QColor
     port_out: QColor
     accent: QColor
+    #: the steppers' "this step" colour: a green no other state uses (selection is blue,
+    #: the output purple, gradient signs blue and orange)
+    step: QColor
 
     @property
     def is_dark(self) -> bool:
@@ -72,6 +75,7 @@ LIGHT = Theme(
     port_in=QColor("#6b7689"),
     port_out=QColor("#2f6fde"),
     accent=QColor("#2f6fde"),
+    step=QColor("#12a150"),
 )
 
 DARK = Theme(
@@ -99,6 +103,7 @@ DARK = Theme(
     port_in=QColor("#9aa3b2"),
     port_out=QColor("#5b9cff"),
     accent=QColor("#5b9cff"),
+    step=QColor("#3ddc84"),
 )
 
 _current: Theme = LIGHT
@@ -218,4 +223,40 @@ FRAME_SHADES: dict[str, tuple[str, str]] = {
 def frame_color(name: str) -> QColor:
     """The shade of a frame colour for the current theme (unknown names: grey)."""
     light, dark = FRAME_SHADES.get(name, FRAME_SHADES["grey"])
+    return QColor(dark if current().is_dark else light)
+
+
+# ---- palettes that are the same in both schemes ------------------------------------------------
+#: curve colours for the plotted parameters (after the accent), readable on both themes
+SERIES_COLORS = ("#e0701b", "#2ca25f", "#c23b8a", "#8a6bd6", "#1fa3a3", "#b8860b", "#d64545",
+                 "#6b8e23")
+#: optimizer race runners: distinct from each other, on the viridis landscape (drawn with a
+#: dark outline there) and on both themes' plot background
+RUNNER_COLORS = ("#e6194b", "#f58231", "#f032e6", "#42d4f4", "#3cb44b", "#4363d8", "#9a6324")
+#: landscape markers: a dark outline and a white fill read on every viridis shade
+MARKER_EDGE = QColor("#111111")
+MARKER_FILL = QColor("#ffffff")
+#: a runner path's dark halo and the contour lines' faint white, over the viridis surface
+PATH_OUTLINE = QColor(0, 0, 0, 170)
+CONTOUR_LINE = QColor(255, 255, 255, 95)
+#: the kind badge on a node in error: a white veil over the error red
+ERROR_BADGE = QColor(255, 255, 255, 60)
+#: ink on a fill: white on dark or saturated fills (heatmap cells, error nodes, frame
+#: titles, step pulses), near-black on light ones
+TEXT_ON_DARK = QColor("#ffffff")
+TEXT_ON_LIGHT = QColor("#1b1b1b")
+
+#: Python syntax colours (light, dark): One Dark's hues, deepened for the light scheme
+SYNTAX_SHADES: dict[str, tuple[str, str]] = {
+    "keyword": ("#8a2fb8", "#c678dd"),
+    "builtin": ("#0f7c8c", "#56b6c2"),
+    "number": ("#b35c00", "#d19a66"),
+    "string": ("#2f7d32", "#98c379"),
+    "def": ("#1d5fbf", "#61afef"),
+}
+
+
+def syntax_color(kind: str) -> QColor:
+    """The current scheme's colour for a kind of Python token (`SYNTAX_SHADES`)."""
+    light, dark = SYNTAX_SHADES[kind]
     return QColor(dark if current().is_dark else light)

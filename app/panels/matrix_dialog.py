@@ -87,7 +87,7 @@ class MatrixDialog(QDialog):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 bg = self.heatmap.color_of(v)
                 item.setBackground(bg)
-                item.setForeground(QColor("#ffffff") if _is_dark(bg) else QColor("#1b1b1b"))
+                item.setForeground(theme.TEXT_ON_DARK if _is_dark(bg) else theme.TEXT_ON_LIGHT)
                 item.setToolTip(f"∂{m.rows[i]}/∂{m.cols[j]} = {v!r}" if m.kind == "jacobian"
                                 else f"∂²/∂{m.rows[i]}∂{m.cols[j]} = {v!r}")
                 self.table.setItem(i, j, item)

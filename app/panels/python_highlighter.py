@@ -46,15 +46,15 @@ class PythonHighlighter(QSyntaxHighlighter):
 
     def apply_theme(self) -> None:
         t = theme.current()
-        dark = t.is_dark
+        c = theme.syntax_color
         self.formats = {
-            "keyword": _fmt(QColor("#c678dd" if dark else "#8a2fb8"), bold=True),
-            "builtin": _fmt(QColor("#56b6c2" if dark else "#0f7c8c")),
+            "keyword": _fmt(c("keyword"), bold=True),
+            "builtin": _fmt(c("builtin")),
             "torch": _fmt(t.accent),
-            "number": _fmt(QColor("#d19a66" if dark else "#b35c00")),
-            "string": _fmt(QColor("#98c379" if dark else "#2f7d32")),
+            "number": _fmt(c("number")),
+            "string": _fmt(c("string")),
             "comment": _fmt(t.subtext, italic=True),
-            "def": _fmt(QColor("#61afef" if dark else "#1d5fbf"), bold=True),
+            "def": _fmt(c("def"), bold=True),
         }
         self.rehighlight()
 

@@ -211,7 +211,7 @@ class FrameItem(QGraphicsItem):
             painter.drawPath(body)
         # title and the collapse toggle
         painter.setFont(self._title_font)
-        painter.setPen(QColor("white"))
+        painter.setPen(theme.TEXT_ON_DARK)
         tfm = QFontMetricsF(self._title_font)
         text_rect = QRectF(PAD, 0, self._w - 2 * PAD - TOGGLE_W, TITLE_H)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from app.application import formatting, theme
@@ -316,15 +316,15 @@ class NodeItem(QGraphicsItem):
         badge_w = max(22.0, sfm.horizontalAdvance(self._symbol) + 12)
         badge = QRectF(PAD - 3, (HEADER_H - 19) / 2, badge_w, 19)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 60) if err else t.badge_bg)
+        painter.setBrush(theme.ERROR_BADGE if err else t.badge_bg)
         painter.drawRoundedRect(badge, 5, 5)
         painter.setFont(self._symbol_font)
-        painter.setPen(QColor("white") if err else t.badge_text)
+        painter.setPen(theme.TEXT_ON_DARK if err else t.badge_text)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, self._symbol)
 
         # name
         painter.setFont(self._title_font)
-        painter.setPen(QColor("white") if err else t.text)
+        painter.setPen(theme.TEXT_ON_DARK if err else t.text)
         reserved = 18 + (QFontMetricsF(self._label_font).horizontalAdvance(self._shape_text) + 6
                          if self._shape_text and not err else 0)
         name_rect = QRectF(badge.right() + 7, 0, self._width - badge.right() - PAD - reserved,
@@ -338,7 +338,7 @@ class NodeItem(QGraphicsItem):
                              Qt.AlignmentFlag.AlignCenter, "⚠")
         if self._requires_grad or self._is_output:
             mark = "∇" if self._requires_grad else "◎"
-            painter.setPen(QColor("white") if err else (
+            painter.setPen(theme.TEXT_ON_DARK if err else (
                 t.node_output if self._is_output and not self._requires_grad else t.accent))
             painter.drawText(QRectF(self._width - PAD - 14, 0, 16, HEADER_H),
                              Qt.AlignmentFlag.AlignCenter, mark)

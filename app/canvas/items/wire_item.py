@@ -41,7 +41,7 @@ def grad_width(magnitude: float) -> float:
 def step_color() -> QColor:
     """The backward stepper's "this step" colour: a green that no other state uses (selection is
     blue, the output purple, gradient signs blue and orange)."""
-    return QColor("#3ddc84") if theme.current().is_dark else QColor("#12a150")
+    return theme.current().step
 
 
 def bezier_path(a: QPointF, b: QPointF) -> QPainterPath:
@@ -378,7 +378,7 @@ class WireItem(QGraphicsItem):
         painter.drawPath(self._path)
         if self._step_state == "sent" and self._flow is not None and self._flow < 1.0:
             at = self._path.pointAtPercent(1.0 - min(max(self._flow, 0.0), 1.0))
-            painter.setPen(QPen(QColor("white"), 1.2))
+            painter.setPen(QPen(theme.TEXT_ON_DARK, 1.2))
             painter.setBrush(step_color())
             painter.drawEllipse(at, 5.0, 5.0)
 

@@ -44,9 +44,8 @@ from PySide6.QtWidgets import (
 from app.application import theme
 
 EDITS_TITLE = "Output value after each edit"
-#: curve colours for parameters (after the accent), readable on both themes
-PARAM_COLORS = ("#e0701b", "#2ca25f", "#c23b8a", "#8a6bd6", "#1fa3a3", "#b8860b", "#d64545",
-                "#6b8e23")
+#: curve colours for parameters (after the accent): the theme's
+PARAM_COLORS = theme.SERIES_COLORS
 #: what an empty plot says, centred in it
 NO_EDITS = "The output's value appears here after each edit"
 NO_RUN = "No run yet: Run or Step once in the Train dock"

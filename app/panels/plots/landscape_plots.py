@@ -26,9 +26,8 @@ from app.panels.plots.race_job import RaceResult
 from app.panels.plots.race_panel import runner_title
 from core.graph.landscape import LossGrid
 
-#: runner colours: distinct from each other, on the viridis surface (drawn with a dark
-#: outline there) and on both themes' plot background
-RUNNER_COLORS = ("#e6194b", "#f58231", "#f032e6", "#42d4f4", "#3cb44b", "#4363d8", "#9a6324")
+#: runner colours: the theme's
+RUNNER_COLORS = theme.RUNNER_COLORS
 #: contour lines drawn
 N_LEVELS = 12
 #: the loss spans this many decades or more: colours and contours on a log scale
@@ -156,7 +155,7 @@ class LandscapePlots(QWidget):
         for i, (label, tr) in enumerate(res.race.trajectories.items()):
             color = QColor(RUNNER_COLORS[i % len(RUNNER_COLORS)])
             items: dict[str, Any] = {}
-            outline = pg.mkPen(QColor(0, 0, 0, 170), width=4.5)
+            outline = pg.mkPen(theme.PATH_OUTLINE, width=4.5)
             if g.ys is not None:  # a plain curve item: a frame sets its data, nothing more
                 items["path"] = self._add(self.surface, pg.PlotCurveItem(
                     pen=pg.mkPen(color, width=2.2), shadowPen=outline, skipFiniteCheck=True))
@@ -166,7 +165,7 @@ class LandscapePlots(QWidget):
                 items["tangent"] = self._add(self.surface, pg.PlotDataItem(
                     [], [], pen=pg.mkPen(color, width=2.5, style=Qt.PenStyle.DashLine)))
             items["point"] = self._add(self.surface, pg.ScatterPlotItem(
-                size=12, pen=pg.mkPen("#111111", width=1.5), brush=pg.mkBrush(color)))
+                size=12, pen=pg.mkPen(theme.MARKER_EDGE, width=1.5), brush=pg.mkBrush(color)))
             for it in items.values():
                 it.setZValue(20 if it is items["point"] else 10)
             curve = self._add(self.loss_plot, pg.PlotDataItem([], [], pen=pg.mkPen(color,
@@ -185,11 +184,11 @@ class LandscapePlots(QWidget):
             if math.isfinite(mz) and g.xs[0] < mx < g.xs[-1]:
                 self._marker((mx, mz), "min", t.text, star=True)
         else:
-            self._marker((start[res.axes[0]], start[res.axes[1]]), "start", QColor("#ffffff"))
+            self._marker((start[res.axes[0]], start[res.axes[1]]), "start", theme.MARKER_FILL)
             mx, my, mz = g.minimum()
             inside = (g.xs[0] < mx < g.xs[-1]) and (g.ys[0] < my < g.ys[-1])
             if math.isfinite(mz) and inside:  # on the edge it is not a minimum
-                self._marker((mx, my), "grid min", QColor("#ffffff"), star=True)
+                self._marker((mx, my), "grid min", theme.MARKER_FILL, star=True)
         self.loss_plot.setXRange(0, max(total, 1), padding=0.02)
         ys = finite if not self.loss_log else np.log10(finite)
         if ys.size:
@@ -203,8 +202,8 @@ class LandscapePlots(QWidget):
                 star: bool = False) -> None:
         sym = pg.ScatterPlotItem([pos[0]], [pos[1]], size=15 if star else 10,
                                  symbol="star" if star else "o",
-                                 pen=pg.mkPen("#111111", width=1.2),
-                                 brush=pg.mkBrush(color if not star else QColor("#ffffff")))
+                                 pen=pg.mkPen(theme.MARKER_EDGE, width=1.2),
+                                 brush=pg.mkBrush(color if not star else theme.MARKER_FILL))
         sym.setZValue(15)
         self._add(self.surface, sym)
         (x0, x1), _ = self.surface.vb.viewRange()
@@ -263,7 +262,7 @@ class LandscapePlots(QWidget):
         self.levels = np.linspace(lo, hi, N_LEVELS + 2)[1:-1]
         for lv in self.levels:
             iso = pg.IsocurveItem(shown.T, level=float(lv),
-                                  pen=pg.mkPen(QColor(255, 255, 255, 95), width=1))
+                                  pen=pg.mkPen(theme.CONTOUR_LINE, width=1))
             iso.setParentItem(img)  # (not cached: twelve full-size pixmaps cost more)
             self.isocurves.append(iso)
         self.colorbar = pg.ColorBarItem(values=(lo, hi), colorMap=cmap, interactive=False,
