@@ -4,7 +4,7 @@ Only here because pyproject's ``[tool.setuptools]`` table cannot both discover p
 add one that lives under another folder name: the checkout keeps icons, lessons and the
 ``.desktop`` file in the top-level ``resources/`` folder, and the wheel ships that folder as
 the package ``chainrule_resources`` (found at run time with ``importlib.resources`` by
-``app/resources.py``), so ``pip install .``/``pipx install`` get them too.
+``app/application/resources.py``), so ``pip install .``/``pipx install`` get them too.
 """
 
 from setuptools import find_packages, setup

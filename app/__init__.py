@@ -1,5 +1,5 @@
 """Chainrule desktop app: draws and edits the graph document; every number comes from `core`."""
 
-from app._none_refcount import pin_none as _pin_none
+from app.application._none_refcount import pin_none as _pin_none
 
-_pin_none()  # before any Qt call: see app/_none_refcount.py
+_pin_none()  # before any Qt call: see app/application/_none_refcount.py

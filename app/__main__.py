@@ -29,7 +29,7 @@ def create_app(argv: list[str] | None = None):
     """The QApplication with our identity (QSettings paths depend on it)."""
     from PySide6.QtWidgets import QApplication
 
-    from app import settings
+    from app.application import settings
 
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setOrganizationName(settings.ORG)
@@ -43,13 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     t0 = time.perf_counter()
-    from app import qt_messages
+    from app.application import qt_messages
 
     qt_messages.install()
     app = create_app()
 
-    from app import errors, settings, theme
-    from app.main_window import MainWindow
+    from app.application import errors, settings, theme
+    from app.application.main_window import MainWindow
 
     choice = args.theme or str(settings.settings().value("theme", "system"))
     theme.apply(app, None if choice == "system" else choice == "dark")
@@ -62,8 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         window.files.offer_recovery()
     window.show()
-    if os.environ.get("CHAINRULE_TRACE_ACTIONS"):  # test mode: see app/action_trace.py
-        from app import action_trace
+    if os.environ.get("CHAINRULE_TRACE_ACTIONS"):  # test mode: see app/application/action_trace.py
+        from app.application import action_trace
 
         action_trace.install(window)
     if os.environ.get("CHAINRULE_STARTUP_TIME"):

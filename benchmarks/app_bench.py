@@ -24,8 +24,8 @@ t0 = time.perf_counter()
 from PySide6.QtCore import QTimer
 from app.__main__ import create_app
 app = create_app()
-from app import theme
-from app.main_window import MainWindow
+from app.application import theme
+from app.application.main_window import MainWindow
 theme.apply(app)
 w = MainWindow(restore_settings=False)
 w.show()
@@ -84,9 +84,9 @@ def chain_document(n: int):
 def main() -> None:  # noqa: C901 - long today, to split (issue 13)
     from PySide6.QtWidgets import QApplication
 
-    from app import theme
     from app.__main__ import create_app
-    from app.main_window import MainWindow
+    from app.application import theme
+    from app.application.main_window import MainWindow
 
     print(f"start to visible window: {startup_ms():.0f} ms (median of 3, fresh process)")
 

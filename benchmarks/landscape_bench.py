@@ -74,9 +74,9 @@ def fps() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from app.landscape_plots import LandscapePlots
-    from app.race_job import compute
-    from app.race_panel import Player
+    from app.panels.plots.landscape_plots import LandscapePlots
+    from app.panels.plots.race_job import compute
+    from app.panels.plots.race_panel import Player
 
     app = QApplication.instance() or QApplication([])
     doc = parse("z = (1 - x)**2 + 100*(y - x**2)**2", values={"x": -1.5, "y": 2.0},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from app import resources
+from app.application import resources
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "packaging" / "chainrule.spec"
@@ -38,8 +38,9 @@ def test_spec_entry_scripts_exist():
 
 
 def test_bundle_lays_out_the_resources_package_as_the_wheel_does():
-    """Frozen, app/resources.py imports `chainrule_resources` from the bundle's top folder:
-    every file setup.py ships in that package must be bundled at the same relative path."""
+    """Frozen, app/application/resources.py imports `chainrule_resources` from the bundle's
+    top folder: every file setup.py ships in that package must be bundled at the same relative
+    path."""
     bundled: set[Path] = set()
     for src, dest in _spec_value("DATA"):
         source = REPO / src

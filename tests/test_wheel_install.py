@@ -28,8 +28,8 @@ PROBE = r"""
 import json, sys
 from PySide6.QtWidgets import QApplication
 import app, core
-from app import icons, resources
-from app.main_window import MainWindow
+from app.application import icons, resources
+from app.application.main_window import MainWindow
 from core.graph import serialize
 
 qapp = QApplication([sys.argv[0]])

@@ -12,7 +12,7 @@ from html import escape
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QGraphicsView, QLabel
 
-from app import theme
+from app.application import theme
 
 #: the expression the card offers to build
 SAMPLE_EXPRESSION = "a*x**2 + b*x + c"

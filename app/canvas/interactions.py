@@ -13,13 +13,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSceneMouseEvent
 
-from app import theme
-from app.canvas.node_item import NodeItem
-from app.canvas.port_item import PortItem
-from app.canvas.wire_item import WireItem
+from app.application import theme
+from app.canvas.items.node_item import NodeItem
+from app.canvas.items.port_item import PortItem
+from app.canvas.items.wire_item import WireItem
 
 if TYPE_CHECKING:
-    from app.canvas.frame_item import FrameItem
+    from app.canvas.items.frame_item import FrameItem
     from app.canvas.scene import CanvasScene
 
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGraphicsSceneMouseEvent,
 )
 
-from app.canvas.frame_item import FrameItem
 from app.canvas.interactions import (
     FrameDragInteraction,
     Interaction,
@@ -28,10 +27,11 @@ from app.canvas.interactions import (
     NewWireInteraction,
     RubberBandInteraction,
 )
-from app.canvas.node_item import NodeItem
-from app.canvas.port_item import PortItem
+from app.canvas.items.frame_item import FrameItem
+from app.canvas.items.node_item import NodeItem
+from app.canvas.items.port_item import PortItem
+from app.canvas.items.wire_item import GradLabelItem, WireItem
 from app.canvas.wire_drop import WireDropHighlight
-from app.canvas.wire_item import GradLabelItem, WireItem
 
 OP_MIME = "application/x-chainrule-op"
 SCENE_EXTENT = 50_000.0

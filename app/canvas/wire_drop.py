@@ -1,9 +1,9 @@
 """Dragging an op from the palette over a wire: the wire it would be inserted into glows.
 
 The drop itself is an ordinary `opDropped` request; the controller inserts the node into the
-wire under the drop point (`app/wire_insert.py`, `core.graph.splice`). This module keeps the
-hover picture in step with that decision, using the same test (`CanvasScene.wire_at` and the
-controller's `accepts(op)`: whether the op has an input to take the wire's source), so what
+wire under the drop point (`app/document/wire_insert.py`, `core.graph.splice`). This module
+keeps the hover picture in step with that decision, using the same test (`CanvasScene.wire_at`
+and the controller's `accepts(op)`: whether the op has an input to take the wire's source), so what
 glows is exactly what a drop would do. Canvas items know nothing of the document or the
 engine (the import-linter contract), so that test is handed in, not imported.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF
 
-from app.canvas.wire_item import WireItem
+from app.canvas.items.wire_item import WireItem
 
 if TYPE_CHECKING:
     from app.canvas.scene import CanvasScene

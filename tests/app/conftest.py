@@ -23,7 +23,7 @@ def _isolated_settings(tmp_path_factory):
 @pytest.fixture
 def errors_seen(monkeypatch):
     """Capture what the excepthook would show instead of opening a modal dialog."""
-    from app import errors
+    from app.application import errors
 
     seen: list[tuple[str, str]] = []
     monkeypatch.setattr(errors, "show_dialog", lambda s, d: seen.append((s, d)))
@@ -33,9 +33,9 @@ def errors_seen(monkeypatch):
 @pytest.fixture
 def window(qtbot, errors_seen):
     """A shown main window with the light theme; closing never prompts."""
-    from app import theme
     from app.__main__ import create_app
-    from app.main_window import MainWindow
+    from app.application import theme
+    from app.application.main_window import MainWindow
 
     app = create_app()
     before = set(app.topLevelWidgets())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QApplication
 
-from app.resources import EXAMPLES
+from app.application.resources import EXAMPLES
 from core.autograd.node import FREED_MESSAGE
 from core.graph import serialize
 
@@ -161,7 +161,7 @@ def test_backward_from_selected_stays_for_auto_backward_until_run_backward(windo
 
 
 def test_actions_in_graph_menu_toolbar_and_shortcut_table(window):
-    from app.main_window import menu_of
+    from app.application.main_window import menu_of
 
     graph = menu_of(window, "Graph").actions()
     for act in (window.act_backward_again, window.act_zero_grad, window.act_keep_graph,

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from test_canvas_edit import drop_op
 
-from app.resources import EXAMPLES
+from app.application.resources import EXAMPLES
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -196,7 +196,7 @@ def test_a_fixed_complaint_leaves_the_status_bar(window, qtbot):
 
 def test_pasting_a_graph_into_a_new_document_chooses_its_output(window, qtbot):
     """Copy a lesson, File ▸ New, paste: the pasted output is the output (gradients show)."""
-    from app import clipboard
+    from app.document import clipboard
 
     assert window.open_example(EXAMPLES / "01_quadratic.json")
     window.select_all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.resources import EXAMPLES
+from app.application.resources import EXAMPLES
 
 
 def _value(window, name):

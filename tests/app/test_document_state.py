@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.document_state import BLANK_STATUS
-from app.resources import EXAMPLES
+from app.application.document_state import BLANK_STATUS
+from app.application.resources import EXAMPLES
 
 LESSON_A = EXAMPLES / "01_quadratic.json"
 LESSON_B = EXAMPLES / "03_dot_product.json"

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from app import errors, settings
-from app.files import recovery_path
+from app.application import errors, settings
+from app.document.files import recovery_path
 from core.graph import serialize
 
 
@@ -129,7 +129,7 @@ def test_saving_over_a_read_only_file_asks_first(window, tmp_path):
 
 
 def test_exporting_a_script_over_a_read_only_file_asks_first(window, tmp_path):
-    from app import export
+    from app.document import script_export as export
 
     type_expression(window, "a * b")
     path = tmp_path / "ro.py"

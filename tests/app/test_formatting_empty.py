@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from app import formatting
+from app.application import formatting
 
 
 def test_grad_label_of_empty_arrays():

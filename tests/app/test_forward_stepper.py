@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.resources import EXAMPLES
+from app.application.resources import EXAMPLES
 
 
 def _open(window):

@@ -9,8 +9,8 @@ from app_helpers import view_point
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from app import formatting
-from app.canvas.frame_item import FrameItem
+from app.application import formatting
+from app.canvas.items.frame_item import FrameItem
 from core.graph import serialize
 
 
@@ -297,7 +297,7 @@ def test_copy_paste_brings_a_whole_frame_along(window, qtbot):
 
 @pytest.mark.parametrize("dark", [False, True])
 def test_screenshots_of_expanded_and_collapsed_frames(window, qtbot, dark):
-    from app import theme
+    from app.application import theme
     theme.apply(QCoreApplication.instance(), dark=dark)
     window.apply_theme()
     doc, inner = neuron(window)
@@ -323,7 +323,7 @@ def test_fit_all_shows_the_frame_title(window, qtbot):
 
 def test_walk_the_neuron_lesson_collapsed(window):
     """The lesson opens collapsed; each step is core's replay step with the frame folded."""
-    from app.resources import EXAMPLES
+    from app.application.resources import EXAMPLES
     from core.graph.evaluate import Evaluator
     from core.graph.frames import collapse_steps
 

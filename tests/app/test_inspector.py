@@ -13,9 +13,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPlainTextEdit
 from test_files_and_expression import type_expression
 
-from app import theme
-from app.array_view import ArrayView, neutral
-from app.inspector import Readout
+from app.application import theme
+from app.panels.array_view import ArrayView, neutral
+from app.panels.inspector import Readout
 
 
 def _node(window, name: str):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import landscape_export
+from app.panels.plots import landscape_export
 from core.graph.parser import parse
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from app.resources import EXAMPLES
+from app.application.resources import EXAMPLES
 from core.autograd.node import FREED_MESSAGE
 
 NUMBER = re.compile(r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?")

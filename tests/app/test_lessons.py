@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import export, formatting
-from app.resources import EXAMPLES
+from app.application import formatting
+from app.application.resources import EXAMPLES
+from app.document import script_export as export
 from core.graph import serialize
 from core.graph.evaluate import Evaluator
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.main_window import menu_of
+from app.application.main_window import menu_of
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 

@@ -26,9 +26,9 @@ import sys
 import pytest
 from PySide6.QtCore import QCoreApplication, QPointF
 
-from app import errors
-from app.controller import port_layout
-from app.resources import EXAMPLES
+from app.application import errors
+from app.application.resources import EXAMPLES
+from app.document.controller import port_layout
 from core.graph import serialize
 from core.graph.catalog import OPS
 from core.graph.train import OPTIMIZERS

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from app import errors
+from app.application import errors
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Guard for app/_none_refcount.py: thousands of void Qt calls must not run None's count down."""
+"""Guard for app/application/_none_refcount.py: thousands of void Qt calls must not run
+None's count down."""
 
 from __future__ import annotations
 

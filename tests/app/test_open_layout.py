@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.canvas.node_item import NodeItem
-from app.resources import EXAMPLES
+from app.application.resources import EXAMPLES
+from app.canvas.items.node_item import NodeItem
 
 LESSONS = sorted(EXAMPLES.glob("*.json"))
 

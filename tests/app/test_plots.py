@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication
 
-from app import plots as plots_module
-from app import theme
-from app.plots import LOG_HIDDEN, NO_RUN, PlotAxis, format_ticks
+from app.application import theme
+from app.panels.plots import dock as plots_module
+from app.panels.plots.dock import LOG_HIDDEN, NO_RUN, PlotAxis, format_ticks
 
 
 def _settle() -> None:

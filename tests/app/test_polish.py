@@ -8,11 +8,11 @@ import networkx as nx
 import pytest
 from PySide6.QtCore import QRectF
 
-from app import formatting
-from app.arrange import arrange_steps
-from app.canvas.wire_item import GradLabelItem
-from app.layout import Box, layout
-from app.resources import EXAMPLES
+from app.application import formatting
+from app.application.resources import EXAMPLES
+from app.canvas.items.wire_item import GradLabelItem
+from app.document.arrange import arrange_steps
+from app.document.node_spacing import Box, layout
 from core.graph import serialize
 from core.graph.evaluate import Evaluator
 from core.graph.parser import insert_command

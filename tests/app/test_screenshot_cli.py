@@ -34,7 +34,7 @@ def test_screenshot_prints_nothing_on_stderr(tmp_path):
 
 
 PROBE = r"""
-from app import qt_messages
+from app.application import qt_messages
 from PySide6.QtCore import qWarning
 qt_messages.install()
 qt_messages.install()  # twice is harmless: no handler calls itself

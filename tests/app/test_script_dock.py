@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
-from app.resources import EXAMPLES
-from app.script_dock import looks_like_python
+from app.application.resources import EXAMPLES
+from app.panels.script_dock import looks_like_python
 
 QUADRATIC = """import torch
 x = torch.tensor(0.0, requires_grad=True)

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from app import shortcuts
+from app.application import shortcuts
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 

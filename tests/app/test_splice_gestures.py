@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_canvas_edit import drop_op
 
-from app.palette import op_mime
+from app.panels.palette import op_mime
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -148,7 +148,7 @@ def test_shortcuts_list_dissolve_and_insert(window):
 
 
 def _overlapping(window) -> list[tuple[str, str]]:
-    from app.canvas.node_item import NodeItem
+    from app.canvas.items.node_item import NodeItem
 
     out = []
     for item in window.scene.nodes.values():
@@ -188,7 +188,7 @@ def test_an_inserted_node_gets_room_between_its_neighbours(window, qtbot):
 def test_room_for_a_wide_gradient_pill(window, qtbot):
     """Inserted into a wire carrying a vector gradient, the node left no room for the pill
     ("[1, 1, 1, 1]") on its new wires, which then covered the node."""
-    from app.resources import EXAMPLES
+    from app.application.resources import EXAMPLES
 
     assert window.files.open(EXAMPLES / "09_detach.json")
     qtbot.wait(10)

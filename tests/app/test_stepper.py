@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from app import formatting
-from app.resources import EXAMPLES
-from app.step_panel import number_text
-from app.stepper import (
+from app.application import formatting
+from app.application.resources import EXAMPLES
+from app.stepping.step_panel import number_text
+from app.stepping.stepper import (
     CURRENT,
     DONE,
     GATHERED,

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import theme
+from app.application import theme
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "01_quadratic.json"
 

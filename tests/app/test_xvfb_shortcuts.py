@@ -1,7 +1,8 @@
 """Every key shortcut of the README's table, pressed through a real window system.
 
 Starts `python -m app LESSON` on the xcb platform under its own Xvfb (display chosen by Xvfb
-itself, `-displayfd`), in the app's test mode (`CHAINRULE_TRACE_ACTIONS`, app/action_trace.py:
+itself, `-displayfd`), in the app's test mode (`CHAINRULE_TRACE_ACTIONS`,
+app/application/action_trace.py:
 the app reports the key sequences it bound, each action that fires, and each dialog or popup
 that opens). Each binding of each action is pressed in the main window (given the X input
 focus first, `xdotool windowfocus --sync`, as a person's click would) with `xdotool key`: the

@@ -21,8 +21,8 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from app.__main__ import create_app
-from app import theme
-from app.main_window import MainWindow
+from app.application import theme
+from app.application.main_window import MainWindow
 
 app = create_app()
 assert QApplication.platformName() == "xcb", QApplication.platformName()

@@ -1,0 +1,2 @@
+"""The panels room: the docks and dialogs around the canvas (palette, inspector, train,
+script, matrices...)."""

@@ -1,0 +1,1 @@
+"""The plots: the training curves dock, loss landscapes and optimizer races."""

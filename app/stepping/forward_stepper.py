@@ -1,0 +1,271 @@
+"""Forward stepping: values appear node by node, in the order the engine computed them, each
+op's arithmetic written out (`mul: 3 × 2 = 6`).
+
+The backward stepper (app/stepping/stepper.py) teaches where gradients go; this teaches the pass
+before it. The steps and their text come from `core.graph.forward_steps` (numbers from the
+last evaluation); this module only shows them: nodes not computed yet are dimmed and show
+no value, the current node is outlined, gradients are hidden (forward has none yet), and
+the Forward Step dock keeps the tape of every line so far. Any edit or re-evaluation ends
+stepping, as it does for backward; the two steppers never run at once.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QTextBrowser
+
+from app.application import theme
+from app.canvas.items.wire_item import step_color
+from core.graph.forward_steps import ForwardStep, forward_steps
+
+if TYPE_CHECKING:
+    from app.application.main_window import MainWindow
+
+
+class ForwardStepper(QObject):
+    """Steps the canvas through the forward pass of the last evaluation."""
+
+    activeChanged = Signal(bool)
+    stepChanged = Signal(int)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = window.controller
+        self.steps: list[ForwardStep] = []
+        self.index = -1
+        self._starting = False
+        self.controller.undo_stack.indexChanged.connect(
+            lambda *_: self.stop("Forward stepping stopped: the graph changed."))
+        self.controller.documentReplaced.connect(
+            lambda: self.stop("Forward stepping stopped: another graph was opened."))
+        self.controller.evaluated.connect(
+            lambda _r: None if self._starting else self.stop(
+                "Forward stepping stopped: the graph was evaluated again."))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.steps)
+
+    @property
+    def count(self) -> int:
+        return len(self.steps)
+
+    def current(self) -> ForwardStep | None:
+        return self.steps[self.index] if self.active and self.index >= 0 else None
+
+    def start(self) -> bool:
+        """Enter forward stepping at the first node; False (and why) on an empty graph."""
+        c = self.controller
+        if not len(c.doc):
+            self._status("Nothing to step through: build a graph first.")
+            self.activeChanged.emit(False)
+            return False
+        backward = getattr(self.window, "stepper", None)
+        if backward is not None and backward.active:
+            backward.stop("Backward stepping stopped: stepping through forward.")
+        if c.result is None:
+            self._starting = True
+            try:
+                c.evaluate_now()
+            finally:
+                self._starting = False
+        r = c.result
+        self.steps = forward_steps(c.doc, r.values, r.errors)
+        self.index = -1
+        self.activeChanged.emit(True)
+        self.go(0)
+        return True
+
+    def stop(self, message: str = "") -> None:
+        if not self.active:
+            return
+        self.steps, self.index = [], -1
+        scene = self.window.scene
+        for nid, item in scene.nodes.items():
+            item.set_step_state(None)
+            self.controller._apply_result_to(nid)  # values, .grad and wire gradients back
+        for wire in scene.wires.values():
+            wire.set_step_state(None)
+        self.activeChanged.emit(False)
+        self._status(message or "Forward stepping stopped.")
+
+    def toggle(self, on: bool) -> None:
+        if on:
+            self.start()
+        else:
+            self.stop()
+
+    def go(self, index: int) -> None:
+        if not self.active:
+            return
+        self.index = max(0, min(index, self.count - 1))
+        self._apply()
+        step = self.steps[self.index]
+        self.window.statusBar().showMessage(
+            f"Forward step {self.index + 1} of {self.count} — {step.text}")
+        item = self.window.scene.nodes.get(step.node)
+        if item is not None and not self.window.view.auto_fit:
+            self.window.view.ensureVisible(item, 40, 40)
+        self.stepChanged.emit(self.index)
+
+    def next(self) -> None:  # noqa: A003 - a debugger's verb
+        self.go(self.index + 1)
+
+    def previous(self) -> None:
+        self.go(self.index - 1)
+
+    def first(self) -> None:
+        self.go(0)
+
+    def last(self) -> None:
+        self.go(self.count - 1)
+
+    def _status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 6000)
+
+    def _apply(self) -> None:
+        """Computed nodes show their value, the current one is outlined, the rest wait."""
+        scene = self.window.scene
+        r = self.controller.result
+        at = {s.node: s.index for s in self.steps}
+        for nid, item in scene.nodes.items():
+            i = at.get(nid, self.count)
+            if i <= self.index:
+                item.set_value(r.values.get(nid) if r else None, r.errors.get(nid) if r else None)
+                item.set_step_state("current" if i == self.index else "done")
+            else:
+                item.set_value(None)
+                item.set_step_state("pending", "")
+            item.set_grad(None)  # no gradients in a forward pass
+        current = self.steps[self.index].node
+        for key, wire in scene.wires.items():
+            wire.set_grad(None)
+            if key.dst == current:
+                wire.set_step_state("gathered")  # the inputs this op is reading
+            elif at.get(key.dst, self.count) < self.index:
+                wire.set_step_state("done")
+            else:
+                wire.set_step_state("pending")
+
+
+class ForwardPanel(QTextBrowser):
+    """The tape: every arithmetic line up to the current step, the current one marked."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.lines: list[str] = []
+
+    def show_steps(self, steps: list[ForwardStep], index: int) -> None:
+        t = theme.current()
+        mono = theme.mono_font().family()
+        green = step_color().name()
+        self.lines = [s.text for s in steps[:index + 1]]
+        rows = []
+        for i, s in enumerate(steps[:index + 1]):
+            style = (f"color:{green}; font-weight:600" if i == index
+                     else f"color:{t.text.name()}")
+            mark = "▶" if i == index else f"{i + 1}."
+            rows.append(f"<tr><td style='color:{t.subtext.name()}; padding-right:6px' "
+                        f"align='right'>{mark}</td><td style=\"font-family:'{mono}'; "
+                        f"{style}\">{escape(s.text)}</td></tr>")
+        head = (f"<p><span style='font-size:15pt; font-weight:600'>Step {index + 1}</span>"
+                f"<span style='color:{t.subtext.name()}'> of {len(steps)}</span></p>"
+                f"<p style='color:{t.subtext.name()}'>The forward pass, in the order the "
+                f"engine computes it: each node's value from the values wired into it.</p>")
+        self.setHtml(f"<html><body>{head}<table cellspacing='2'>{''.join(rows)}</table>"
+                     f"</body></html>")
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+
+def install(window: MainWindow, backward: Any = None) -> ForwardStepper:
+    """Actions (Graph menu, toolbar), the bar above the canvas and the Forward Step dock, put
+    in through the window's public hooks; the window keeps what this returns (`.bar`,
+    `.panel`, `.dock`). `backward` (the backward stepper) places the mode beside its own, and
+    the two take turns: entering backward stepping leaves forward stepping."""
+    fs = ForwardStepper(window)
+    backward_mode = getattr(backward, "act_mode", None)
+    nav = _add_actions(fs, window, backward_mode)
+    fs.bar = _add_bar(fs, window)
+    fs.panel = ForwardPanel(window)
+    fs.dock = window.add_dock("Forward Step", "forwardStepDock", fs.panel,
+                              Qt.DockWidgetArea.RightDockWidgetArea,
+                              tab_with=window.inspector_dock, hidden=True)
+    fs.activeChanged.connect(lambda on: _show_active(fs, window, nav, on))
+    fs.stepChanged.connect(lambda index: _show_step(fs, window, index))
+    if backward is not None:
+        backward.activeChanged.connect(
+            lambda on: fs.stop("Forward stepping stopped: stepping through backward.")
+            if on else None)
+    _show_active(fs, window, nav, False)
+    return fs
+
+
+def _add_actions(fs: ForwardStepper, window: MainWindow, backward_mode: Any) -> list[Any]:
+    """The forward stepping actions; the mode goes right after the backward mode in the Graph
+    menu and before it on the toolbar. Returns the navigation, enabled only while stepping."""
+    from PySide6.QtGui import QKeySequence
+
+    a = window.add_action
+    fs.act_mode = a("Step Through &Forward", fs.toggle, "Shift+F9", "step-forward",
+                    "Show the forward pass one node at a time, with its arithmetic",
+                    checkable=True)
+    fs.act_next = a("Next Forward Step", fs.next, ["F10", "Right"], "step-next")
+    fs.act_prev = a("Previous Forward Step", fs.previous, ["Shift+F10", "Left"], "step-prev")
+    fs.act_first = a("First Forward Step", fs.first, "Home", "step-first")
+    fs.act_last = a("Last Forward Step", fs.last, "End", "step-last")
+    fs.act_stop = a("Stop Forward Stepping", fs.stop, QKeySequence(Qt.Key.Key_Escape), "stop")
+    menu = window.menu("Graph")
+    if menu is not None:
+        acts = menu.actions()
+        i = acts.index(backward_mode) if backward_mode in acts else len(acts) - 1
+        menu.insertAction(acts[i + 1] if i + 1 < len(acts) else None, fs.act_mode)
+    window.add_toolbar_actions([fs.act_mode], before=backward_mode)
+    return [fs.act_first, fs.act_prev, fs.act_next, fs.act_last, fs.act_stop]
+
+
+def _add_bar(fs: ForwardStepper, window: MainWindow) -> Any:
+    from app.stepping.step_bar import StepBar
+
+    bar = StepBar([fs.act_first, fs.act_prev, fs.act_next, fs.act_last], ["Normal"],
+                  fs.act_stop, window)
+    bar.title.setText("Stepping through forward")
+    bar.speed.hide()
+    # icon only ("Esc to stop" says it): the bar's width must not squeeze the palette
+    bar.stop.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    bar.indexRequested.connect(fs.go)
+    window.add_above_canvas(bar)
+    return bar
+
+
+def _show_active(fs: ForwardStepper, window: MainWindow, nav: list[Any], on: bool) -> None:
+    fs.act_mode.blockSignals(True)
+    fs.act_mode.setChecked(on)
+    fs.act_mode.blockSignals(False)
+    for act in nav:
+        act.setEnabled(on)
+    fs.bar.apply_theme()
+    fs.bar.setVisible(on)
+    fs.dock.setVisible(on)
+    if on:
+        fs.dock.raise_()
+    else:
+        fs.panel.clear()
+        window.inspector_dock.raise_()
+
+
+def _show_step(fs: ForwardStepper, window: MainWindow, index: int) -> None:
+    fs.panel.show_steps(fs.steps, index)
+    step = fs.current()
+    if step is not None:
+        fs.bar.show_position(index, fs.count, window.controller.doc.node(step.node).name)
+    fs.act_prev.setEnabled(index > 0)
+    fs.act_first.setEnabled(index > 0)
+    fs.act_next.setEnabled(index < fs.count - 1)
+    fs.act_last.setEnabled(index < fs.count - 1)
