@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import view_point
+from helpers import view_point
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest

@@ -4,7 +4,7 @@ dissolve a one-input node. One undo step each; refusals say why in the status ba
 from __future__ import annotations
 
 import pytest
-from app_helpers import view_point
+from helpers import view_point
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QKeySequence
 from PySide6.QtTest import QTest

@@ -9,8 +9,9 @@ import pytest
 
 from core.graph.evaluate import Evaluator
 from core.graph.script import run_script
-from tests.graph._torch_ref import HAVE_TORCH, torch_reference
-from tests.graph.script_programs import SEED_PROGRAMS
+
+from .helpers.seed_programs import SEED_PROGRAMS
+from .helpers.torch_reference import HAVE_TORCH, torch_reference
 
 NAMES = sorted(SEED_PROGRAMS)
 

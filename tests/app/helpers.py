@@ -1,4 +1,5 @@
-"""Helpers shared by the app tests (imported by name: tests/app is on sys.path)."""
+"""Helpers shared by the app tests (imported as `helpers`: pytest puts tests/app on sys.path,
+and tests/app is no package, so that its name cannot shadow the real `app`)."""
 
 from __future__ import annotations
 
