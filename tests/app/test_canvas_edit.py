@@ -222,3 +222,23 @@ def test_quick_add_adds_typed_op(window, qtbot):
     QTest.keyClick(popup.search, Qt.Key.Key_Return)
     assert [n.op for n in window.controller.doc] == ["sigmoid"]
     assert not popup.isVisible()
+
+
+# a crash the monkey (test_monkey.py) found, replayed as the user met it
+def test_copy_and_duplicate_a_node_with_a_nan_parameter(app_window, qtbot):
+    """pow's exponent set to "nan": Copy and Duplicate serialize the selection, and the
+    nan made json.dumps raise (Save failed the same way)."""
+    import math
+
+    w = app_window
+    w.build_expression("x ** 2")
+    doc = w.controller.doc
+    pow_id = next(n.id for n in doc if n.op == "pow")
+    assert w.controller.push("set_param", pow_id, "exponent", "nan")
+    w.controller.select_only([pow_id])
+    w.act_copy.trigger()
+    w.act_duplicate.trigger()
+    pows = [n for n in doc if n.op == "pow"]
+    assert len(pows) == 2 and all(math.isnan(n.params["exponent"]) for n in pows)
+    w.act_paste.trigger()
+    assert len([n for n in doc if n.op == "pow"]) == 3
