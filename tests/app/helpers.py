@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
+from app.palette import op_mime
 from app.resources import EXAMPLES
 
 
@@ -22,3 +26,28 @@ def lesson(name: str) -> Path:
     if not matches:
         pytest.skip(f"lesson {name} not shipped")
     return matches[0]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def drop_op(window, op: str, scene_pos: QPointF) -> None:
+    """Send the drag-enter/move/drop sequence a palette drag produces."""
+    vp = window.view.viewport()
+    pos = QPointF(view_point(window, scene_pos))
+    mime = op_mime(op)
+    actions = Qt.DropAction.CopyAction
+    for ev in (QDragEnterEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
+                               Qt.KeyboardModifier.NoModifier),
+               QDragMoveEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
+                              Qt.KeyboardModifier.NoModifier),
+               QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier, QEvent.Type.Drop)):
+        QApplication.sendEvent(vp, ev)
+
+
+def type_expression(window, text: str) -> None:
+    """Type `text` into the expression bar and press Return, as a user does."""
+    edit = window.expression_bar.edit
+    edit.setFocus()
+    edit.clear()
+    QTest.keyClicks(edit, text)
+    QTest.keyClick(edit, Qt.Key.Key_Return)

@@ -5,8 +5,8 @@ inspector read right."""
 from __future__ import annotations
 
 import pytest
+from helpers import drop_op
 from PySide6.QtCore import QPointF
-from test_canvas_edit import drop_op
 
 from app.resources import EXAMPLES
 

@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from helpers import view_point
+from helpers import drop_op, view_point
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.palette import op_mime
 from core.graph import serialize
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def drop_op(window, op: str, scene_pos: QPointF) -> None:
-    """Send the drag-enter/move/drop sequence a palette drag produces."""
-    vp = window.view.viewport()
-    pos = QPointF(view_point(window, scene_pos))
-    mime = op_mime(op)
-    actions = Qt.DropAction.CopyAction
-    for ev in (QDragEnterEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
-                               Qt.KeyboardModifier.NoModifier),
-               QDragMoveEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
-                              Qt.KeyboardModifier.NoModifier),
-               QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton,
-                          Qt.KeyboardModifier.NoModifier, QEvent.Type.Drop)):
-        QApplication.sendEvent(vp, ev)
 
 
 def drag(window, a: QPointF, b: QPointF) -> None:

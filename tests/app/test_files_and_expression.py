@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
+from helpers import type_expression
 from PySide6.QtWidgets import QMessageBox
 
 from app import errors, settings
 from app.files import recovery_path
 from core.graph import serialize
-
-
-def type_expression(window, text: str) -> None:
-    edit = window.expression_bar.edit
-    edit.setFocus()
-    edit.clear()
-    QTest.keyClicks(edit, text)
-    QTest.keyClick(edit, Qt.Key.Key_Return)
 
 
 def test_expression_bar_builds_the_expected_graph(window):

@@ -7,12 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from helpers import lesson
+from helpers import lesson, type_expression
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPlainTextEdit
-from test_files_and_expression import type_expression
 
 from app import theme
 from app.array_view import ArrayView, neutral

@@ -181,7 +181,7 @@ def test_nothing_to_train_says_why(quad):
 
 
 def test_vector_parameters_get_one_curve_per_element_and_log_scale_works(window, qtbot):
-    from test_files_and_expression import type_expression
+    from helpers import type_expression
 
     type_expression(window, "sum((w - t) ** 2)")
     doc = window.controller.doc
