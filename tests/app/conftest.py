@@ -51,6 +51,21 @@ def window(qtbot, errors_seen):
     _delete_now([w] + [t for t in app.topLevelWidgets() if t not in before])
 
 
+@pytest.fixture
+def app_window(window, errors_seen, monkeypatch):
+    """The window with the app's own excepthook, failing the test if anything reached the
+    "unexpected error" dialog: an exception escaping a Qt slot shows up in `errors_seen`
+    as in the real app, not only on stderr (how the crashes test_monkey.py found are
+    replayed, each next to the feature it broke)."""
+    import sys
+
+    from app.application import errors
+
+    monkeypatch.setattr(sys, "excepthook", errors.excepthook)
+    yield window
+    assert not errors_seen, errors_seen[0][1]
+
+
 def _delete_now(widgets) -> None:
     """Really delete the window, its ~500 widgets and the parentless menus and popups it made
     (pyqtgraph's plot menus...). qtbot only closes the window: closed windows piled up, and

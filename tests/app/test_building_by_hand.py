@@ -5,8 +5,8 @@ inspector read right."""
 from __future__ import annotations
 
 import pytest
+from helpers import drop_op
 from PySide6.QtCore import QPointF
-from test_canvas_edit import drop_op
 
 from app.application.resources import EXAMPLES
 
@@ -218,7 +218,7 @@ def test_pasting_a_graph_into_a_new_document_chooses_its_output(window, qtbot):
 
 def test_double_click_a_node_to_retype_it(window, qtbot):
     """A newcomer double-clicks a variable to change its value: nothing happened."""
-    from app_helpers import view_point
+    from helpers import view_point
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 

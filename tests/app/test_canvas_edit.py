@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import view_point
+from helpers import drop_op, view_point
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.panels.palette import op_mime
 from core.graph import serialize
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def drop_op(window, op: str, scene_pos: QPointF) -> None:
-    """Send the drag-enter/move/drop sequence a palette drag produces."""
-    vp = window.view.viewport()
-    pos = QPointF(view_point(window, scene_pos))
-    mime = op_mime(op)
-    actions = Qt.DropAction.CopyAction
-    for ev in (QDragEnterEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
-                               Qt.KeyboardModifier.NoModifier),
-               QDragMoveEvent(pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
-                              Qt.KeyboardModifier.NoModifier),
-               QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton,
-                          Qt.KeyboardModifier.NoModifier, QEvent.Type.Drop)):
-        QApplication.sendEvent(vp, ev)
 
 
 def drag(window, a: QPointF, b: QPointF) -> None:
@@ -222,3 +205,23 @@ def test_quick_add_adds_typed_op(window, qtbot):
     QTest.keyClick(popup.search, Qt.Key.Key_Return)
     assert [n.op for n in window.controller.doc] == ["sigmoid"]
     assert not popup.isVisible()
+
+
+# a crash the monkey (test_monkey.py) found, replayed as the user met it
+def test_copy_and_duplicate_a_node_with_a_nan_parameter(app_window, qtbot):
+    """pow's exponent set to "nan": Copy and Duplicate serialize the selection, and the
+    nan made json.dumps raise (Save failed the same way)."""
+    import math
+
+    w = app_window
+    w.build_expression("x ** 2")
+    doc = w.controller.doc
+    pow_id = next(n.id for n in doc if n.op == "pow")
+    assert w.controller.push("set_param", pow_id, "exponent", "nan")
+    w.controller.select_only([pow_id])
+    w.act_copy.trigger()
+    w.act_duplicate.trigger()
+    pows = [n for n in doc if n.op == "pow"]
+    assert len(pows) == 2 and all(math.isnan(n.params["exponent"]) for n in pows)
+    w.act_paste.trigger()
+    assert len([n for n in doc if n.op == "pow"]) == 3

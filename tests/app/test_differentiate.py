@@ -65,3 +65,22 @@ def test_nothing_to_differentiate_says_why_and_changes_nothing(window):
     window.act_differentiate.trigger()
     assert set(doc.nodes) == nodes
     assert "Cannot differentiate" in window.statusBar().currentMessage()
+
+
+# a crash the monkey (test_monkey.py) found, replayed as the user met it
+def test_differentiate_with_respect_to_a_bool_variable_says_why(app_window, errors_seen):
+    """Differentiate with a selected non-float variable: the engine refused requires_grad
+    with a RuntimeError, which reached the error dialog."""
+    w = app_window
+    w.build_expression("x * 2")
+    doc = w.controller.doc
+    x = doc.by_name("x").id
+    assert w.controller.push("set_requires_grad", x, False)
+    assert w.controller.push("set_value", x, "true", "bool")
+    nodes = set(doc.nodes)
+    w.controller.select_only([x])
+    w.act_differentiate.trigger()
+    assert not errors_seen
+    assert set(doc.nodes) == nodes
+    message = w.statusBar().currentMessage()
+    assert "Cannot differentiate" in message and "floating point" in message

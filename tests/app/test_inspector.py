@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from helpers import lesson, type_expression
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPlainTextEdit
-from test_files_and_expression import type_expression
 
 from app.application import theme
 from app.panels.array_view import ArrayView, neutral
@@ -228,3 +228,10 @@ def test_inspector_fits_a_narrow_dock(window):
     assert value_map.note == ""
     right = value_map.cell_rect((9, 19))
     assert right.right() < 260 and right.width() >= 6
+
+
+def test_inspector_title_reads_name_dash_op(window):
+    assert window.open_example(lesson("quadratic"))
+    x = window.controller.doc.by_name("x")
+    window.controller.select_only([x.id])
+    assert window.inspector.title.text() == "x — variable"

@@ -4,12 +4,11 @@ dissolve a one-input node. One undo step each; refusals say why in the status ba
 from __future__ import annotations
 
 import pytest
-from app_helpers import view_point
+from helpers import drop_op, view_point
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from test_canvas_edit import drop_op
 
 from app.panels.palette import op_mime
 

@@ -181,7 +181,7 @@ def test_nothing_to_train_says_why(quad):
 
 
 def test_vector_parameters_get_one_curve_per_element_and_log_scale_works(window, qtbot):
-    from test_files_and_expression import type_expression
+    from helpers import type_expression
 
     type_expression(window, "sum((w - t) ** 2)")
     doc = window.controller.doc
@@ -231,3 +231,47 @@ def test_training_shortcuts_are_listed(window):
     rows = dict(window.shortcut_rows())
     assert rows.get("Train: Run / Pause") == "Ctrl+R"
     assert rows.get("Train: Step Once") == "Ctrl+Shift+R"
+
+
+# a crash the monkey (test_monkey.py) found, replayed as the user met it
+def test_train_reset_after_a_large_parameter_was_deleted(app_window):
+    """Train ▸ Step, delete a trained variable of over 64 elements (no value history is
+    kept for those), Train ▸ Reset: the trainer looked the deleted node up in the document
+    for its start value and raised GraphError."""
+    import numpy as np
+
+    w = app_window
+    w.build_expression("loss = sum((a * x - b) ** 2)")
+    doc = w.controller.doc
+    a, b = doc.by_name("a").id, doc.by_name("b").id
+    assert w.controller.push("set_value", a, np.linspace(0, 1, 100).tolist())
+    panel = w.train_panel
+    panel.step_once()
+    assert panel.trainer is not None and panel.trainer.step_count == 1
+    b_start = panel.trainer.start_values()[b]
+    w.controller.select_only([a])
+    w.act_delete.trigger()
+    panel.reset()
+    assert a not in doc and (doc.node(b).value == b_start).all()
+
+
+# a crash the monkey (test_monkey.py) found, replayed as the user met it
+def test_train_reset_puts_back_a_large_parameter(app_window):
+    """Parameters over 64 elements keep no value history; Reset read their start value from
+    the document — by then the trained value — so it did not reset them."""
+    import numpy as np
+
+    w = app_window
+    w.build_expression("loss = sum(v * v)")
+    doc = w.controller.doc
+    v = doc.by_name("v").id
+    start = np.linspace(-1.0, 1.0, 100).astype(np.float32)
+    assert w.controller.push("set_value", v, start.tolist())
+    panel = w.train_panel
+    panel.set_optimizer("sgd")
+    panel.lr.setValue(0.1)
+    for _ in range(3):
+        panel.step_once()
+    assert not np.allclose(doc.node(v).value, start)
+    panel.reset()
+    np.testing.assert_array_equal(doc.node(v).value, start)

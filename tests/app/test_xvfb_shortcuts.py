@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_xvfb_start import _missing_xcb_libs, start_xvfb
+from helpers import missing_xcb_libs, start_xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -255,7 +255,7 @@ def _read(tmp_path: Path) -> str:
 @pytest.mark.skipif(shutil.which("Xvfb") is None or shutil.which("xdotool") is None,
                     reason="Xvfb or xdotool not installed")
 def test_every_key_shortcut_fires_in_a_real_window(tmp_path):
-    missing = _missing_xcb_libs()
+    missing = missing_xcb_libs()
     if missing:
         pytest.skip("Qt's xcb plugin needs system libraries that are missing: "
                     + ", ".join(missing))

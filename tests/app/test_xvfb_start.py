@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import missing_xcb_libs, start_xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,43 +40,9 @@ sys.exit(app.exec())
 """
 
 
-def _missing_xcb_libs() -> list[str]:
-    """Shared libraries the xcb platform plugin needs but the system lacks (via ldd)."""
-    import PySide6
-
-    qt = Path(PySide6.__file__).parent / "Qt"
-    libs = [qt / "plugins" / "platforms" / "libqxcb.so", *sorted((qt / "lib").glob(
-        "libQt6XcbQpa.so*"))[:1]]
-    if shutil.which("ldd") is None:
-        return []
-    missing: set[str] = set()
-    for lib in libs:
-        if lib.exists():
-            out = subprocess.run(["ldd", str(lib)], capture_output=True, text=True).stdout
-            missing |= {ln.split()[0] for ln in out.splitlines() if "not found" in ln}
-    return sorted(missing)
-
-
-def start_xvfb() -> tuple[subprocess.Popen, str]:
-    """An Xvfb on a display number it picks itself (`-displayfd`: free, however many other
-    servers run on this machine, with no race between choosing a number and taking it), and
-    that display's name once it accepts connections."""
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24",
-                             "-nolisten", "tcp"], pass_fds=(write,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as f:
-        number = f.readline().strip()
-    if not number.isdigit():
-        xvfb.kill()
-        raise RuntimeError("Xvfb did not report its display")
-    return xvfb, f":{number}"
-
-
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb not installed")
 def test_main_window_shows_under_xvfb(tmp_path):
-    missing = _missing_xcb_libs()
+    missing = missing_xcb_libs()
     if missing:
         pytest.skip("Qt's xcb plugin needs system libraries that are missing: "
                     + ", ".join(missing)

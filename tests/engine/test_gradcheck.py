@@ -19,7 +19,7 @@ import core
 from core.autograd import GradcheckError, gradcheck, gradgradcheck
 from core.ops import REGISTRY, defop, defvjp, record
 
-from ._util import (
+from .helpers import (
     FAST,
     FEW,
     NONEMPTY,

@@ -15,7 +15,7 @@ from hypothesis.extra import numpy as hnp
 
 import core
 
-from ._util import FAST, FEW
+from .helpers import FAST, FEW
 
 torch = pytest.importorskip("torch")
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from core.graph import Document, GraphError, History, Macro
 
-from ._util import snapshot as to_dict
+from .helpers.snapshot import snapshot as to_dict
 
 
 def _doc():

@@ -5,7 +5,7 @@ import pytest
 
 from core.graph import OPS, Change, Document, GraphError, Wire
 
-from ._util import snapshot as to_dict
+from .helpers.snapshot import snapshot as to_dict
 
 
 def _doc():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.graph.evaluate import Evaluator
-from core.graph.serialize import load
+from core.graph.serialize import load, to_dict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
@@ -29,6 +29,17 @@ def test_every_example_is_listed_and_loads():
     assert len(names) == 17  # the seed lessons 01-10, the neuron, the landscapes 20-25
     for n in names:
         _ev(n)
+
+
+def test_the_generator_builds_every_committed_lesson():
+    """tools/make_examples.py and resources/examples/ agree: a lesson edited in one place
+    only (the generator or a JSON file) is caught here."""
+    from tools.make_examples import build
+
+    built = build()
+    assert sorted(built) == sorted(p.stem for p in EXAMPLES.glob("*.json"))
+    for name, doc in built.items():
+        assert to_dict(doc) == to_dict(load(EXAMPLES / f"{name}.json")), name
 
 
 def test_quadratic_gradient_and_second_derivative():

@@ -10,7 +10,7 @@ from core.graph.frames import border, collapse_steps
 from core.graph.parser import parse
 from core.graph.serialize import FileFormatError, dumps, loads, to_dict
 
-from ._util import snapshot
+from .helpers.snapshot import snapshot
 
 
 def _neuron():

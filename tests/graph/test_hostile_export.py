@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from core.graph import Document, GraphError
 from core.graph.export import to_core, to_pytorch
-from tests.graph._scripts import assert_export_matches_document
+
+from .helpers.exported_scripts import assert_export_matches_document
 
 FUZZ = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -14,8 +14,9 @@ from core.graph.evaluate import Evaluator
 from core.graph.export import to_core, to_pytorch
 from core.graph.script import run_script
 from core.graph.serialize import load
-from tests.graph._torch_ref import HAVE_TORCH, torch_reference
-from tests.graph.test_script_seeds import check_document_grads, check_training_replays_the_loop
+
+from .helpers.script_checks import check_document_grads, check_training_replays_the_loop
+from .helpers.torch_reference import HAVE_TORCH, torch_reference
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 SCRIPTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.py"))}

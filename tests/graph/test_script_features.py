@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from core.graph.script import run_script
-from tests.graph._torch_ref import HAVE_TORCH, torch_reference
+
+from .helpers.torch_reference import HAVE_TORCH, torch_reference
 
 PROGRAMS = {
     "language": '''

@@ -7,10 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.graph.evaluate import Evaluator
 from core.graph.script import run_script
-from tests.graph._torch_ref import HAVE_TORCH, torch_reference
-from tests.graph.script_programs import SEED_PROGRAMS
+
+from .helpers.script_checks import check_document_grads, check_training_replays_the_loop
+from .helpers.seed_programs import SEED_PROGRAMS
+from .helpers.torch_reference import HAVE_TORCH, torch_reference
 
 NAMES = sorted(SEED_PROGRAMS)
 
@@ -51,41 +52,10 @@ def test_variables_hold_pytorch_values_and_grads(name, reference, runs):
             np.testing.assert_allclose(t.grad.numpy(), np.array(grad), rtol=1e-6, atol=1e-6)
 
 
-def check_document_grads(run, atol: float = 1e-6) -> None:
-    """Backward through the recorded document gives what the script's last backward /
-    autograd.grad gave each named leaf."""
-    doc = run.document
-    assert doc.output is not None
-    ev = Evaluator(doc)
-    res = ev.backward()
-    assert res.error is None, res.error
-    by_name = {doc.node(nid).name: g for nid, g in res.leaf_grads.items()}
-    assert run.grads
-    for name, g in run.grads.items():
-        if name in by_name:
-            np.testing.assert_allclose(by_name[name], g, atol=atol)
-    assert set(run.grads) & set(by_name)
-
-
 @pytest.mark.parametrize("name", [n for n in NAMES if "as_printed" not in n and n not in (
     "003_version", "004_mxnet_cell", "004_variable_alias") and "sgd" not in n])
 def test_document_gives_the_scripts_gradients(name, runs):
     check_document_grads(runs[name])
-
-
-def check_training_replays_the_loop(run) -> None:
-    """An optimizer loop's document starts its parameters where the script did, and the
-    Train dock's preset (optimizer, lr, steps) run on it ends where the script ended."""
-    from core.graph.train import Trainer
-
-    doc, opt = run.document, run.optimizer
-    assert "replays the loop" in doc.meta["explanation"]
-    x = doc.by_name("x")
-    assert x.op == "variable" and x.requires_grad and float(x.value) == 0.0
-    tr = Trainer(doc, opt.cls.lower(), lr=opt.lr)
-    assert tr.run(opt.steps) == opt.steps
-    np.testing.assert_allclose(tr.values()[x.id], run.variables["x"].detach().numpy(),
-                               rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("name", ["000_sgd", "003_sgd"])

@@ -12,7 +12,7 @@ from core.graph import Document
 from core.graph.parser import parse
 from core.graph.serialize import FileFormatError, dumps, load, loads, save, to_dict
 
-from ._util import snapshot
+from .helpers.snapshot import snapshot
 
 
 def _doc():

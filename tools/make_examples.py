@@ -1,22 +1,31 @@
 """Build resources/examples/*.json: the seed lessons as documents.
 
-Run `python -m tests.graph.make_examples` to regenerate; tests/graph/test_examples.py
-loads the committed files and checks their numbers, so a file edited by hand is
-checked too.
+A developer's tool, not part of the app (the wheel ships the JSON files it wrote, not this
+script). Run from the checkout:
+
+    python tools/make_examples.py              # every lesson
+    python tools/make_examples.py 11_neuron    # only those named
+
+tests/graph/test_examples.py checks that the committed files are what `build()` makes and
+that their numbers are the seeds', so a file edited by hand is checked too.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 
-from core.graph import Document
-from core.graph.layout import apply_layout, layered_layout
-from core.graph.parser import parse
-from core.graph.serialize import save
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's core, not an installed one
 
-OUT = Path(__file__).resolve().parents[2] / "resources" / "examples"
+from core.graph import Document  # noqa: E402
+from core.graph.layout import apply_layout, layered_layout  # noqa: E402
+from core.graph.parser import parse  # noqa: E402
+from core.graph.serialize import save  # noqa: E402
+
+OUT = ROOT / "resources" / "examples"
 
 
 def _lesson(text: str, values: dict, grad_vars: tuple[str, ...], title: str,
@@ -224,6 +233,4 @@ def main(names: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     main(sys.argv[1:])

@@ -1,4 +1,4 @@
-"""Test helpers."""
+"""A document snapshot for comparing documents before and after edits and undo."""
 
 from core.graph.serialize import to_dict
 

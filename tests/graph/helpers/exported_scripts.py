@@ -15,7 +15,7 @@ from core.graph import Document
 from core.graph.evaluate import Evaluator
 from core.graph.export import to_core, to_pytorch
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 # runs the script, then prints each node variable's value and .grad as JSON (nan/inf as text)
 _DUMP = r'''

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "resources"
 
 PROBE = r"""
@@ -112,7 +112,8 @@ def test_wheel_carries_every_icon_example_and_the_desktop_file(wheel):
     assert _shipped_files() <= inside, sorted(_shipped_files() - inside)
     assert len(_shipped_files()) >= 30
     assert "chainrule_resources/__init__.py" in names
-    assert not any(n.startswith(("tests/", "resources/")) for n in names)
+    assert not any(n.startswith(("tests/", "resources/", "tools/", "benchmarks/"))
+               for n in names)
 
 
 def test_installed_app_loads_every_icon_and_example(wheel, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.application import resources
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "packaging" / "chainrule.spec"
 
 
