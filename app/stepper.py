@@ -34,6 +34,7 @@ from core.graph.replay import (  # the model; re-exported for the view's other m
     explain,
     local_formula,
     picture,
+    refold,
     same_replay,
 )
 
@@ -250,19 +251,10 @@ class BackwardStepper(QObject):
     def _refold(self) -> None:
         """Fold the replay again (a frame was collapsed or expanded): stay on the step of the
         same node where there still is one."""
-        steps = collapse_steps(self.result.steps, self.controller.doc)
-        if [(s.kind, s.node) for s in steps] == [(s.kind, s.node) for s in self.steps]:
-            self.steps = steps
-            return
-        node = self.steps[self.index].node if 0 <= self.index < len(self.steps) else None
-        self.steps = steps
-        at = next((i for i, s in enumerate(steps) if s.node == node), None)
-        if at is None and node is not None:  # folded into a frame: its step
-            f = self.controller.doc.frame_of(node)
-            at = next((i for i, s in enumerate(steps)
-                       if f is not None and s.node in f.members), None)
-        self.index = max(0, min(at if at is not None else self.index, len(steps) - 1))
-        self._apply()
+        self.steps, self.index, moved = refold(self.result.steps, self.controller.doc,
+                                               self.steps, self.index)
+        if moved:
+            self._apply()
 
     def _after_evaluation(self, result: Any) -> None:
         if not self.active:

@@ -10,7 +10,9 @@ the engine's trace). This module is the Qt-free model a stepper view drives:
 - `explain(doc, result, i, values)`: the words and numbers that explain step i (what
   arrived, the op's local derivative per input, what was sent back) — `explain_frame` for
   a collapsed frame's step (`core.graph.frames.collapse_steps` folds a frame's steps);
-- `same_replay(a, b)`: whether a re-run replays identically (the stepper keeps its place).
+- `same_replay(a, b)`: whether a re-run replays identically (the stepper keeps its place);
+- `refold(...)`: the steps folded again after a frame was collapsed or expanded, and the
+  step to stay on.
 
 No gradient is computed here: every number is one of the `BackwardResult`'s arrays.
 """
@@ -25,6 +27,7 @@ import numpy as np
 
 from core.graph.catalog import OpSpec
 from core.graph.document import Document, Wire
+from core.graph.frames import collapse_steps
 
 
 @dataclass
@@ -297,6 +300,24 @@ def _same_array(a: np.ndarray | None, b: np.ndarray | None) -> bool:
 # ---------------------------------------------------------------------------------- driver
 
 
+def refold(result_steps: Sequence[ReplayStep], doc: Document, shown: Sequence[ReplayStep],
+           index: int) -> tuple[list[ReplayStep], int, bool]:
+    """Fold the replay again (a frame was collapsed or expanded): the new steps, the step to
+    show — the same node's where there still is one, else its frame's — and whether the
+    steps changed shape (the view redraws then; otherwise it keeps its place)."""
+    steps = collapse_steps(result_steps, doc)
+    if [(s.kind, s.node) for s in steps] == [(s.kind, s.node) for s in shown]:
+        return steps, index, False
+    node = shown[index].node if 0 <= index < len(shown) else None
+    at = next((i for i, s in enumerate(steps) if s.node == node), None)
+    if at is None and node is not None:  # folded into a frame: its step
+        f = doc.frame_of(node)
+        at = next((i for i, s in enumerate(steps) if f is not None and s.node in f.members),
+                  None)
+    return steps, max(0, min(at if at is not None else index, len(steps) - 1)), True
+
+
 __all__ = ["CURRENT", "DONE", "GATHERED", "OFF", "PENDING", "READY", "SENT", "WAITING",
            "BackwardResult", "Explanation", "ReplayStep", "Send", "StepPicture", "Term",
-           "explain", "explain_frame", "local_formula", "picture", "same_replay", "schedule"]
+           "explain", "explain_frame", "local_formula", "picture", "refold", "same_replay",
+           "schedule"]

@@ -25,6 +25,7 @@ from core.graph.replay import (
     BackwardResult,
     explain,
     picture,
+    refold,
     same_replay,
     schedule,
 )
@@ -173,3 +174,26 @@ def test_replay_steps_are_what_the_engine_did():
     leaf_steps = {s.node for s in bw.steps if s.kind == "leaf"}
     assert leaf_steps == {_id(doc, "w"), _id(doc, "b")}
     assert isinstance(next(iter(bw.wire_grads)), Wire)
+
+
+def test_refold_stays_on_the_same_node_or_its_frame():
+    doc, ev, bw = _neuron()
+    mul, add = _op(doc, "mul"), _op(doc, "add")
+    shown = collapse_steps(bw.steps, doc)
+    at_mul = next(s.index for s in shown if s.node == mul)
+    # nothing folded differently: the same steps, the same place, nothing to redraw
+    steps, index, moved = refold(bw.steps, doc, shown, at_mul)
+    assert (index, moved) == (at_mul, False) and len(steps) == len(shown)
+    h = History()
+    h.push(make_command(doc, "group", [mul, add], title="affine"))
+    h.push(make_command(doc, "set_frame", "f1", collapsed=True))
+    steps, index, moved = refold(bw.steps, doc, shown, at_mul)
+    assert moved and steps[index].kind == "frame" and steps[index].engine_name == "affine"
+    # expanded again: back on mul's own step
+    h.undo()
+    back, index, moved = refold(bw.steps, doc, steps, index)
+    assert moved and back[index].node in (mul, add)
+    tanh = _op(doc, "tanh")
+    at_tanh = next(s.index for s in steps if s.node == tanh)
+    back, index, moved = refold(bw.steps, doc, steps, at_tanh)
+    assert back[index].node == tanh
