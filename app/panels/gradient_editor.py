@@ -26,6 +26,7 @@ from app.application import theme
 from app.document import undo_commands as uc
 from app.document.controller import GraphController
 from core.graph import GraphError, value_to_text
+from core.graph.commands import make_command
 
 MAX_GRID = 400  # entries; bigger gradients are edited as text only
 
@@ -138,7 +139,7 @@ class GradientEditor(QWidget):
             return False
         self.error.hide()
         name = c.doc.node(out).name
-        cmd = uc.DocCommand(c.doc.make_command("set_output", out, gradient=arr),
+        cmd = uc.DocCommand(make_command(c.doc, "set_output", out, gradient=arr),
                             f"gradient= of {name}")
         c.undo_stack.push(cmd)
         return True

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QTextBrowser
 
 from app.application import theme
 from app.canvas.items.wire_item import step_color
-from core.graph.forward_steps import ForwardStep, forward_steps
+from core.graph.forward_steps import ForwardStep, forward_picture, forward_steps
+from core.graph.replay import PENDING
 
 if TYPE_CHECKING:
     from app.application.main_window import MainWindow
@@ -131,25 +132,19 @@ class ForwardStepper(QObject):
         """Computed nodes show their value, the current one is outlined, the rest wait."""
         scene = self.window.scene
         r = self.controller.result
-        at = {s.node: s.index for s in self.steps}
+        pic = forward_picture(self.steps, scene.nodes, scene.wires, self.index)
         for nid, item in scene.nodes.items():
-            i = at.get(nid, self.count)
-            if i <= self.index:
+            state = pic.nodes[nid]
+            if state != PENDING:
                 item.set_value(r.values.get(nid) if r else None, r.errors.get(nid) if r else None)
-                item.set_step_state("current" if i == self.index else "done")
+                item.set_step_state(state)
             else:
                 item.set_value(None)
-                item.set_step_state("pending", "")
+                item.set_step_state(PENDING, "")
             item.set_grad(None)  # no gradients in a forward pass
-        current = self.steps[self.index].node
         for key, wire in scene.wires.items():
             wire.set_grad(None)
-            if key.dst == current:
-                wire.set_step_state("gathered")  # the inputs this op is reading
-            elif at.get(key.dst, self.count) < self.index:
-                wire.set_step_state("done")
-            else:
-                wire.set_step_state("pending")
+            wire.set_step_state(pic.wires[key])
 
 
 class ForwardPanel(QTextBrowser):

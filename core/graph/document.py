@@ -710,13 +710,6 @@ class Document:
         self._ids = itertools.count(start + 1)
         self._emit(Change("reset"))
 
-    def make_command(self, kind: str, *args: Any, **kwargs: Any) -> Any:
-        """`commands.make_command(self, kind, ...)`, kept while callers move over (the
-        commands live with the commands; remove this once nothing calls it)."""
-        from core.graph.commands import make_command  # commands import this module
-
-        return make_command(self, kind, *args, **kwargs)
-
     def __repr__(self) -> str:
         return f"<Document {len(self)} nodes, {self._g.number_of_edges()} edges>"
 

@@ -10,17 +10,19 @@ Usage::
 
     steps = forward_steps(doc, ev.values, ev.errors)   # after ev.forward()
     steps[2].text                                     # "mul: 3 × 2 = 6"
+    pic = forward_picture(steps, doc.nodes, doc.wires, 2)  # what the canvas shows at step 2
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from core.graph.document import Document
+from core.graph.document import Document, Wire
+from core.graph.replay import CURRENT, DONE, GATHERED, PENDING, StepPicture
 
 #: ops written as `a op b`
 INFIX: dict[str, str] = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "matmul": "@",
@@ -136,4 +138,27 @@ def forward_steps(doc: Document, values: Mapping[str, Any],
     return steps
 
 
-__all__ = ["ForwardStep", "arithmetic", "forward_steps", "number"]
+def forward_picture(steps: Sequence[ForwardStep], node_ids: Iterable[str],
+                    wires: Iterable[Wire], index: int) -> StepPicture:
+    """The state of every node and wire at forward step `index`: computed nodes are done
+    (they show their value), the current one is outlined, the rest wait; the wires into
+    the current node are the inputs it is reading. The same `StepPicture` as backward's."""
+    count = len(steps)
+    at = {s.node: s.index for s in steps}
+    nodes: dict[str, str] = {}
+    for nid in node_ids:
+        i = at.get(nid, count)
+        nodes[nid] = CURRENT if i == index else DONE if i < index else PENDING
+    current = steps[index].node if 0 <= index < count else None
+    wire_states: dict[Wire, str] = {}
+    for w in wires:
+        if w.dst == current:
+            wire_states[w] = GATHERED
+        elif at.get(w.dst, count) < index:
+            wire_states[w] = DONE
+        else:
+            wire_states[w] = PENDING
+    return StepPicture(index, nodes, wire_states)
+
+
+__all__ = ["ForwardStep", "arithmetic", "forward_picture", "forward_steps", "number"]

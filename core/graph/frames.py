@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.graph.document import Document, Wire
-    from core.graph.evaluate import ReplayStep
+    from core.graph.replay import ReplayStep
 
 #: Colour names a frame may take; the app maps each to a shade that suits its theme.
 FRAME_COLORS = ("blue", "green", "orange", "purple", "red", "grey")
@@ -101,7 +101,7 @@ def collapse_steps(steps: Sequence[ReplayStep], doc: Document) -> list[ReplaySte
     when the frame is reached), the sends of every member (the wires leaving the frame
     backwards are among them) and, as `inner`, one ("member: engine op", gradient) per
     folded step, in the order the engine ran them. Steps are renumbered."""
-    from core.graph.evaluate import ReplayStep  # the replay type lives with the evaluator
+    from core.graph.replay import ReplayStep  # the replay type lives with the replay model
 
     owner: dict[str, Frame] = {}
     for f in doc.frames.values():

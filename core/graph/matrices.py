@@ -1,11 +1,12 @@
 """Derivatives as matrices: the Jacobian of a vector output, the Hessian of a scalar one.
 
 Graph ▸ Jacobian / Graph ▸ Hessian show these as a heatmap table. Both come from
-`core.autograd.functional` (through `Evaluator.jacobian` / `Evaluator.hessian`, which run
-the document as a function of the chosen variables), so the app never re-derives a
-number: this module only chooses the variables and lays the blocks out as one 2-D matrix
-with a label per row and column (several variables, or tensors, are flattened and
-concatenated in document order, as `torch.autograd.functional` with a tuple of inputs).
+`core.autograd.functional` (`jacobian` / `hessian` here, which `Evaluator.jacobian` /
+`Evaluator.hessian` call: they run the document as a function of the chosen variables), so
+the app never re-derives a number: this module only chooses the variables and lays the
+blocks out as one 2-D matrix with a label per row and column (several variables, or
+tensors, are flattened and concatenated in document order, as `torch.autograd.functional`
+with a tuple of inputs).
 
 Usage::
 
@@ -18,11 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from core.graph.document import Document, GraphError
+from core.graph.node_inputs import leaf_tensor
 from core.graph.train import trainable
+
+if TYPE_CHECKING:
+    from core.graph.evaluate import Evaluator
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,44 @@ def _setup(doc: Document, output: str | None, wrt: Sequence[str] | None
     if out in ev.errors:
         raise GraphError(f"{doc.node(out).name} has an error: {ev.errors[out]}")
     return ev, out, ids
+
+
+def jacobian(ev: Evaluator, output: str, inputs: str | Sequence[str]) -> Any:
+    """`Evaluator.jacobian`: ∂output/∂inputs at the current values (one array, or a tuple
+    for several inputs)."""
+    ins = [inputs] if isinstance(inputs, str) else list(inputs)
+    j = _functional(ev, "jacobian", output, ins)
+    return _to_numpy(j[0] if isinstance(inputs, str) and isinstance(j, tuple) else j)
+
+
+def hessian(ev: Evaluator, output: str, inputs: str | Sequence[str]) -> Any:
+    """`Evaluator.hessian`: second derivatives of a scalar output w.r.t. the inputs."""
+    ins = [inputs] if isinstance(inputs, str) else list(inputs)
+    h = _functional(ev, "hessian", output, ins)
+    if isinstance(inputs, str) and isinstance(h, tuple):
+        h = h[0][0] if isinstance(h[0], tuple) else h[0]
+    return _to_numpy(h)
+
+
+def _functional(ev: Evaluator, kind: str, output: str, ins: list[str]) -> Any:
+    """`autograd.functional.<kind>` of the document as a function of `ins`, at their values;
+    the engine's refusal becomes a GraphError."""
+    from core.graph.backward_pass import message
+
+    f = ev.function(output, ins)
+    xs = tuple(leaf_tensor(ev.lib, ev.doc.node(i).value) for i in ins)
+    try:
+        return getattr(ev.lib.autograd.functional, kind)(f, xs)
+    except GraphError:
+        raise
+    except Exception as e:
+        raise GraphError(message(e)) from None
+
+
+def _to_numpy(x: Any) -> Any:
+    if isinstance(x, tuple):
+        return tuple(_to_numpy(v) for v in x)
+    return np.array(x.detach().numpy())
 
 
 def _name(doc: Document, out: str) -> str:
@@ -118,4 +162,4 @@ def hessian_matrix(doc: Document, output: str | None = None,
                             f"Hessian ∂²{name}/∂({wrt_names})²")
 
 
-__all__ = ["DerivativeMatrix", "hessian_matrix", "jacobian_matrix"]
+__all__ = ["DerivativeMatrix", "hessian", "hessian_matrix", "jacobian", "jacobian_matrix"]

@@ -1,7 +1,7 @@
 """Splicing edits people expect from a node editor: put a node into a wire, take one out.
 
 Both are planned here, in core, as the steps of one `Macro` (`(kind, args, kwargs)` for
-`Document.make_command("macro", ...)`), so an app, a script or a test gets the same edit and
+`commands.make_command(doc, "macro", ...)`), so an app, a script or a test gets the same edit and
 the same refusals; the app only supplies the gesture (a drop on a wire, Ctrl+Delete).
 
 - `insert_into_wire`: a new node of `op` takes the wire's place: the wire's source feeds the
@@ -89,7 +89,7 @@ def dissolve(doc: Document, node_id: str) -> SplicePlan:
 
 
 class Dissolve(Macro):
-    """`doc.make_command("dissolve", node_id)`: `dissolve` as one undoable command."""
+    """`make_command(doc, "dissolve", node_id)`: `dissolve` as one undoable command."""
 
     def __init__(self, doc: Document, node_id: str) -> None:
         plan = dissolve(doc, node_id)
@@ -97,7 +97,7 @@ class Dissolve(Macro):
 
 
 class InsertIntoWire(Macro):
-    """`doc.make_command("insert_into_wire", wire, op, node_id, pos)`: `insert_into_wire`
+    """`make_command(doc, "insert_into_wire", wire, op, node_id, pos)`: `insert_into_wire`
     as one undoable command."""
 
     def __init__(self, doc: Document, wire: Wire, op: str, node_id: str,

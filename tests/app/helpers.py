@@ -14,8 +14,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.panels.palette import op_mime
 from app.application.resources import EXAMPLES
+from app.panels.palette import op_mime
 
 
 def view_point(window, scene_pos: QPointF) -> QPoint:

@@ -8,8 +8,8 @@ import pytest
 from helpers import lesson
 
 from app.application import formatting
-from app.canvas.items.wire_item import GradLabelItem
 from app.application.resources import EXAMPLES
+from app.canvas.items.wire_item import GradLabelItem
 from core.graph import serialize
 from core.graph.evaluate import Evaluator
 

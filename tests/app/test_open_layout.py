@@ -9,10 +9,10 @@ import pytest
 from helpers import lesson
 from PySide6.QtCore import QRectF
 
-from app.document.arrange import arrange_steps
-from app.canvas.items.node_item import NodeItem
-from app.document.node_spacing import Box, layout
 from app.application.resources import EXAMPLES
+from app.canvas.items.node_item import NodeItem
+from app.document.arrange import arrange_steps
+from app.document.node_spacing import Box, layout
 from core.graph import serialize
 from core.graph.parser import insert_command
 

@@ -16,6 +16,8 @@ def test_make_command_lives_with_the_commands():
     assert d.inputs_of("n9") == {"x": x}
     with pytest.raises(GraphError, match="unknown edit 'frobnicate'"):
         make_command(d, "frobnicate")
+    # the document does not reach up into commands.py (issue 13)
+    assert not hasattr(Document, "make_command")
 
 
 def test_macro_takes_edits_and_the_old_tuples():

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.graph import Document, GraphError, Wire
+from core.graph.commands import make_command
 from core.graph.evaluate import Evaluator
 from core.graph.parser import parse
 from core.graph.serialize import dumps, loads
@@ -244,14 +245,14 @@ def test_incremental_matches_fresh_evaluation(edits):
         nid = ids[i % len(ids)]
         try:
             if kind == "value":
-                h.push(doc.make_command("set_value", nid, [v, v + 1]))
+                h.push(make_command(doc, "set_value", nid, [v, v + 1]))
             elif kind == "param":
-                h.push(doc.make_command("set_param", nid, "exponent", v))
+                h.push(make_command(doc, "set_param", nid, "exponent", v))
             elif kind == "disconnect":
                 port = next(iter(doc.inputs_of(nid)), None)
-                h.push(doc.make_command("disconnect", nid, port))
+                h.push(make_command(doc, "disconnect", nid, port))
             elif kind == "remove":
-                h.push(doc.make_command("remove_node", nid))
+                h.push(make_command(doc, "remove_node", nid))
             elif h.can_undo():
                 h.undo()
         except GraphError:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from core.graph.evaluate import Evaluator
-from core.graph.forward_steps import forward_steps, number
+from core.graph.forward_steps import forward_picture, forward_steps, number
 from core.graph.parser import parse
 from core.graph.serialize import load
 
@@ -45,3 +45,23 @@ def test_functions_big_values_and_errors():
     doc.disconnect(doc.by_name("exp").id, "x")
     assert any(t.startswith("exp: exp() → error: input 'x' is not wired") for t in _lines(doc))
     assert number([1.0, 2.5]) == "[1, 2.5]"
+
+
+def test_forward_picture_reads_inputs_of_the_current_node_only():
+    """What the forward stepper draws, without Qt: done before, current, pending after."""
+    doc = parse("y = sin(x) * x", values={"x": 2.0})
+    ev = Evaluator(doc)
+    ev.forward()
+    steps = forward_steps(doc, ev.values, ev.errors)
+    mul = next(n.id for n in doc if n.op == "mul")
+    i = next(s.index for s in steps if s.node == mul)
+    pic = forward_picture(steps, doc.nodes, doc.wires, i)
+    assert pic.index == i and pic.nodes[mul] == "current"
+    for s in steps:
+        assert pic.nodes[s.node] == ("done" if s.index < i else "current" if s.index == i
+                                     else "pending")
+    for w, state in pic.wires.items():
+        at = next(s.index for s in steps if s.node == w.dst)
+        assert state == ("gathered" if w.dst == mul else "done" if at < i else "pending")
+    assert sum(st == "gathered" for st in pic.wires.values()) == 2  # mul's a and b
+    assert set(forward_picture(steps, doc.nodes, doc.wires, 0).nodes.values()) >= {"current"}

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from core.graph import GraphError, History
+from core.graph.commands import make_command
 from core.graph.evaluate import Evaluator
 from core.graph.frames import border, collapse_steps
 from core.graph.parser import parse
@@ -24,24 +25,24 @@ def test_group_undo_redo_and_refusals():
     doc, inner = _neuron()
     h = History()
     before = snapshot(doc)
-    h.push(doc.make_command("group", inner, title="neuron"))
+    h.push(make_command(doc, "group", inner, title="neuron"))
     (f,) = doc.frames.values()
     assert (f.title, f.members, f.collapsed) == ("neuron", tuple(inner), False)
     assert doc.frame_of(inner[0]) is f
     grouped = snapshot(doc)
     with pytest.raises(GraphError, match="already in the frame 'neuron'"):
-        doc.make_command("group", [inner[0]])
+        make_command(doc, "group", [inner[0]])
     with pytest.raises(GraphError, match="select the nodes"):
-        doc.make_command("group", [])
+        make_command(doc, "group", [])
     with pytest.raises(GraphError, match="no node"):
-        doc.make_command("group", ["nope"])
+        make_command(doc, "group", ["nope"])
     with pytest.raises(GraphError, match="unknown frame colour"):
-        doc.make_command("set_frame", f.id, color="pink")
+        make_command(doc, "set_frame", f.id, color="pink")
     with pytest.raises(GraphError, match="needs a title"):
-        doc.make_command("set_frame", f.id, title="  ")
+        make_command(doc, "set_frame", f.id, title="  ")
     assert snapshot(doc) == grouped  # refused edits changed nothing
-    h.push(doc.make_command("set_frame", f.id, collapsed=True))
-    h.push(doc.make_command("set_frame", f.id, title="unit", color="green"))
+    h.push(make_command(doc, "set_frame", f.id, collapsed=True))
+    h.push(make_command(doc, "set_frame", f.id, title="unit", color="green"))
     assert doc.frame(f.id).collapsed and doc.frame(f.id).title == "unit"
     final = snapshot(doc)
     h.undo()
@@ -58,10 +59,10 @@ def test_group_undo_redo_and_refusals():
 def test_ungroup_keeps_nodes_and_undo_puts_frame_back_in_order():
     doc, inner = _neuron()
     h = History()
-    h.push(doc.make_command("group", inner[:1], title="a"))
-    h.push(doc.make_command("group", inner[1:], title="b"))
+    h.push(make_command(doc, "group", inner[:1], title="a"))
+    h.push(make_command(doc, "group", inner[1:], title="b"))
     text = dumps(doc)
-    h.push(doc.make_command("ungroup", "f1"))
+    h.push(make_command(doc, "ungroup", "f1"))
     assert list(doc.frames) == ["f2"] and len(doc) == 7
     h.undo()
     assert dumps(doc) == text
@@ -70,11 +71,11 @@ def test_ungroup_keeps_nodes_and_undo_puts_frame_back_in_order():
 def test_deleting_members_leaves_the_frame_and_undo_restores_membership():
     doc, inner = _neuron()
     h = History()
-    h.push(doc.make_command("group", inner, title="neuron"))
+    h.push(make_command(doc, "group", inner, title="neuron"))
     text = dumps(doc)
-    h.push(doc.make_command("remove_nodes", [inner[0]]))
+    h.push(make_command(doc, "remove_nodes", [inner[0]]))
     assert doc.frame("f1").members == tuple(inner[1:])
-    h.push(doc.make_command("remove_nodes", inner[1:]))
+    h.push(make_command(doc, "remove_nodes", inner[1:]))
     assert not doc.frames  # a frame left empty goes with its last node
     h.undo()
     h.undo()
@@ -181,8 +182,8 @@ def test_frame_edits_keep_the_evaluators_backward():
     ev.forward()
     res = ev.backward()
     h = History()
-    h.push(doc.make_command("group", inner, title="neuron"))
-    h.push(doc.make_command("set_frame", "f1", collapsed=True))
+    h.push(make_command(doc, "group", inner, title="neuron"))
+    h.push(make_command(doc, "set_frame", "f1", collapsed=True))
     h.undo()
     assert ev.last_backward is res
     assert not ev.forward()  # nothing to recompute either

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.graph import Document, GraphError, History, Wire
+from core.graph.commands import make_command
 from core.graph.evaluate import Evaluator
 from core.graph.parser import parse
 from core.graph.splice import dissolve, insert_into_wire
@@ -19,7 +20,7 @@ def _value(doc: Document, name: str) -> float:
 
 def _push(doc: Document, plan) -> History:
     h = History()
-    h.push(doc.make_command("macro", plan.text, plan.steps))
+    h.push(make_command(doc, "macro", plan.text, plan.steps))
     return h
 
 
@@ -121,13 +122,13 @@ def test_splices_are_document_commands_for_scripts():
     x, s = doc.by_name("x").id, _op(doc, "sin")
     h = History()
     nid = doc.new_id()
-    h.push(doc.make_command("insert_into_wire", Wire(x, s, "x"), "neg", nid, (0, 0)))
+    h.push(make_command(doc, "insert_into_wire", Wire(x, s, "x"), "neg", nid, (0, 0)))
     assert doc.inputs_of(s) == {"x": nid}
-    h.push(doc.make_command("dissolve", nid))
+    h.push(make_command(doc, "dissolve", nid))
     assert nid not in doc and doc.inputs_of(s) == {"x": x}
     h.undo()
     h.undo()
     assert doc.inputs_of(s) == {"x": x} and len(doc) == 3
     other = parse("y = a * b")
     with pytest.raises(GraphError, match="2 inputs"):
-        other.make_command("dissolve", _op(other, "mul"))
+        make_command(other, "dissolve", _op(other, "mul"))

@@ -3,6 +3,7 @@ order (found by the app's monkey test: delete + undo moved the node and its wire
 so the saved file changed and Differentiate walked the graph in another order)."""
 
 from core.graph import Document, History
+from core.graph.commands import make_command
 from core.graph.serialize import dumps
 
 
@@ -31,7 +32,7 @@ def test_remove_nodes_undo_restores_order():
         d, ids = _doc()
         before = _state(d)
         h = History()
-        h.push(d.make_command("remove_nodes", [ids[n] for n in names]))
+        h.push(make_command(d, "remove_nodes", [ids[n] for n in names]))
         h.undo()
         assert _state(d) == before, names
         h.redo()
@@ -44,7 +45,7 @@ def test_disconnect_undo_restores_order():
     for dst, port in (("m", "a"), ("s", "b"), ("out", "value")):
         before = _state(d)
         h = History()
-        h.push(d.make_command("disconnect", ids[dst], port))
+        h.push(make_command(d, "disconnect", ids[dst], port))
         h.undo()
         assert _state(d) == before, (dst, port)
 
@@ -53,7 +54,7 @@ def test_macro_of_disconnects_and_removal_undoes_exactly():
     d, ids = _doc()
     before = _state(d)
     h = History()
-    h.push(d.make_command("macro", "delete", [("disconnect", (ids["s"], "b"), {}),
+    h.push(make_command(d, "macro", "delete", [("disconnect", (ids["s"], "b"), {}),
                                               ("disconnect", (ids["m"], "a"), {}),
                                               ("remove_nodes", ([ids["y"]],), {})]))
     h.undo()
@@ -65,6 +66,6 @@ def test_live_nodes_view_follows_the_restored_order():
     view = d.nodes
     order = list(view)
     h = History()
-    h.push(d.make_command("remove_nodes", [ids["x"]]))
+    h.push(make_command(d, "remove_nodes", [ids["x"]]))
     h.undo()
     assert list(view) == order
