@@ -14,12 +14,12 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSceneMouseEvent
 
 from app.application import theme
+from app.canvas.items.frame_item import FrameItem
 from app.canvas.items.node_item import NodeItem
 from app.canvas.items.port_item import PortItem
 from app.canvas.items.wire_item import WireItem
 
 if TYPE_CHECKING:
-    from app.canvas.items.frame_item import FrameItem
     from app.canvas.scene import CanvasScene
 
 
@@ -77,6 +77,10 @@ class NewWireInteraction(Interaction):
         nearest free-looking port of that kind on a node under the cursor."""
         want_output = not self.anchor.is_output
         for item in self.scene.items(pos):
+            if not item.isVisible():  # a collapsed frame's members lie hidden under its box
+                continue
+            if isinstance(item, FrameItem) and item.collapsed:
+                return self._frame_candidate(item, pos, want_output)
             if isinstance(item, PortItem):
                 if item.is_output == want_output and item.node is not self.anchor.node:
                     return item
@@ -90,6 +94,26 @@ class NewWireInteraction(Interaction):
                 return ports[0] if ports else None
         return None
 
+    def _frame_candidate(self, frame: FrameItem, pos: QPointF, want_output: bool
+                         ) -> PortItem | None:
+        """On a collapsed box: the port under the cursor if it is of the wanted kind; else,
+        for an input, a member's free input (the box shows none: its rows are wires already
+        crossing in), else the box's nearest port of the wanted kind."""
+        if self.anchor.node.node_id in frame.members:
+            return None  # from the box to itself: a cycle
+        hit = self.scene.frame_port(frame, pos)
+        if hit is not None and hit.is_output == want_output:
+            return hit
+        if not want_output:
+            free = [p for m in frame.members if m in self.scene.nodes
+                    for p in self.scene.nodes[m].inputs if not p.wires]
+            if free:
+                return free[0]
+        ports = [self.scene.frame_port(frame, frame.mapToScene(at))
+                 for kind, _w, at in frame.box_ports() if (kind == "exit") == want_output]
+        ports = [p for p in ports if p is not None]
+        return min(ports, key=lambda p: abs(p.scene_anchor().y() - pos.y()), default=None)
+
     def mouse_move(self, event: QGraphicsSceneMouseEvent) -> bool:
         target = self._candidate(event.scenePos())
         if target is not self._target:
@@ -98,7 +122,8 @@ class NewWireInteraction(Interaction):
             if target is not None:
                 target.set_highlight(True)
             self._target = target
-        self.preview.set_preview(target.scene_anchor() if target else event.scenePos())
+        shown = target is not None and (target.isVisible() or target.anchor_override)
+        self.preview.set_preview(target.scene_anchor() if shown else event.scenePos())
         return True
 
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> bool:

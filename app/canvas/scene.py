@@ -182,6 +182,8 @@ class CanvasScene(QGraphicsScene):
             return
         item = self._top_item(event.scenePos())
         if isinstance(item, FrameItem):
+            item = self.frame_port(item, event.scenePos()) or item
+        if isinstance(item, FrameItem):
             self._press_frame(item, event)
             return
         if isinstance(item, PortItem):
@@ -198,6 +200,19 @@ class CanvasScene(QGraphicsScene):
         super().mousePressEvent(event)
         if isinstance(item, NodeItem):
             self.set_interaction(MoveDragInteraction(self))
+
+    def frame_port(self, frame: FrameItem, scene_pos: QPointF) -> PortItem | None:
+        """The hidden member's port that a collapsed box's port under `scene_pos` stands for:
+        wires are drawn from and to the box as from and to that port."""
+        hit = frame.port_at(scene_pos)
+        if hit is None:
+            return None
+        kind, what = hit
+        if kind == "exit":
+            node = self.nodes.get(what)
+            return node.output if node is not None else None
+        node = self.nodes.get(what.dst)
+        return node.input_port(what.port) if node is not None else None
 
     def _press_frame(self, frame: FrameItem, event: QGraphicsSceneMouseEvent) -> None:
         """A press on a frame's title (or its collapsed box) selects the frame and its visible

@@ -55,7 +55,8 @@ def arrange_document(doc: Document, scene: CanvasScene,
         if w:
             pair = (key.src, key.dst)
             labels[pair] = max(labels.get(pair, 0.0), w)
-    return layout(doc.graph, item_boxes(scene), origin, labels)
+    return layout(doc.graph, item_boxes(scene), origin, labels,
+                  [f.members for f in doc.frames.values()])
 
 
 def arrange_steps(steps: Sequence[tuple[str, Any, Mapping[str, Any]]],

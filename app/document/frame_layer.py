@@ -321,6 +321,15 @@ def swatch(name: str) -> QIcon:
     return QIcon(pix)
 
 
+def retint_swatches(menu: QMenu) -> None:
+    """Repaint the swatches of a colour menu (actions with a "frame_colour" property) in the
+    current theme's shades: a menu built under the light theme kept light ones."""
+    for act in menu.actions():
+        name = act.property("frame_colour")
+        if isinstance(name, str):
+            act.setIcon(swatch(name))
+
+
 # ---------------------------------------------------------------------------------- window
 def install(window: MainWindow, stepper: Any = None) -> FrameLayer:
     """Give the window frames: the layer, Edit ▸ Frame actions (Ctrl+G, Ctrl+Shift+G,
@@ -350,8 +359,12 @@ def install(window: MainWindow, stepper: Any = None) -> FrameLayer:
                         layer.act_rename])
         colors = sub.addMenu("C&olour")
         for name in FRAME_COLORS:
-            colors.addAction(swatch(name), name.capitalize(),
-                             lambda n=name: layer.set_color(layer.selected_frame_ids(), n))
+            act = colors.addAction(swatch(name), name.capitalize(),
+                                   lambda n=name: layer.set_color(layer.selected_frame_ids(), n))
+            act.setProperty("frame_colour", name)  # not data(): apply_theme reads that as an icon
+        # the swatches are painted for a theme: repaint them for the one shown now
+        colors.aboutToShow.connect(lambda m=colors: retint_swatches(m))
+        layer.colour_menu = colors
     scene.frameToggleRequested.connect(layer.toggle)
     scene.frameRenameRequested.connect(layer.start_rename)
     scene.frameMenuRequested.connect(layer.show_frame_menu)

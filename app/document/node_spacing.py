@@ -11,7 +11,7 @@ that each wire runs as straight as the node sizes allow (isotonic regression per
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -37,11 +37,14 @@ class Box:
 
 def layout(g: nx.DiGraph, boxes: Mapping[str, Box],
            origin: tuple[float, float] = (0.0, 0.0),
-           labels: Mapping[tuple[str, str], float] | None = None
+           labels: Mapping[tuple[str, str], float] | None = None,
+           frames: Iterable[Collection[str]] = ()
            ) -> dict[str, tuple[float, float]]:
     """Top-left positions for every node of `g` (edges carry core's `ports` sets); the first
     layer starts at origin x and the drawing is centred vertically on origin y. `labels` gives
-    the width of the gradient pill on a wire (u, v): the gap before v's layer widens to fit it."""
+    the width of the gradient pill on a wire (u, v): the gap before v's layer widens to fit it.
+    Each of `frames` (members' ids) keeps its members together and every other node out of
+    its rectangle (`core.graph.frame_layout`)."""
     if not len(g):
         return {}
     from core.graph.layout import layers
@@ -63,6 +66,13 @@ def layout(g: nx.DiGraph, boxes: Mapping[str, Box],
             xs[n] = x
         x += max(boxes[n].w for n in lay) + gaps[k]
     real = [n for n in g]
+    frames = list(frames)
+    if frames:
+        from core.graph.frame_layout import keep_frames_apart
+
+        moved = keep_frames_apart({n: (xs[n], ys[n]) for n in real},
+                                  {n: (boxes[n].w, boxes[n].h) for n in real}, frames, V_GAP)
+        ys.update({n: p[1] for n, p in moved.items()})
     top = min(ys[n] for n in real)
     bottom = max(ys[n] + boxes[n].h for n in real)
     dy = origin[1] - (top + bottom) / 2

@@ -34,6 +34,7 @@ from app.application import formatting, theme
 from app.document import node_text
 from app.document.controller import GraphController
 from app.panels.array_view import ArrayView
+from app.panels.frame_inspector import FramePanel, selected_frame
 from core.graph import DTYPES, value_to_text
 from core.graph.catalog import Param
 
@@ -170,6 +171,8 @@ class Inspector(QScrollArea):
         self.error.setWordWrap(True)
         pl.addWidget(self.error)
         self.lay.addWidget(self.panel)
+        self.frame_panel = FramePanel(controller, body)  # a selected frame (its box or title)
+        self.lay.addWidget(self.frame_panel)
         self.lay.addStretch(1)
         self.panel.hide()
         self._param_widgets: dict[str, QWidget] = {}
@@ -190,7 +193,9 @@ class Inspector(QScrollArea):
             nodes = self.controller.scene.selected_nodes()
         except RuntimeError:  # scene torn down during shutdown
             return
-        self.show_node(nodes[0].node_id if len(nodes) == 1 else None)
+        frame_id = selected_frame(self.controller.scene)
+        self.frame_panel.show_frame(frame_id)
+        self.show_node(nodes[0].node_id if len(nodes) == 1 and frame_id is None else None)
 
     def show_node(self, node_id: str | None) -> None:
         self.node_id = node_id
@@ -214,7 +219,7 @@ class Inspector(QScrollArea):
         if self.node_id is None or self.node_id not in doc:
             self.node_id = None
             self.panel.hide()
-            self.placeholder.show()
+            self.placeholder.setVisible(self.frame_panel.frame_id is None)
             return
         self.placeholder.hide()
         self.panel.show()

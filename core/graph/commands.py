@@ -416,7 +416,7 @@ COMMANDS: dict[str, type[Command]] = {
 }
 
 # splicing edits (core/graph/splice.py) are macros of the commands above: registered here,
-# after Macro exists, so `doc.make_command("dissolve", node_id)` works like any other edit
+# after Macro exists, so `make_command(doc, "dissolve", node_id)` works like any other edit
 from core.graph.splice import Dissolve, InsertIntoWire  # noqa: E402
 
 COMMANDS.update({"insert_into_wire": InsertIntoWire, "dissolve": Dissolve})

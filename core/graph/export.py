@@ -16,6 +16,7 @@ import os
 
 from core.graph.atomic import write_atomic
 from core.graph.document import Document
+from core.graph.export_frames import framed_order
 from core.graph.node_inputs import port_sources
 from core.graph.script_lines import (
     HELPERS,
@@ -32,7 +33,7 @@ _literal = literal
 _tensor_code = tensor_code
 
 
-def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901 - long today, to split (issue 13)
+def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901, PLR0912 - long today, to split (issue 13)
     """The document as Python source. `flavor` is "torch" or "core"."""
     if flavor not in ("torch", "core"):
         raise ValueError(f"flavor must be 'torch' or 'core', got {flavor!r}")
@@ -48,7 +49,10 @@ def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901 - long to
     names = {n.id: n.name for n in doc}
     order = doc.topo_order()
     missing: list[str] = []
-    for nid in order:
+    for nid, comment in framed_order(doc, order):
+        if nid is None:
+            body.append(comment)
+            continue
         node = doc.node(nid)
         spec = node.spec
         if spec.has_value:

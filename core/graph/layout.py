@@ -13,10 +13,14 @@ from collections.abc import Mapping
 import networkx as nx
 
 from core.graph.document import Document
+from core.graph.frame_layout import keep_frames_apart
 
 LAYER_GAP = 180.0
 ROW_GAP = 90.0
 SWEEPS = 4
+#: The box a node is assumed to take on this grid (top-left at its position): what keeps an
+#: outside node out of a frame's rectangle (`core.graph.frame_layout`) is measured with it.
+NODE_SIZE = (130.0, 60.0)
 
 
 def layers(g: nx.DiGraph) -> list[list[str]]:
@@ -71,7 +75,8 @@ def crossings(g: nx.DiGraph, lays: list[list[str]]) -> int:
 
 def layered_layout(doc: Document, origin: tuple[float, float] = (0.0, 0.0)
                    ) -> dict[str, tuple[float, float]]:
-    """Positions for every node: layer -> x, order within the layer -> y (centred)."""
+    """Positions for every node: layer -> x, order within the layer -> y (centred); each
+    frame's members kept together and other nodes out of its rectangle."""
     g = doc.graph
     lays = layers(g)
     order_layers(g, lays)
@@ -80,6 +85,10 @@ def layered_layout(doc: Document, origin: tuple[float, float] = (0.0, 0.0)
         top = -(len(lay) - 1) * ROW_GAP / 2
         for i, n in enumerate(lay):
             pos[n] = (origin[0] + k * LAYER_GAP, origin[1] + top + i * ROW_GAP)
+    if doc.frames:
+        pos = keep_frames_apart(pos, dict.fromkeys(pos, NODE_SIZE),
+                                [f.members for f in doc.frames.values()],
+                                ROW_GAP - NODE_SIZE[1])
     return pos
 
 

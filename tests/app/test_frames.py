@@ -129,7 +129,7 @@ def test_collapse_shows_one_box_with_the_crossing_wires_and_what_leaves(window, 
     for key, wire in scene.wires.items():
         assert wire.isVisible() == (key in crossing)
     # every crossing wire ends on one of the box's ports, on its edge
-    box = item.sceneBoundingRect()
+    box = item.mapRectToScene(item.body_rect())
     for key in crossing:
         a, b = scene.wires[key].endpoints()
         end = b if key.dst in inside else a

@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath,
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from app.application import formatting, theme
-from app.canvas.items.port_item import PORT_RADIUS
+from app.canvas.items.port_item import HIT_RADIUS, PORT_RADIUS
 from app.canvas.items.wire_item import step_color
 
 TITLE_H = 26.0
@@ -73,6 +73,8 @@ class FrameItem(QGraphicsItem):
     # ---- content -------------------------------------------------------------------------------
     def set_frame(self, title: str, color: str, collapsed: bool) -> None:
         if (title, color, collapsed) != (self.title, self.color_name, self.collapsed):
+            if collapsed != self.collapsed:
+                self.prepareGeometryChange()  # the bounding rect takes in the box's ports
             self.title, self.color_name, self.collapsed = title, color, collapsed
             self.setZValue(1 if collapsed else -1)
             self.update()
@@ -111,15 +113,23 @@ class FrameItem(QGraphicsItem):
 
     # ---- geometry ------------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
-        return QRectF(-2, -2, self._w + 4, self._h + 4)
+        r = HIT_RADIUS if self.collapsed else 2.0  # the box's ports stick out of its sides
+        return QRectF(-r, -2, self._w + 2 * r, self._h + 4)
 
     def shape(self) -> QPainterPath:
         p = QPainterPath()
         if self.collapsed:
             p.addRoundedRect(QRectF(0, 0, self._w, self._h), RADIUS, RADIUS)
+            for _kind, _what, at in self.box_ports():
+                p.addEllipse(at, HIT_RADIUS, HIT_RADIUS)
+            p.setFillRule(Qt.FillRule.WindingFill)
         else:  # only the title bar is the frame's own: the body belongs to the canvas
             p.addRect(QRectF(0, 0, self._w, TITLE_H))
         return p
+
+    def body_rect(self) -> QRectF:
+        """The frame or box itself, without the room its ports' hit areas take around it."""
+        return QRectF(0, 0, self._w, self._h)
 
     def title_rect(self) -> QRectF:
         return QRectF(0, 0, self._w, TITLE_H)
@@ -136,7 +146,8 @@ class FrameItem(QGraphicsItem):
     def grabs(self, scene_pos: QPointF) -> bool:
         """Whether a press here takes the frame (title bar, or anywhere on a collapsed box)."""
         local = self.mapFromScene(scene_pos)
-        return QRectF(0, 0, self._w, self._h if self.collapsed else TITLE_H).contains(local)
+        return (QRectF(0, 0, self._w, self._h if self.collapsed else TITLE_H).contains(local)
+                or self.port_at(scene_pos) is not None)
 
     def _body_top(self) -> float:
         return TITLE_H + 5
@@ -163,6 +174,28 @@ class FrameItem(QGraphicsItem):
         ys = self.exit_ys()
         i = next((k for k, e in enumerate(self.exits) if e.node_id == node_id), 0)
         return self.mapToScene(QPointF(self._w, ys[i] if i < len(ys) else TITLE_H))
+
+    def box_ports(self) -> list[tuple[str, Any, QPointF]]:
+        """The collapsed box's ports in local coordinates: ("in", wire key, at) for each wire
+        crossing in, ("exit", node id, at) for each member whose value leaves."""
+        if not self.collapsed:
+            return []
+        out: list[tuple[str, Any, QPointF]] = [
+            ("in", key, QPointF(0, self.input_y(i))) for i, (key, _l) in enumerate(self.inputs)]
+        out += [("exit", e.node_id, QPointF(self._w, y))
+                for e, y in zip(self.exits, self.exit_ys(), strict=False)]
+        return out
+
+    def port_at(self, scene_pos: QPointF) -> tuple[str, Any] | None:
+        """The port of the collapsed box under `scene_pos` (as `box_ports` names it), if any: a
+        wire is drawn from or to it as from the hidden member's own port."""
+        local = self.mapFromScene(scene_pos)
+        best = None
+        for kind, what, at in self.box_ports():
+            d = QPointF.dotProduct(local - at, local - at)
+            if d <= HIT_RADIUS * HIT_RADIUS and (best is None or d < best[0]):
+                best = (d, kind, what)
+        return None if best is None else (best[1], best[2])
 
     # ---- stepping ------------------------------------------------------------------------------
     @property
