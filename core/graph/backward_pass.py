@@ -47,8 +47,9 @@ def run_backward(ev: Evaluator, output: str | Sequence[str] | None, gradient: An
     relevant: set[str] = set()
     for o in outs:
         relevant |= doc.ancestors(o) | {o}
+    tensors = ev.tensors
     leaves = [n for n in relevant if doc.node(n).op == "variable"
-              and doc.node(n).requires_grad and n in ev.tensors]
+              and doc.node(n).requires_grad and n in tensors]
     from core.autograd.trace import record_backward
 
     grad_roots = [(r, s) for r, s in zip(roots, seeds) if r.requires_grad]
@@ -137,17 +138,18 @@ def read_trace(ev: Evaluator, res: BackwardResult, steps: Sequence[Any], relevan
     totals: dict[str, np.ndarray | None] = {}
     wire_grads: dict[Wire, np.ndarray | None] = {}
     empty: dict[str, Slot] = {}
+    slots_of, tensors = ev.wire_slots, ev.tensors  # locals: this loop runs once per node
     for nid in reversed(order):
-        slots = ev.wire_slots.get(nid, empty)
+        slots = slots_of.get(nid, empty)
         if nid in res.gradients:  # an output: its seed, plus what its consumers send
             total = _sum([res.gradients[nid]] + [wire_grads.get(w) for w in outgoing[nid]])
         elif nid in leaf_set:
-            acc = acc_steps.get(id(ev.tensors[nid]))
+            acc = acc_steps.get(id(tensors[nid]))
             total = _arr(acc.grad_output) if acc is not None else None
         elif any(m[0] == PASS for m in slots.values()):
             total = _sum([wire_grads.get(w) for w in outgoing[nid]])
         else:
-            t = ev.tensors.get(nid)
+            t = tensors.get(nid)
             s = by_node.get(id(t.grad_fn)) if t is not None and t.grad_fn is not None else None
             total = _arr(s.grad_output) if s is not None else None
         totals[nid] = total
@@ -181,15 +183,16 @@ def _owners(ev: Evaluator) -> tuple[dict[int, str], set[int]]:
     put on input wires (bookkeeping, not the op)."""
     owner: dict[int, str] = {}
     clones: set[int] = set()
+    slots_of, owned = ev.wire_slots, ev.owned
     for nid, t in ev.tensors.items():
-        m = ev.wire_slots.get(nid, {})
+        m = slots_of.get(nid, {})
         if t.grad_fn is not None and not any(v[0] == PASS for v in m.values()):
             owner.setdefault(id(t.grad_fn), nid)
         for v in m.values():
             if v[0] == ALIAS:  # the clone on an input wire of a composite node
                 owner[id(v[1])] = nid
                 clones.add(id(v[1]))
-        for inner in ev.owned.get(nid, []):
+        for inner in owned.get(nid, []):
             owner.setdefault(id(inner), nid)
     return owner, clones
 
@@ -202,6 +205,7 @@ def replay_steps(ev: Evaluator, steps: Sequence[Any], res: BackwardResult,
     owner, clones = _owners(ev)
     out = _seed_steps(ev, res, wires_in)
     emitted: dict[str, ReplayStep] = {}
+    slots_of = ev.wire_slots
     for s in steps:
         name = s.node.name()
         if hasattr(s.node, "variable"):
@@ -219,7 +223,7 @@ def replay_steps(ev: Evaluator, steps: Sequence[Any], res: BackwardResult,
             continue
         # the node's first engine step (its root: everything inside depends on it);
         # the gradients of all its input wires are known from the whole trace
-        m = ev.wire_slots.get(nid, {})
+        m = slots_of.get(nid, {})
         sends = [(Wire(src, nid, p), res.wire_grads.get(Wire(src, nid, p)))
                  for p, src in wires_in.get(nid, {}).items()
                  if m.get(p, (NONE,))[0] in (STEP, ALIAS)]
@@ -254,10 +258,11 @@ def _insert_pass_steps(ev: Evaluator, out: list[ReplayStep], res: BackwardResult
     an expand to the same shape) run no engine step; show them passing it on just
     before the node they feed receives it. Upstream first, so chains stay in order."""
     order = [n for n in ev.topo() if n in wires_in]
+    slots_of = ev.wire_slots
     for nid in order:
         if nid in (res.outputs or [res.output]):
             continue
-        m = ev.wire_slots.get(nid, {})
+        m = slots_of.get(nid, {})
         pass_ports = [p for p, v in m.items() if v[0] == PASS]
         total = res.node_grads.get(nid)
         if not pass_ports or total is None:
