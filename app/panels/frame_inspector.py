@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.application import formatting, theme
@@ -81,14 +82,26 @@ class FramePanel(QWidget):
             lay.addWidget(body)
             self.sections[key] = body
         self.hide()
-        self._unsubscribe: Callable[[], None] = controller.doc.subscribe(lambda _c: self.refresh())
+        self._pending = False
+        self._unsubscribe: Callable[[], None] = controller.doc.subscribe(self._changed)
         controller.evaluated.connect(lambda _r: self.refresh())
         controller.documentReplaced.connect(self._document_replaced)
 
     def _document_replaced(self) -> None:
         self._unsubscribe()
-        self._unsubscribe = self.controller.doc.subscribe(lambda _c: self.refresh())
+        self._unsubscribe = self.controller.doc.subscribe(self._changed)
         self.show_frame(None)
+
+    def _changed(self, _change: object) -> None:
+        """Refresh once the edit is over: a change is announced mid-command (a removed node
+        may still be listed in its frame until the command has updated the frames)."""
+        if self.frame_id is not None and not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self._refresh_later)
+
+    def _refresh_later(self) -> None:
+        self._pending = False
+        self.refresh()
 
     def show_frame(self, frame_id: str | None) -> None:
         self.frame_id = frame_id

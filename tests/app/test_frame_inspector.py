@@ -63,3 +63,23 @@ def test_a_node_selected_again_shows_the_node(window):
     window.controller.select_only([])
     _settle()
     assert window.inspector.placeholder.isVisible()
+
+
+def test_removing_a_member_while_the_frame_is_shown(window, errors_seen):
+    """Found by the monkey: the page re-read the frame in the middle of a node's removal,
+    when the frame (and the output) still named the node: the lookup failed and the removal
+    was refused."""
+    fid, item = _open_neuron(window)
+    window.view.fit_all()
+    _settle()
+    _click(window, item.mapToScene(QPointF(item.boundingRect().width() / 2, 10)))
+    panel = window.inspector.frame_panel
+    assert panel.frame_id == fid
+    doc = window.controller.doc
+    window.controller.push("set_output", doc.by_name("y").id)  # a member is the output
+    _settle()
+    assert window.controller.push("remove_node", [doc.by_name("y").id])
+    _settle()
+    assert errors_seen == []
+    assert "y" not in {n.name for n in doc}
+    assert panel.sections["members"].text().splitlines() == ["mul (mul)", "add (add)"]
