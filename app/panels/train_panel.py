@@ -248,7 +248,6 @@ class TrainPanel(QWidget):
             return
         if self.trainer.step_count >= self._target:  # finished: Run again means more steps
             self._target = self.trainer.step_count + self.steps.value()
-        self.plots.training_live = True
         self.timer.start()
         self._update_buttons()
 
@@ -256,7 +255,6 @@ class TrainPanel(QWidget):
         if not self.running:
             return
         self.timer.stop()
-        self.plots.training_live = False
         self._update_buttons()
         if why:
             self._show_status(why, error=False)
@@ -328,12 +326,10 @@ class TrainPanel(QWidget):
         self._plot(tr)
         if tr.stopped:
             self.timer.stop()
-            self.plots.training_live = False
             self._show_status(tr.error or "", error=True)
             self.statusMessage.emit(f"Training stopped: {tr.error}")
         elif tr.step_count >= self._target:
             self.timer.stop()
-            self.plots.training_live = False
             self._show_progress("Done:")
         else:
             self._show_progress("Running:" if self.running else "Paused at")
@@ -375,7 +371,6 @@ class TrainPanel(QWidget):
 
     def _end_run(self) -> None:
         self.timer.stop()
-        self.plots.training_live = False
         self.trainer = None
         self.command = None
         self._stale = False
@@ -397,7 +392,6 @@ class TrainPanel(QWidget):
             self._stale = True  # the loop's graph or start values are not the document's
         if self.running:
             self.timer.stop()
-            self.plots.training_live = False
             self._update_buttons()
             self._show_status("Paused: the graph was edited." + (
                 " Run starts a new run from its values now." if self._stale else ""))
