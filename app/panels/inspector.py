@@ -72,7 +72,7 @@ class ValueTable(QTableWidget):
 class Inspector(QScrollArea):
     """Shows one node (or a hint when nothing / several are selected)."""
 
-    def __init__(self, controller: GraphController, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def __init__(self, controller: GraphController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.node_id: str | None = None
@@ -102,6 +102,26 @@ class Inspector(QScrollArea):
         pl.addWidget(self.title)
         pl.addWidget(self.description)
 
+        self._build_edits(pl)
+        self._build_param_section(pl, controller)
+        self._build_readouts(pl)
+        self.lay.addWidget(self.panel)
+        self.lay.addStretch(1)
+        self.panel.hide()
+        self._param_widgets: dict[str, QWidget] = {}
+
+        self.name_edit.editingFinished.connect(self._commit_name)
+        self.value_edit.editingFinished.connect(self._commit_value_text)
+        self.table.itemChanged.connect(lambda _i: self._commit_value(self.table.text_value()))
+        self.dtype.activated.connect(self._commit_dtype)
+        self.requires_grad.toggled.connect(self._commit_requires_grad)
+        self.output_btn.clicked.connect(self._commit_output)
+        controller.scene.selectionChanged.connect(self._selection_changed)
+        controller.evaluated.connect(lambda _r: self.refresh())
+        controller.documentReplaced.connect(lambda: self.show_node(None))
+
+    def _build_edits(self, pl: QVBoxLayout) -> None:
+        """What a person types into: name, value (text or table), dtype, requires_grad."""
         form = QFormLayout()
         form.setContentsMargins(0, 4, 0, 0)
         form.setHorizontalSpacing(10)
@@ -124,6 +144,8 @@ class Inspector(QScrollArea):
         form.addRow("", self.requires_grad)
         pl.addLayout(form)
 
+    def _build_param_section(self, pl: QVBoxLayout, controller: GraphController) -> None:
+        """The op's parameters (rows made per node), Set as output, the gradient editor."""
         self.params_title = _section("Parameters")
         pl.addWidget(self.params_title)
         self.params_form = QFormLayout()
@@ -138,6 +160,9 @@ class Inspector(QScrollArea):
         self.gradient_editor = GradientEditor(controller, self.panel)
         pl.addWidget(self.gradient_editor)
 
+    def _build_readouts(self, pl: QVBoxLayout) -> None:
+        """What core computed: value, .grad (and how it accumulated), grad_fn, the local
+        derivative, the error."""
         pl.addWidget(_section("Value"))
         self.value_map = ArrayView()
         self.value_map.hide()
@@ -169,20 +194,6 @@ class Inspector(QScrollArea):
         self.error.setObjectName("errorLine")
         self.error.setWordWrap(True)
         pl.addWidget(self.error)
-        self.lay.addWidget(self.panel)
-        self.lay.addStretch(1)
-        self.panel.hide()
-        self._param_widgets: dict[str, QWidget] = {}
-
-        self.name_edit.editingFinished.connect(self._commit_name)
-        self.value_edit.editingFinished.connect(self._commit_value_text)
-        self.table.itemChanged.connect(lambda _i: self._commit_value(self.table.text_value()))
-        self.dtype.activated.connect(self._commit_dtype)
-        self.requires_grad.toggled.connect(self._commit_requires_grad)
-        self.output_btn.clicked.connect(self._commit_output)
-        controller.scene.selectionChanged.connect(self._selection_changed)
-        controller.evaluated.connect(lambda _r: self.refresh())
-        controller.documentReplaced.connect(lambda: self.show_node(None))
 
     # ---- which node ----------------------------------------------------------------------------
     def _selection_changed(self) -> None:
