@@ -17,15 +17,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,39 +31,12 @@ from app.application import formatting, theme
 from app.document import node_text
 from app.document.controller import GraphController
 from app.panels.array_view import ArrayView
+from app.panels.value_table import ValueTable
 from core.graph import DTYPES, value_to_text
 from core.graph.catalog import Param
 
 MAX_TABLE_CELLS = 400  # bigger values are edited as text
 UNWRAPPED = 1 << 20  # a repr line width no matrix row reaches
-
-
-class ValueTable(QTableWidget):
-    """Grid editor for a vector (one row) or matrix; `array()` reads it back as floats/text."""
-
-    def set_array(self, arr: np.ndarray) -> None:
-        self.blockSignals(True)
-        a2 = arr.reshape(1, -1) if arr.ndim == 1 else arr
-        self.setRowCount(a2.shape[0])
-        self.setColumnCount(a2.shape[1])
-        for i in range(a2.shape[0]):
-            for j in range(a2.shape[1]):
-                self.setItem(i, j, QTableWidgetItem(value_to_text(np.asarray(a2[i, j]))))
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.setVerticalHeaderLabels([str(i) for i in range(a2.shape[0])])
-        self.setHorizontalHeaderLabels([str(j) for j in range(a2.shape[1])])
-        h = self.horizontalHeader().height() + 2 + sum(
-            self.rowHeight(i) for i in range(min(a2.shape[0], 6)))
-        self.setFixedHeight(int(h) + 4)
-        self._ndim = arr.ndim
-        self.blockSignals(False)
-
-    def text_value(self) -> str:
-        """The grid as value text (`[[1, 2], [3, 4]]`) for the document's parser."""
-        rows = ["[" + ", ".join((self.item(i, j).text().strip() if self.item(i, j) else "0")
-                                for j in range(self.columnCount())) + "]"
-                for i in range(self.rowCount())]
-        return rows[0] if self._ndim == 1 else "[" + ", ".join(rows) + "]"
 
 
 class Inspector(QScrollArea):
