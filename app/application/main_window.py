@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.application import document_state, formatting, icons, settings, shortcuts, theme
+from app.application import document_state, icons, settings, shortcuts, theme
 from app.application.resources import EXAMPLES
 from app.application.window_hooks import WindowHooks
 from app.canvas.empty_hint import EmptyHint
@@ -629,14 +629,9 @@ class MainWindow(WindowHooks, QMainWindow):
         self.count_label.setText(f"{len(doc)} nodes · {len(doc.wires)} wires")
         self.eval_label.setText(f"eval {self.controller.last_eval_ms:.1f} ms")
         out = doc.output
-        if out is not None and out in result.values:
-            arr = formatting.as_array(result.values[out])
-            if arr is not None and arr.size == 1 and arr.dtype.kind == "f":
-                name = doc.node(out).name
-                series = self.plots.series(name)
-                y = float(arr.reshape(-1)[0])
-                if not series or series[-1] != y:
-                    self.plots.append(name, y)
+        # a training run's ticks are not edits: the Train dock draws them as its own curves
+        if out is not None and out in result.values and not self.train_panel.running:
+            self.plots.record_edit(doc.node(out).name, result.values[out])
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, STATUS_MS)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.application import theme
 from app.document import undo_commands as uc
 from app.document.controller import GraphController
+from app.panels.value_table import ValueTable
 from core.graph import GraphError, value_to_text
 from core.graph.commands import make_command
 
@@ -36,8 +37,6 @@ class GradientEditor(QWidget):
 
     def __init__(self, controller: GraphController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from app.panels.inspector import ValueTable  # the variables' grid editor
-
         self.controller = controller
         self.node_id: str | None = None
         lay = QVBoxLayout(self)

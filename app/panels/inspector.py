@@ -17,15 +17,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +32,7 @@ from app.document import node_text
 from app.document.controller import GraphController
 from app.panels.array_view import ArrayView
 from app.panels.frame_inspector import FramePanel, selected_frame
+from app.panels.value_table import ValueTable
 from core.graph import DTYPES, value_to_text
 from core.graph.catalog import Param
 
@@ -42,38 +40,10 @@ MAX_TABLE_CELLS = 400  # bigger values are edited as text
 UNWRAPPED = 1 << 20  # a repr line width no matrix row reaches
 
 
-class ValueTable(QTableWidget):
-    """Grid editor for a vector (one row) or matrix; `array()` reads it back as floats/text."""
-
-    def set_array(self, arr: np.ndarray) -> None:
-        self.blockSignals(True)
-        a2 = arr.reshape(1, -1) if arr.ndim == 1 else arr
-        self.setRowCount(a2.shape[0])
-        self.setColumnCount(a2.shape[1])
-        for i in range(a2.shape[0]):
-            for j in range(a2.shape[1]):
-                self.setItem(i, j, QTableWidgetItem(value_to_text(np.asarray(a2[i, j]))))
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.setVerticalHeaderLabels([str(i) for i in range(a2.shape[0])])
-        self.setHorizontalHeaderLabels([str(j) for j in range(a2.shape[1])])
-        h = self.horizontalHeader().height() + 2 + sum(
-            self.rowHeight(i) for i in range(min(a2.shape[0], 6)))
-        self.setFixedHeight(int(h) + 4)
-        self._ndim = arr.ndim
-        self.blockSignals(False)
-
-    def text_value(self) -> str:
-        """The grid as value text (`[[1, 2], [3, 4]]`) for the document's parser."""
-        rows = ["[" + ", ".join((self.item(i, j).text().strip() if self.item(i, j) else "0")
-                                for j in range(self.columnCount())) + "]"
-                for i in range(self.rowCount())]
-        return rows[0] if self._ndim == 1 else "[" + ", ".join(rows) + "]"
-
-
 class Inspector(QScrollArea):
     """Shows one node (or a hint when nothing / several are selected)."""
 
-    def __init__(self, controller: GraphController, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def __init__(self, controller: GraphController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.node_id: str | None = None
@@ -103,6 +73,28 @@ class Inspector(QScrollArea):
         pl.addWidget(self.title)
         pl.addWidget(self.description)
 
+        self._build_edits(pl)
+        self._build_param_section(pl, controller)
+        self._build_readouts(pl)
+        self.lay.addWidget(self.panel)
+        self.frame_panel = FramePanel(controller, body)  # a selected frame (its box or title)
+        self.lay.addWidget(self.frame_panel)
+        self.lay.addStretch(1)
+        self.panel.hide()
+        self._param_widgets: dict[str, QWidget] = {}
+
+        self.name_edit.editingFinished.connect(self._commit_name)
+        self.value_edit.editingFinished.connect(self._commit_value_text)
+        self.table.itemChanged.connect(lambda _i: self._commit_value(self.table.text_value()))
+        self.dtype.activated.connect(self._commit_dtype)
+        self.requires_grad.toggled.connect(self._commit_requires_grad)
+        self.output_btn.clicked.connect(self._commit_output)
+        controller.scene.selectionChanged.connect(self._selection_changed)
+        controller.evaluated.connect(lambda _r: self.refresh())
+        controller.documentReplaced.connect(lambda: self.show_node(None))
+
+    def _build_edits(self, pl: QVBoxLayout) -> None:
+        """What a person types into: name, value (text or table), dtype, requires_grad."""
         form = QFormLayout()
         form.setContentsMargins(0, 4, 0, 0)
         form.setHorizontalSpacing(10)
@@ -125,6 +117,8 @@ class Inspector(QScrollArea):
         form.addRow("", self.requires_grad)
         pl.addLayout(form)
 
+    def _build_param_section(self, pl: QVBoxLayout, controller: GraphController) -> None:
+        """The op's parameters (rows made per node), Set as output, the gradient editor."""
         self.params_title = _section("Parameters")
         pl.addWidget(self.params_title)
         self.params_form = QFormLayout()
@@ -139,6 +133,9 @@ class Inspector(QScrollArea):
         self.gradient_editor = GradientEditor(controller, self.panel)
         pl.addWidget(self.gradient_editor)
 
+    def _build_readouts(self, pl: QVBoxLayout) -> None:
+        """What core computed: value, .grad (and how it accumulated), grad_fn, the local
+        derivative, the error."""
         pl.addWidget(_section("Value"))
         self.value_map = ArrayView()
         self.value_map.hide()
@@ -170,22 +167,6 @@ class Inspector(QScrollArea):
         self.error.setObjectName("errorLine")
         self.error.setWordWrap(True)
         pl.addWidget(self.error)
-        self.lay.addWidget(self.panel)
-        self.frame_panel = FramePanel(controller, body)  # a selected frame (its box or title)
-        self.lay.addWidget(self.frame_panel)
-        self.lay.addStretch(1)
-        self.panel.hide()
-        self._param_widgets: dict[str, QWidget] = {}
-
-        self.name_edit.editingFinished.connect(self._commit_name)
-        self.value_edit.editingFinished.connect(self._commit_value_text)
-        self.table.itemChanged.connect(lambda _i: self._commit_value(self.table.text_value()))
-        self.dtype.activated.connect(self._commit_dtype)
-        self.requires_grad.toggled.connect(self._commit_requires_grad)
-        self.output_btn.clicked.connect(self._commit_output)
-        controller.scene.selectionChanged.connect(self._selection_changed)
-        controller.evaluated.connect(lambda _r: self.refresh())
-        controller.documentReplaced.connect(lambda: self.show_node(None))
 
     # ---- which node ----------------------------------------------------------------------------
     def _selection_changed(self) -> None:

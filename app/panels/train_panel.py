@@ -102,7 +102,7 @@ class TrainPanel(QWidget):
 
     statusMessage = Signal(str)
 
-    def __init__(self, controller: GraphController, plots: PlotsPanel,  # noqa: PLR0915 - long today, to split (issue 13)
+    def __init__(self, controller: GraphController, plots: PlotsPanel,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -116,7 +116,38 @@ class TrainPanel(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
+        self.form = self._build_form()
+        buttons = self._build_buttons()
+        self.params_label = QLabel(self)
+        self.params_label.setObjectName("hint")
+        self.params_label.setWordWrap(True)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setObjectName("trainStatus")
 
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 10, 12, 12)
+        lay.setSpacing(8)
+        lay.addLayout(self.form)
+        lay.addLayout(buttons)
+        lay.addWidget(self.status)
+        lay.addWidget(self.params_label)
+        lay.addStretch(1)
+
+        self.optimizer.currentIndexChanged.connect(self._optimizer_changed)
+        for w in (self.lr, self.momentum, self.beta1, self.beta2, self.alpha,
+                  self.weight_decay):
+            w.valueChanged.connect(self._settings_changed)
+        controller.documentReplaced.connect(self._document_replaced)
+        controller.evaluated.connect(lambda _r: self._show_params())
+        self._optimizer_changed()
+        self._show_status("")
+        self._update_buttons()  # nothing to reset before a first run
+        self.apply_theme()
+
+    def _build_form(self) -> QFormLayout:
+        """The optimizer, its hyperparameters (rows shown for the chosen optimizer only, see
+        `_rows`) and the step count."""
         self.optimizer = QComboBox(self)
         for spec in OPTIMIZERS.values():
             self.optimizer.addItem(spec.label, spec.name)
@@ -148,8 +179,9 @@ class TrainPanel(QWidget):
         form.addRow("α (smoothing)", self.alpha)
         form.addRow("Weight decay", self.weight_decay)
         form.addRow("Steps", self.steps)
-        self.form = form
+        return form
 
+    def _build_buttons(self) -> QHBoxLayout:
         self.run_button = QPushButton("Run", self)
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.toggle_run)
@@ -164,33 +196,7 @@ class TrainPanel(QWidget):
         buttons.addWidget(self.run_button, 1)
         buttons.addWidget(self.step_button, 1)
         buttons.addWidget(self.reset_button, 1)
-
-        self.params_label = QLabel(self)
-        self.params_label.setObjectName("hint")
-        self.params_label.setWordWrap(True)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.status.setObjectName("trainStatus")
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 10, 12, 12)
-        lay.setSpacing(8)
-        lay.addLayout(form)
-        lay.addLayout(buttons)
-        lay.addWidget(self.status)
-        lay.addWidget(self.params_label)
-        lay.addStretch(1)
-
-        self.optimizer.currentIndexChanged.connect(self._optimizer_changed)
-        for w in (self.lr, self.momentum, self.beta1, self.beta2, self.alpha,
-                  self.weight_decay):
-            w.valueChanged.connect(self._settings_changed)
-        controller.documentReplaced.connect(self._document_replaced)
-        controller.evaluated.connect(lambda _r: self._show_params())
-        self._optimizer_changed()
-        self._show_status("")
-        self._update_buttons()  # nothing to reset before a first run
-        self.apply_theme()
+        return buttons
 
     # ---- settings ------------------------------------------------------------------------------
     @property
@@ -248,7 +254,6 @@ class TrainPanel(QWidget):
             return
         if self.trainer.step_count >= self._target:  # finished: Run again means more steps
             self._target = self.trainer.step_count + self.steps.value()
-        self.plots.training_live = True
         self.timer.start()
         self._update_buttons()
 
@@ -256,7 +261,6 @@ class TrainPanel(QWidget):
         if not self.running:
             return
         self.timer.stop()
-        self.plots.training_live = False
         self._update_buttons()
         if why:
             self._show_status(why, error=False)
@@ -328,12 +332,10 @@ class TrainPanel(QWidget):
         self._plot(tr)
         if tr.stopped:
             self.timer.stop()
-            self.plots.training_live = False
             self._show_status(tr.error or "", error=True)
             self.statusMessage.emit(f"Training stopped: {tr.error}")
         elif tr.step_count >= self._target:
             self.timer.stop()
-            self.plots.training_live = False
             self._show_progress("Done:")
         else:
             self._show_progress("Running:" if self.running else "Paused at")
@@ -375,7 +377,6 @@ class TrainPanel(QWidget):
 
     def _end_run(self) -> None:
         self.timer.stop()
-        self.plots.training_live = False
         self.trainer = None
         self.command = None
         self._stale = False
@@ -397,7 +398,6 @@ class TrainPanel(QWidget):
             self._stale = True  # the loop's graph or start values are not the document's
         if self.running:
             self.timer.stop()
-            self.plots.training_live = False
             self._update_buttons()
             self._show_status("Paused: the graph was edited." + (
                 " Run starts a new run from its values now." if self._stale else ""))

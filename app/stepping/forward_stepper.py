@@ -240,17 +240,10 @@ def _add_bar(fs: ForwardStepper, window: MainWindow) -> Any:
 
 
 def _show_active(fs: ForwardStepper, window: MainWindow, nav: list[Any], on: bool) -> None:
-    fs.act_mode.blockSignals(True)
-    fs.act_mode.setChecked(on)
-    fs.act_mode.blockSignals(False)
-    for act in nav:
-        act.setEnabled(on)
-    fs.bar.apply_theme()
-    fs.bar.setVisible(on)
-    fs.dock.setVisible(on)
-    if on:
-        fs.dock.raise_()
-    else:
+    from app.stepping.mode_view import show_mode
+
+    show_mode(fs, nav, on)
+    if not on:
         fs.panel.clear()
         window.inspector_dock.raise_()
 

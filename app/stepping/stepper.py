@@ -345,16 +345,10 @@ def _show_active(st: BackwardStepper, window: MainWindow, nav: list[Any], on: bo
     """Entering or leaving stepping: the mode action, navigation, bar and dock follow."""
     from PySide6.QtCore import Qt
 
-    st.act_mode.blockSignals(True)
-    st.act_mode.setChecked(on)
-    st.act_mode.blockSignals(False)
-    for act in nav:
-        act.setEnabled(on)
-    st.bar.apply_theme()
-    st.bar.setVisible(on)
-    st.dock.setVisible(on)
+    from app.stepping.mode_view import show_mode
+
+    show_mode(st, nav, on)
     if on:
-        st.dock.raise_()
         # other docks may share the right column: give the explanation most of its height
         window.resizeDocks([st.dock], [max(380, int(window.height() * 0.62))],
                            Qt.Orientation.Vertical)
@@ -377,10 +371,9 @@ def _show_step(st: BackwardStepper, index: int) -> None:
 
 def _show_playing(st: BackwardStepper, on: bool) -> None:
     from app.application import icons
+    from app.stepping.mode_view import check_quietly
 
-    st.act_play.blockSignals(True)
-    st.act_play.setChecked(on)
-    st.act_play.blockSignals(False)
+    check_quietly(st.act_play, on)
     st.act_play.setData("pause" if on else "play")
     st.act_play.setIcon(icons.icon("pause" if on else "play"))
 

@@ -281,13 +281,23 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(self._width / 2, self._height / 2))
 
     # ---- painting ------------------------------------------------------------------------------
-    def paint(  # noqa: C901, PLR0915 - long today, to split (issue 13)
+    def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        """The node, back to front: body and header band, the header's badge, name and marks,
+        the input labels, the value block with its gradient line, and the shape."""
         t = theme.current()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(0, 0, self._width, self._height)
         err = self._error is not None
+        self._paint_frame(painter, t, err)
+        self._paint_header(painter, t, err)
+        self._paint_labels(painter, t)
+        self._paint_values(painter, t, err)
+        self._paint_shape(painter, t, err)
+
+    def _paint_frame(self, painter: QPainter, t: theme.Theme, err: bool) -> None:
+        """Rounded body, header band, border (selection, output, error) and the step ring."""
+        rect = QRectF(0, 0, self._width, self._height)
         border = t.error if err else t.node_border
         width = 1.2
         if self.isSelected():
@@ -311,7 +321,8 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(step_color(), 3.4))
             painter.drawPath(body)
 
-        # op symbol badge
+    def _paint_header(self, painter: QPainter, t: theme.Theme, err: bool) -> None:
+        """The op's symbol badge, the name (elided), the warning and ∇/◎ marks."""
         sfm = QFontMetricsF(self._symbol_font)
         badge_w = max(22.0, sfm.horizontalAdvance(self._symbol) + 12)
         badge = QRectF(PAD - 3, (HEADER_H - 19) / 2, badge_w, 19)
@@ -343,7 +354,8 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QRectF(self._width - PAD - 14, 0, 16, HEADER_H),
                              Qt.AlignmentFlag.AlignCenter, mark)
 
-        # input labels
+    def _paint_labels(self, painter: QPainter, t: theme.Theme) -> None:
+        """Input port labels (with an unwired optional port's fallback) and the param line."""
         painter.setFont(self._label_font)
         painter.setPen(t.subtext)
         lfm = QFontMetricsF(self._label_font)
@@ -365,7 +377,8 @@ class NodeItem(QGraphicsItem):
                              lfm.elidedText(self._param_line, Qt.TextElideMode.ElideRight,
                                             self._width - 2 * PAD))
 
-        # value block (or the error), right of the labels, with the gradient line under it
+    def _paint_values(self, painter: QPainter, t: theme.Theme, err: bool) -> None:
+        """The value block (or the error), right of the labels, the gradient line under it."""
         painter.setFont(self._value_font)
         left = PAD + (self._label_w + 10 if self._label_w else 0)
         vfm = QFontMetricsF(self._value_font)
@@ -386,6 +399,8 @@ class NodeItem(QGraphicsItem):
             painter.setPen(t.error if err else (t.text if i < n_values else grad_color))
             painter.drawText(QRectF(left, top + i * vfm.height(), width, vfm.height()), align,
                              vfm.elidedText(line, Qt.TextElideMode.ElideRight, width))
+
+    def _paint_shape(self, painter: QPainter, t: theme.Theme, err: bool) -> None:
         if self._shape_text and not err:
             painter.setFont(self._label_font)
             painter.setPen(t.subtext)

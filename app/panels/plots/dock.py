@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.application import theme
+from app.application import formatting, theme
 
 EDITS_TITLE = "Output value after each edit"
 #: curve colours for parameters (after the accent): the theme's
@@ -424,8 +424,6 @@ class PlotsPanel(QWidget):
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._training_caption = ""
         self._log_note = ""
-        #: while a run animates, its per-tick evaluations are not "edits": `append` skips them
-        self.training_live = False
         self._page_changed(0)
         self._show_edits_range()
         self._show_training_ranges()
@@ -497,10 +495,20 @@ class PlotsPanel(QWidget):
         self._show_edits_range()
 
     def append(self, name: str, y: float, limit: int = 500) -> None:
-        if self.training_live:
-            return
         ys = self._series.get(name, [])[-(limit - 1):] + [y]
         self.set_series(name, ys)
+
+    def record_edit(self, name: str, value: object) -> None:
+        """After an edit's evaluation: the output's value joins its series if it is one float
+        and differs from the last point (re-evaluating an unchanged graph adds nothing). The
+        caller leaves out a training run's ticks: those are the Training page's curves."""
+        arr = formatting.as_array(value)
+        if arr is None or arr.size != 1 or arr.dtype.kind != "f":
+            return
+        y = float(arr.reshape(-1)[0])
+        series = self._series.get(name)
+        if not series or series[-1] != y:
+            self.append(name, y)
 
     def clear(self) -> None:
         for curve in self._curves.values():
