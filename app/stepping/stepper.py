@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEasingCurve, QObject, QTimer, QVariantAnimation, Signal
 
-from core.graph.frames import collapse_steps
 from core.graph.replay import (  # the model; re-exported for the view's other modules
     CURRENT,
     DONE,
@@ -31,6 +30,7 @@ from core.graph.replay import (  # the model; re-exported for the view's other m
     Explanation,
     ReplayStep,
     StepPicture,
+    collapse_steps,
     explain,
     local_formula,
     picture,

@@ -28,6 +28,7 @@ from core.graph.commands import (
 )
 from core.graph.document import RESERVED_NAMES, Change, Document, GraphError, Node, Wire
 from core.graph.frames import FRAME_COLORS, Frame
+from core.graph.splice import Dissolve, InsertIntoWire  # registers the splicing commands
 from core.graph.values import DTYPES, parse_value, value_to_text
 
 _LAZY = {
@@ -64,7 +65,8 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "CATEGORIES", "COMMANDS", "DTYPES", "FRAME_COLORS", "FUNCTIONS", "OPS", "RESERVED_NAMES",
-    "AddNode", "Change", "Command", "Connect", "Disconnect", "Document", "Frame", "GraphError",
+    "AddNode", "Change", "Command", "Connect", "Disconnect", "Dissolve", "Document", "Frame",
+    "GraphError", "InsertIntoWire",
     "Group", "History", "Macro", "Move", "Node", "OpSpec", "Param", "Port", "RemoveNodes",
     "Rename", "SetFrame", "SetOutput", "SetParam", "SetRequiresGrad", "SetValue", "Ungroup",
     "Wire",

@@ -415,13 +415,6 @@ COMMANDS: dict[str, type[Command]] = {
     "macro": Macro,
 }
 
-# splicing edits (core/graph/splice.py) are macros of the commands above: registered here,
-# after Macro exists, so `make_command(doc, "dissolve", node_id)` works like any other edit
-from core.graph.splice import Dissolve, InsertIntoWire  # noqa: E402
-
-COMMANDS.update({"insert_into_wire": InsertIntoWire, "dissolve": Dissolve})
-
-
 def make_command(doc: Document, kind: str, *args: Any, **kwargs: Any) -> Command:
     """An undoable command for edit `kind` ("add_node", "remove_node", "connect",
     "disconnect", "set_value", "set_requires_grad", "set_param", "rename", "move",

@@ -6,19 +6,18 @@ position of its own — its outline is wherever its members are — and the eval
 looks at it. What a collapsed frame shows (the wires crossing its border, the value and
 gradient of what leaves it) is read off the document here and off the evaluator's results
 by the app; the stepper folds the replay steps of its members into one step
-(`collapse_steps`), so a learner can step over a "neuron" as one unit and still read what
-happened inside.
+(`core.graph.replay.collapse_steps`), so a learner can step over a "neuron" as one unit
+and still read what happened inside.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.graph.document import Document, Wire
-    from core.graph.replay import ReplayStep
 
 #: Colour names a frame may take; the app maps each to a shade that suits its theme.
 FRAME_COLORS = ("blue", "green", "orange", "purple", "red", "grey")
@@ -93,43 +92,6 @@ def border(doc: Document, frame: Frame) -> Border:
     return b
 
 
-def collapse_steps(steps: Sequence[ReplayStep], doc: Document) -> list[ReplayStep]:
-    """The replay with the steps of each collapsed frame's members folded into one step.
-
-    The folded step takes the place of the first member step (where the gradient first
-    reaches the frame), has kind "frame", `node` = that first member (so the canvas knows
-    when the frame is reached), the sends of every member (the wires leaving the frame
-    backwards are among them) and, as `inner`, one ("member: engine op", gradient) per
-    folded step, in the order the engine ran them. Steps are renumbered."""
-    from core.graph.replay import ReplayStep  # the replay type lives with the replay model
-
-    owner: dict[str, Frame] = {}
-    for f in doc.frames.values():
-        if f.collapsed:
-            for m in f.members:
-                owner[m] = f
-    if not owner:
-        return list(steps)
-    out: list[ReplayStep] = []
-    folded: dict[str, ReplayStep] = {}
-    for s in steps:
-        f = owner.get(s.node) if s.kind != "seed" else None
-        if f is None:
-            out.append(ReplayStep(len(out), s.kind, s.node, s.engine_name, s.grad,
-                                  list(s.sends), list(s.inner)))
-            continue
-        step = folded.get(f.id)
-        if step is None:
-            step = ReplayStep(len(out), "frame", s.node, f.title, s.grad, [], [])
-            folded[f.id] = step
-            out.append(step)
-        step.sends.extend(s.sends)
-        name = doc.node(s.node).name if s.node in doc else s.node
-        what = ".grad" if s.kind == "leaf" else s.engine_name
-        step.inner.append((f"{name}: {what}", s.grad))  # type: ignore[arg-type]
-    return out
-
-
 def frame_of(frames: Mapping[str, Frame], node_id: str) -> Frame | None:
     """The frame `node_id` belongs to, if any (a node is in at most one frame)."""
     for f in frames.values():
@@ -139,4 +101,4 @@ def frame_of(frames: Mapping[str, Frame], node_id: str) -> Frame | None:
 
 
 __all__ = ["Border", "DEFAULT_TITLE", "FRAME_COLORS", "Frame", "FrameError", "MAX_TITLE",
-           "border", "check_color", "check_title", "collapse_steps", "frame_of"]
+           "border", "check_color", "check_title", "frame_of"]

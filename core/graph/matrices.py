@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.graph.document import Document, GraphError
-from core.graph.node_inputs import leaf_tensor
-from core.graph.train import trainable
+from core.graph.node_inputs import leaf_tensor, trainable
 
 if TYPE_CHECKING:
     from core.graph.evaluate import Evaluator

@@ -1,5 +1,6 @@
 """What a node's computation takes in: the source of each input port, and leaf tensors
-made from node values.
+made from node values, and the variables an output depends on (what training and the
+derivative matrices take by default).
 
 Evaluation (the incremental forward and `function`), export and training each turn a
 node's wires into the arguments of its catalog call, and each makes engine leaves from
@@ -16,6 +17,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from core.graph.catalog import OpSpec
+    from core.graph.document import Document
 
 #: a port's source: a node id, a variadic port's ids in index order, None when unwired
 Source = str | list[str] | None
@@ -75,4 +77,14 @@ def leaf_tensor(lib: Any, value: np.ndarray, requires_grad: bool = False) -> Any
     return t
 
 
-__all__ = ["Source", "leaf_tensor", "port_sources"]
+def trainable(doc: Document, output: str | None = None) -> list[str]:
+    """Ids of the variables requiring grad that `output` (default: the document's
+    output) depends on, in document order: what training moves by default."""
+    out = output if output is not None else doc.output
+    if out is None:
+        return []
+    feeding = doc.ancestors(out) | {out}
+    return [n.id for n in doc if n.op == "variable" and n.requires_grad and n.id in feeding]
+
+
+__all__ = ["Source", "leaf_tensor", "port_sources", "trainable"]

@@ -188,6 +188,14 @@ class Race:
         return out
 
 
+def race(doc: Document, optimizers: dict[str, dict[str, Any]], steps: int,
+         output: str | None = None) -> dict[str, Any]:
+    """Several optimizers from the document's current values, `steps` each: label ->
+    `Trajectory` (params (steps + 1, n), loss (steps + 1,)). Each is a
+    `Trainer` run; the document is left unchanged."""
+    return Race(doc, optimizers, output=output).run(steps)
+
+
 def _probe(tr: Trainer) -> tuple[float, list[np.ndarray]]:
     return tr.probe()
 
@@ -196,4 +204,4 @@ def _flat(arrays: list[np.ndarray]) -> np.ndarray:
     return np.concatenate([np.asarray(a, dtype=np.float64).reshape(-1) for a in arrays])
 
 
-__all__ = ["Race", "Trajectory"]
+__all__ = ["Race", "Trajectory", "race"]

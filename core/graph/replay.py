@@ -9,7 +9,7 @@ the engine's trace). This module is the Qt-free model a stepper view drives:
   (a state per node and wire, and "∇ 1 of 2" notes for nodes still gathering);
 - `explain(doc, result, i, values)`: the words and numbers that explain step i (what
   arrived, the op's local derivative per input, what was sent back) — `explain_frame` for
-  a collapsed frame's step (`core.graph.frames.collapse_steps` folds a frame's steps);
+  a collapsed frame's step (`collapse_steps` folds a frame's steps);
 - `same_replay(a, b)`: whether a re-run replays identically (the stepper keeps its place);
 - `refold(...)`: the steps folded again after a frame was collapsed or expanded, and the
   step to stay on.
@@ -27,7 +27,7 @@ import numpy as np
 
 from core.graph.catalog import OpSpec
 from core.graph.document import Document, Wire
-from core.graph.frames import collapse_steps
+from core.graph.frames import Frame
 
 
 @dataclass
@@ -93,6 +93,41 @@ class StepPicture:
     nodes: dict[str, str]
     wires: dict[Wire, str]
     notes: dict[str, str] = field(default_factory=dict)
+
+
+def collapse_steps(steps: Sequence[ReplayStep], doc: Document) -> list[ReplayStep]:
+    """The replay with the steps of each collapsed frame's members folded into one step.
+
+    The folded step takes the place of the first member step (where the gradient first
+    reaches the frame), has kind "frame", `node` = that first member (so the canvas knows
+    when the frame is reached), the sends of every member (the wires leaving the frame
+    backwards are among them) and, as `inner`, one ("member: engine op", gradient) per
+    folded step, in the order the engine ran them. Steps are renumbered."""
+    owner: dict[str, Frame] = {}
+    for f in doc.frames.values():
+        if f.collapsed:
+            for m in f.members:
+                owner[m] = f
+    if not owner:
+        return list(steps)
+    out: list[ReplayStep] = []
+    folded: dict[str, ReplayStep] = {}
+    for s in steps:
+        f = owner.get(s.node) if s.kind != "seed" else None
+        if f is None:
+            out.append(ReplayStep(len(out), s.kind, s.node, s.engine_name, s.grad,
+                                  list(s.sends), list(s.inner)))
+            continue
+        step = folded.get(f.id)
+        if step is None:
+            step = ReplayStep(len(out), "frame", s.node, f.title, s.grad, [], [])
+            folded[f.id] = step
+            out.append(step)
+        step.sends.extend(s.sends)
+        name = doc.node(s.node).name if s.node in doc else s.node
+        what = ".grad" if s.kind == "leaf" else s.engine_name
+        step.inner.append((f"{name}: {what}", s.grad))  # type: ignore[arg-type]
+    return out
 
 
 def schedule(steps: Sequence[ReplayStep]) -> tuple[dict[str, int], dict[Wire, int]]:
@@ -319,5 +354,5 @@ def refold(result_steps: Sequence[ReplayStep], doc: Document, shown: Sequence[Re
 
 __all__ = ["CURRENT", "DONE", "GATHERED", "OFF", "PENDING", "READY", "SENT", "WAITING",
            "BackwardResult", "Explanation", "ReplayStep", "Send", "StepPicture", "Term",
-           "explain", "explain_frame", "local_formula", "picture", "refold", "same_replay",
-           "schedule"]
+           "collapse_steps", "explain", "explain_frame", "local_formula", "picture", "refold",
+           "same_replay", "schedule"]

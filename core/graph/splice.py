@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.graph.commands import Macro
+from core.graph.commands import COMMANDS, Macro
 from core.graph.document import Document, GraphError, Wire
 
 Step = tuple[str, tuple[Any, ...], dict[str, Any]]
@@ -104,3 +104,9 @@ class InsertIntoWire(Macro):
                  pos: tuple[float, float], **node_kwargs: Any) -> None:
         plan = insert_into_wire(doc, wire, op, node_id, pos, **node_kwargs)
         super().__init__(doc, plan.text, plan.steps)
+
+
+# Splicing edits are macros of the commands: they register here, where they are defined, so
+# commands.py need not import this module back; the package (core/graph/__init__.py) imports
+# it, so `make_command(doc, "dissolve", node_id)` works like any other edit.
+COMMANDS.update({"insert_into_wire": InsertIntoWire, "dissolve": Dissolve})

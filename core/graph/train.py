@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from core.graph.document import Document, GraphError
-from core.graph.node_inputs import leaf_tensor, port_sources
+from core.graph.node_inputs import leaf_tensor, port_sources, trainable
 from core.graph.script_lines import docstring_text, helper_sources, node_code, tensor_code
 
 #: Parameters with at most this many elements keep their value at every step (for plots);
@@ -101,16 +101,6 @@ class History:
     @property
     def steps(self) -> int:
         return len(self.loss)
-
-
-def trainable(doc: Document, output: str | None = None) -> list[str]:
-    """Ids of the variables requiring grad that `output` (default: the document's
-    output) depends on, in document order: what training moves by default."""
-    out = output if output is not None else doc.output
-    if out is None:
-        return []
-    feeding = doc.ancestors(out) | {out}
-    return [n.id for n in doc if n.op == "variable" and n.requires_grad and n.id in feeding]
 
 
 class Trainer:
@@ -384,19 +374,9 @@ class Trainer:
         return "\n".join(head + helper_text + leaves + loop) + "\n"
 
 
-def race(doc: Document, optimizers: dict[str, dict[str, Any]], steps: int,
-         output: str | None = None) -> dict[str, Any]:
-    """Several optimizers from the document's current values, `steps` each: label ->
-    `core.graph.race.Trajectory` (params (steps + 1, n), loss (steps + 1,)). Each is a
-    `Trainer` run; the document is left unchanged. See `core.graph.race`."""
-    from core.graph.race import Race
-
-    return Race(doc, optimizers, output=output).run(steps)
-
-
 def _norm(v: np.ndarray) -> float:
     return float(np.sqrt(np.sum(np.square(v, dtype=np.float64))))
 
 
 __all__ = ["HISTORY_MAX_SIZE", "OPTIMIZERS", "History", "OptimizerSpec", "Trainer",
-           "TrainingStopped", "race", "trainable"]
+           "TrainingStopped", "trainable"]

@@ -325,7 +325,7 @@ def test_walk_the_neuron_lesson_collapsed(window):
     """The lesson opens collapsed; each step is core's replay step with the frame folded."""
     from app.application.resources import EXAMPLES
     from core.graph.evaluate import Evaluator
-    from core.graph.frames import collapse_steps
+    from core.graph.replay import collapse_steps
 
     path = EXAMPLES / "11_neuron.json"
     ref_doc = serialize.load(path)

@@ -139,7 +139,7 @@ def test_version_1_lessons_still_load():
 
 
 def test_neuron_is_one_collapsed_frame():
-    from core.graph.frames import collapse_steps
+    from core.graph.replay import collapse_steps
 
     doc, ev = _ev("11_neuron")
     (f,) = doc.frames.values()

@@ -7,8 +7,9 @@ import pytest
 from core.graph import GraphError, History
 from core.graph.commands import make_command
 from core.graph.evaluate import Evaluator
-from core.graph.frames import border, collapse_steps
+from core.graph.frames import border
 from core.graph.parser import parse
+from core.graph.replay import collapse_steps
 from core.graph.serialize import FileFormatError, dumps, loads, to_dict
 
 from .helpers.snapshot import snapshot

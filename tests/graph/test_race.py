@@ -8,8 +8,8 @@ import pytest
 import core
 from core.graph import GraphError
 from core.graph.parser import parse
-from core.graph.race import Race
-from core.graph.train import OPTIMIZERS, race
+from core.graph.race import Race, race
+from core.graph.train import OPTIMIZERS
 
 ROSENBROCK = "z = (1 - x)**2 + 100*(y - x**2)**2"
 SETTINGS = {

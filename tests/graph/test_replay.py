@@ -11,7 +11,6 @@ import core
 from core.graph import Document, Wire
 from core.graph.commands import History, make_command
 from core.graph.evaluate import Evaluator
-from core.graph.frames import collapse_steps
 from core.graph.parser import parse
 from core.graph.replay import (
     CURRENT,
@@ -23,6 +22,7 @@ from core.graph.replay import (
     SENT,
     WAITING,
     BackwardResult,
+    collapse_steps,
     explain,
     picture,
     refold,
