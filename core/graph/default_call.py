@@ -19,7 +19,7 @@ goes through this call).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from core.graph.script_lines import literal
@@ -36,7 +36,7 @@ def function_path(spec: OpSpec) -> tuple[str, ...]:
 class DefaultCall:
     """`engine(lib, args, params)` for a node that is one public function."""
 
-    __slots__ = ("_fns", "params", "path", "ports", "variadic")
+    __slots__ = ("_fns", "_runs", "params", "path", "ports", "variadic")
 
     def __init__(self, spec: OpSpec) -> None:
         if any(p.optional for p in spec.inputs) or (
@@ -48,6 +48,7 @@ class DefaultCall:
         self.variadic = bool(spec.inputs) and spec.inputs[0].variadic
         self.params = tuple(p.name for p in spec.params)
         self._fns: dict[Any, Any] = {}
+        self._runs: dict[Any, Callable[[Mapping[str, Any], Mapping[str, Any]], Any]] = {}
 
     def function(self, lib: Any) -> Any:
         """The function in `lib`, resolved once per library."""
@@ -60,14 +61,29 @@ class DefaultCall:
         return fn
 
     def __call__(self, lib: Any, a: Mapping[str, Any], p: Mapping[str, Any]) -> Any:
-        fn = self._fns.get(lib) or self.function(lib)
+        run = self._runs.get(lib)
+        if run is None:
+            run = self._runs[lib] = self._bind(lib)
+        return run(a, p)
+
+    def _bind(self, lib: Any) -> Callable[[Mapping[str, Any], Mapping[str, Any]], Any]:
+        """(args, params) -> result with `lib`'s function and the port names bound: the
+        common shapes (one or two ports, no parameters) get a closure as direct as a
+        hand-written lambda, as the forward of every node goes through here."""
+        fn, ports, params = self.function(lib), self.ports, self.params
         if self.variadic:
-            args = [list(a[self.ports[0]])]
-        else:
-            args = [a[k] for k in self.ports]
-        if not self.params:
-            return fn(*args)
-        return fn(*args, **{k: p[k] for k in self.params})
+            (k,) = ports
+            return lambda a, p: fn(list(a[k]), **{n: p[n] for n in params})
+        if not params and len(ports) == 1:
+            (k,) = ports
+            return lambda a, p: fn(a[k])
+        if not params and len(ports) == 2:
+            k0, k1 = ports
+            return lambda a, p: fn(a[k0], a[k1])
+        if len(ports) == 1:
+            (k,) = ports
+            return lambda a, p: fn(a[k], **{n: p[n] for n in params})
+        return lambda a, p: fn(*[a[k] for k in ports], **{n: p[n] for n in params})
 
     def __repr__(self) -> str:
         return f"DefaultCall(torch.{'.'.join(self.path)})"

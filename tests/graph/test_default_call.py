@@ -136,3 +136,22 @@ def test_every_specs_exported_line_computes_the_documents_value(tmp_path):
                                    dtype="float32" if a.dtype == np.float64 else None)
                 doc.connect(src, nid, p)
     assert_export_matches_document(doc, tmp_path)
+
+
+def test_the_script_interpreter_allows_every_default_call():
+    """A node type whose line is `torch.<function>(...)` reads back in the Script dock:
+    the interpreter's torch namespace (script_allow.py) holds that function, so an
+    exported script runs there too."""
+    from core.graph.script_allow import build_torch
+
+    torch_ns = build_torch()
+    missing = []
+    for name, s in OPS.items():
+        if not isinstance(s.engine, DefaultCall):
+            continue
+        ns = torch_ns
+        for part in s.engine.path:
+            ns = getattr(ns, "members", {}).get(part)
+        if ns is None:
+            missing.append(f"{name}: torch.{'.'.join(s.engine.path)}")
+    assert not missing
