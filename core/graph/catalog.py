@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from core.graph import script_lines
+from core.graph.default_call import DefaultCall, DefaultLine
 from core.graph.engine_map import (
     EngineOp,
     read_as_reshape,
@@ -351,6 +352,11 @@ class OpSpec:
     `{param}` placeholders filled with variable names and `repr`s (or a callable
     `(args, params) -> str` when the line depends on a parameter value).
 
+    Left out, both follow from the mapping (default_call.py): the call is
+    `lib.<function>(*ports, **params)` and the line `torch.<function>(port, ..., param=...)`,
+    `function` being a path under torch ("nn.functional.mse_loss"), by default `name`.
+    Entries that give their own say why (tests/graph/test_default_call.py lists them).
+
     `derivatives` is the local derivative as teaching text, one per input port in port
     order (a node without inputs has one, about itself); tests/graph/test_local_derivatives.py
     checks each against the engine. `engine_ops` says which engine op(s) the node is
@@ -372,8 +378,15 @@ class OpSpec:
     palette: bool = True  # False: engine building blocks, shown but not offered
     extra: Mapping[str, Any] = field(default_factory=dict)
     engine_ops: tuple[EngineOp, ...] | None = None
+    function: str = ""
 
     def __post_init__(self) -> None:
+        if not self.has_value and (self.engine is None or self.template == ""):
+            call = DefaultCall(self)  # frozen: the derived call and line are set once, here
+            if self.engine is None:
+                object.__setattr__(self, "engine", call)
+            if self.template == "":
+                object.__setattr__(self, "template", DefaultLine(call))
         if isinstance(self.derivatives, str):  # one text written as a string: one port's
             object.__setattr__(self, "derivatives", (self.derivatives,))
         if self.engine_ops is None:  # frozen: the default is set once, here
@@ -467,13 +480,6 @@ def source_value(v: Any) -> Any:
 # Each takes (lib, args, params). They use only PyTorch's public API so the same
 # function runs on `core` and on `torch`.
 
-
-def _unary(fn_name: str) -> EngineCall:
-    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-        return getattr(lib, fn_name)(a["x"])
-
-    call.__name__ = f"call_{fn_name}"
-    return call
 
 
 def _pow(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
@@ -616,29 +622,8 @@ def _norm(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
                                   keepdim=p["keepdim"])
 
 
-def _extreme_all(fn_name: str) -> EngineCall:
-    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-        return getattr(lib, fn_name)(a["x"], dim=tuple(p["dim"]), keepdim=p["keepdim"])
-
-    call.__name__ = f"call_{fn_name}"
-    return call
 
 
-def _clamp_code(a: Mapping[str, str], p: Mapping[str, Any]) -> str:
-    return f"torch.clamp({a['x']}, min={p['min']!r}, max={p['max']!r})"
-
-
-def _stack(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-    return lib.stack(list(a["xs"]), dim=p["dim"])
-
-
-def _loss(fn_name: str) -> EngineCall:
-    def call(lib: Any, a: Args, p: Mapping[str, Any]) -> Any:
-        return getattr(lib.nn.functional, fn_name)(a["input"], a["target"],
-                                                   reduction=p["reduction"])
-
-    call.__name__ = f"call_{fn_name}"
-    return call
 
 
 def _kernel(module: str, fn_name: str, ports: tuple[str, ...], params: tuple[str, ...],
@@ -690,25 +675,26 @@ def _spec_list() -> list[OpSpec]:
                ("∂c/∂x = 0",), has_value=True, template="torch.tensor({value}, dtype={dtype})"),
         OpSpec("add", "arithmetic", "+", "a + b, elementwise with broadcasting",
                ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1"), _AB,
-               engine=lambda lib, a, p: lib.add(a["a"], a["b"]), template="{a} + {b}"),
+               template="{a} + {b}"),  # an operator, as Python writes it
         OpSpec("sub", "arithmetic", "−", "a − b, elementwise with broadcasting",
                ("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1"), _AB,
-               engine=lambda lib, a, p: lib.sub(a["a"], a["b"]), template="{a} - {b}"),
+               template="{a} - {b}"),  # an operator, as Python writes it
         OpSpec("mul", "arithmetic", "×", "a · b, elementwise with broadcasting",
                ("∂(a·b)/∂a = b", "∂(a·b)/∂b = a"), _AB,
-               engine=lambda lib, a, p: lib.mul(a["a"], a["b"]), template="{a} * {b}"),
+               template="{a} * {b}"),  # an operator, as Python writes it
         OpSpec("div", "arithmetic", "÷", "a / b, elementwise with broadcasting",
                ("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = −a/b²"), _AB,
-               engine=lambda lib, a, p: lib.div(a["a"], a["b"]), template="{a} / {b}",
+               template="{a} / {b}",  # an operator, as Python writes it
                engine_ops=(EngineOp("div"), EngineOp("reciprocal", read=read_reciprocal))),
         OpSpec("neg", "arithmetic", "−x", "−x, elementwise", ("∂(−x)/∂x = −1",), _X,
-               engine=lambda lib, a, p: lib.neg(a["x"]), template="-{x}"),
+               template="-{x}"),  # an operator, as Python writes it
         OpSpec("pow", "arithmetic", "xⁿ",
                "base raised to exponent (the wired input, else the exponent parameter)",
                ("∂(aⁿ)/∂a = n·aⁿ⁻¹", "∂(aⁿ)/∂n = aⁿ·log a"),
                (Port("base"), Port("exponent", optional=True,
                                    description="wire a tensor here to override the parameter")),
                (Param("exponent", "float", 2.0, "used when the exponent port is unwired"),),
+               # the exponent port, unwired, falls back to the parameter
                engine=_pow, engine_ops=(EngineOp("pow"), EngineOp("pow_scalar", ("base",)),
                                         EngineOp("rpow", read=read_rpow)),
                template=lambda a, p: (f"torch.pow({a['base']}, {a['exponent']})"
@@ -716,93 +702,82 @@ def _spec_list() -> list[OpSpec]:
                                       f"torch.pow({a['base']}, {p['exponent']!r})")),
     ]
     for name, sym, desc, deriv in unary:
-        specs.append(OpSpec(name, "functions", sym, desc, (deriv,), _X, engine=_unary(name),
-                            template=f"torch.{name}({{x}})"))
+        specs.append(OpSpec(name, "functions", sym, desc, (deriv,), _X))
     specs += [
         OpSpec("maximum", "functions", "max", "elementwise maximum of a and b",
                ("∂max(a,b)/∂a = 1 where a > b (½ where equal)",
-                "∂max(a,b)/∂b = 1 where b > a (½ where equal)"), _AB,
-               engine=lambda lib, a, p: lib.maximum(a["a"], a["b"]),
-               template="torch.maximum({a}, {b})"),
+                "∂max(a,b)/∂b = 1 where b > a (½ where equal)"), _AB),
         OpSpec("softmax", "functions", "softmax", "exp(x) / Σ exp(x) along dim",
                ("∂sᵢ/∂xⱼ = sᵢ(δᵢⱼ − sⱼ)",), _X,
-               (Param("dim", "int", -1, "the dimension that sums to one"),),
-               engine=lambda lib, a, p: lib.softmax(a["x"], dim=p["dim"]),
-               template="torch.softmax({x}, dim={dim})"),
+               (Param("dim", "int", -1, "the dimension that sums to one"),)),
         OpSpec("log_softmax", "functions", "log softmax", "log(softmax(x)) along dim, "
                "computed stably", ("∂(log sᵢ)/∂xⱼ = δᵢⱼ − sⱼ",), _X,
-               (Param("dim", "int", -1),),
-               engine=lambda lib, a, p: lib.log_softmax(a["x"], dim=p["dim"]),
-               template="torch.log_softmax({x}, dim={dim})"),
+               (Param("dim", "int", -1),)),
         OpSpec("detach", "functions", "detach", "the same value, cut off from the graph: "
                "no gradient flows back through it", ("∂detach(x)/∂x = 0 (by decree)",), _X,
+               # a method, and no engine op: it records nothing
                engine=lambda lib, a, p: a["x"].detach(), template="{x}.detach()",
                engine_ops=()),
         OpSpec("sum", "reductions", "Σ", "sum of all elements (or along dim)",
                ("∂(Σx)/∂xᵢ = 1",), _X,
                (Param("dim", "int?", None, "None sums everything"),
                 Param("keepdim", "bool", False, "keep the summed dimension with size 1")),
+               # dim None reduces everything, written torch.sum(x): not a keyword default
                engine=_reduce("sum"), template=_reduce_code("sum"),
                engine_ops=(EngineOp("sum", read=read_reduction),)),
         OpSpec("mean", "reductions", "mean", "mean of all elements (or along dim)",
                ("∂mean(x)/∂xᵢ = 1/n",), _X,
                (Param("dim", "int?", None, "None averages everything"),
                 Param("keepdim", "bool", False, "keep the averaged dimension with size 1")),
+               # dim None reduces everything, written torch.mean(x): not a keyword default
                engine=_reduce("mean"), template=_reduce_code("mean"),
                engine_ops=(EngineOp("mean", read=read_reduction),)),
         OpSpec("dot", "linear algebra", "·", "dot product of two vectors",
                ("∂(a·b)/∂a = b", "∂(a·b)/∂b = a"), _AB,
-               engine=lambda lib, a, p: lib.dot(a["a"], a["b"]), template="torch.dot({a}, {b})",
                engine_ops=(EngineOp("matmul"),)),  # matmul's node reads it back
         OpSpec("matmul", "linear algebra", "@", "matrix product a @ b",
                ("∂(A@B)/∂A = G@Bᵀ", "∂(A@B)/∂B = Aᵀ@G"), _AB,
-               engine=lambda lib, a, p: lib.matmul(a["a"], a["b"]), template="{a} @ {b}"),
+               template="{a} @ {b}"),  # an operator, as Python writes it
         OpSpec("transpose", "linear algebra", "ᵀ", "swap two dimensions",
                ("∂(xᵀ)/∂x: the gradient is transposed back",), _X,
-               (Param("dim0", "int", 0), Param("dim1", "int", 1)),
-               engine=lambda lib, a, p: lib.transpose(a["x"], p["dim0"], p["dim1"]),
-               template="torch.transpose({x}, {dim0}, {dim1})"),
+               (Param("dim0", "int", 0), Param("dim1", "int", 1))),
         OpSpec("reshape", "linear algebra", "reshape", "the same elements in a new shape",
                ("∂reshape(x)/∂x: the gradient is reshaped back",), _X,
                (Param("shape", "ints", (-1,), "new shape; one entry may be -1"),),
-               engine=lambda lib, a, p: lib.reshape(a["x"], tuple(p["shape"])),
                engine_ops=tuple(EngineOp(n, read=read_as_reshape)
-                                for n in ("reshape", "squeeze", "unsqueeze")),
-               template="torch.reshape({x}, {shape})"),
+                                for n in ("reshape", "squeeze", "unsqueeze"))),
         OpSpec("index", "linear algebra", "x[i]", "one element (or row) picked by index",
                ("∂x[i]/∂x = 1 at i, 0 elsewhere",), _X,
                (Param("index", "index", (0,), "one entry per dimension: 0, -1, ':', '1:3'"),),
+               # the index parameter is a Python key x[...], not a keyword
                engine=_index, template=_index_code,
                engine_ops=(EngineOp("getitem", read=read_index),)),
         OpSpec("stack", "linear algebra", "[…]", "join tensors of equal shape along a new dim",
                ("∂stack(x₀…)/∂xᵢ = slice i of the gradient",),
                (Port("xs", variadic=True, description="xs.0, xs.1, ... in order"),),
-               (Param("dim", "int", 0),), engine=_stack,
-               template="torch.stack([{xs}], dim={dim})"),
+               (Param("dim", "int", 0),)),
         OpSpec("mse_loss", "losses", "MSE", "mean squared error between input and target",
                ("∂MSE/∂input = 2(input − target)/n", "∂MSE/∂target = −2(input − target)/n"),
                (Port("input"), Port("target")),
-               (_REDUCTION,), engine=_loss("mse_loss"),
-               template="torch.nn.functional.mse_loss({input}, {target}, "
-                        "reduction={reduction})"),
+               (_REDUCTION,), function="nn.functional.mse_loss"),
         OpSpec("cross_entropy", "losses", "CE",
                "cross-entropy of logits against class indices (or probabilities)",
                ("∂CE/∂logits = softmax(logits) − onehot(target) (÷ n for the mean)",
                 "∂CE/∂target = −log softmax(logits) (÷ n for the mean; class indices get "
                 "none)"),
                (Port("input"), Port("target")),
-               (_REDUCTION,), engine=_loss("cross_entropy"),
-               engine_ops=(),  # log_softmax then nll_loss: their nodes read them back
-               template="torch.nn.functional.cross_entropy({input}, {target}, "
-                        "reduction={reduction})"),
+               (_REDUCTION,), function="nn.functional.cross_entropy",
+               engine_ops=()),  # log_softmax then nll_loss: their nodes read them back
         # Ops that appear in derivative graphs (Differentiate): the engine's own
         # building blocks for derivative rules. Shown, but not offered in the palette.
         OpSpec("expand", "linear algebra", "expand", "broadcast x to a larger shape",
                ("∂expand(x)/∂x: the gradient is summed back to x's shape",), _X,
+               # a method taking the shape unpacked
                (Param("shape", "ints", (1,)),), engine=_expand,
                template="{x}.expand({shape})", palette=False),
         OpSpec("sum_to", "reductions", "Σ→", "sum a broadcast tensor down to shape",
                ("∂sum_to(x)/∂x: the gradient is broadcast back",), _X,
+               # torch's is a method (sum_to_size), core's an engine op
                (Param("shape", "ints", (1,)),), engine=_sum_to,
                template="{x}.sum_to_size({shape})", palette=False,
                extra={"core_template": "torch.ops.sum_to({x}, {shape})"}),
@@ -810,29 +785,31 @@ def _spec_list() -> list[OpSpec]:
                ("∂x.to(d)/∂x = 1 (converted back)",), _X,
                (Param("dtype", "choice", "float32", choices=("float32", "float64", "int64",
                                                              "bool")),),
+               # the dtype parameter is a name; the call takes the library's dtype object
                engine=_to_dtype, template=lambda a, p: f"{a['x']}.to(torch.{p['dtype']})",
                engine_ops=(EngineOp("to_dtype", read=read_to_dtype),),
                palette=False),
         OpSpec("where", "functions", "where", "a where condition holds, else b",
                ("∂/∂condition: none (a mask)", "∂where(c,a,b)/∂a = c", "∂/∂b = 1 − c"),
-               (Port("condition"), Port("a"), Port("b")),
-               engine=lambda lib, a, p: lib.where(a["condition"], a["a"], a["b"]),
-               template="torch.where({condition}, {a}, {b})", palette=False),
+               (Port("condition"), Port("a"), Port("b")), palette=False),
         OpSpec("unindex", "linear algebra", "→x[i]", "zeros of shape with x placed at index "
                "(how an index passes its gradient back)",
                ("∂unindex(x)/∂x = x[i] of the gradient",), _X,
                (Param("index", "index", (0,)), Param("shape", "ints", (1,))),
+               # no public torch function: a helper the script defines
                engine=_unindex, template=_unindex_code, palette=False,
                engine_ops=(EngineOp("index_add_zeros", read=read_index),)),
         OpSpec("tanh_backward", "functions", "tanh′", "grad · (1 − y²): how tanh passes a "
                "gradient back, given its output y", ("∂/∂grad = 1 − y²", "∂/∂y = −2·grad·y"),
                (Port("grad"), Port("y")),
+               # a derivative kernel (see _kernel); the line writes its formula
                engine=_kernel("elementwise", "tanh_backward", ("grad", "y"), (),
                               lambda t, a, p: t.ops.aten.tanh_backward(a["grad"], a["y"])),
                template="{grad} * (1 - {y} * {y})", palette=False),
         OpSpec("sigmoid_backward", "functions", "σ′", "grad · y · (1 − y): how sigmoid "
                "passes a gradient back, given its output y",
                ("∂/∂grad = y(1 − y)", "∂/∂y = grad·(1 − 2y)"), (Port("grad"), Port("y")),
+               # a derivative kernel (see _kernel); the line writes its formula
                engine=_kernel("elementwise", "sigmoid_backward", ("grad", "y"), (),
                               lambda t, a, p: t.ops.aten.sigmoid_backward(a["grad"], a["y"])),
                template="{grad} * {y} * (1 - {y})", palette=False),
@@ -841,65 +818,55 @@ def _spec_list() -> list[OpSpec]:
         OpSpec("permute", "linear algebra", "perm", "reorder the dimensions",
                ("∂permute(x)/∂x: the gradient is permuted back",), _X,
                (Param("dims", "ints", (1, 0), "the new order of the dimensions"),),
-               engine=lambda lib, a, p: lib.permute(a["x"], tuple(p["dims"])),
-               engine_ops=(EngineOp("permute", read=read_permute),),
-               template="torch.permute({x}, {dims})", palette=False),
+               engine_ops=(EngineOp("permute", read=read_permute),), palette=False),
         OpSpec("minimum", "functions", "min", "elementwise minimum of a and b",
                ("∂min(a,b)/∂a = 1 where a < b (½ where equal)",
-                "∂min(a,b)/∂b = 1 where b < a (½ where equal)"), _AB,
-               engine=lambda lib, a, p: lib.minimum(a["a"], a["b"]),
-               template="torch.minimum({a}, {b})", palette=False),
+                "∂min(a,b)/∂b = 1 where b < a (½ where equal)"), _AB, palette=False),
         OpSpec("clamp", "functions", "clamp", "x limited to [min, max] (None: no limit)",
                ("∂clamp(x)/∂x = 1 inside the limits, 0 outside",), _X,
-               (Param("min", "float?", None), Param("max", "float?", None)),
-               engine=lambda lib, a, p: lib.clamp(a["x"], min=p["min"], max=p["max"]),
-               template=_clamp_code, palette=False),
+               (Param("min", "float?", None), Param("max", "float?", None)), palette=False),
         OpSpec("softplus", "functions", "softplus", "log(1 + e^(βx))/β, linear above the "
                "threshold", ("∂softplus(x)/∂x = σ(βx)",), _X,
                (Param("beta", "float", 1.0), Param("threshold", "float", 20.0)),
-               engine=lambda lib, a, p: lib.nn.functional.softplus(
-                   a["x"], beta=p["beta"], threshold=p["threshold"]),
-               template="torch.nn.functional.softplus({x}, beta={beta}, "
-                        "threshold={threshold})", palette=False),
+               function="nn.functional.softplus", palette=False),
         OpSpec("sign", "functions", "sgn", "−1, 0 or 1 by the sign of x, elementwise",
-               ("∂sign(x)/∂x = 0",), _X, engine=_unary("sign"), template="torch.sign({x})",
-               palette=False),
+               ("∂sign(x)/∂x = 0",), _X, palette=False),
         OpSpec("tan", "functions", "tan", "tangent, elementwise", ("∂tan x/∂x = 1 + tan²x",),
-               _X, engine=_unary("tan"), template="torch.tan({x})", palette=False),
+               _X, palette=False),
         OpSpec("cat", "linear algebra", "cat", "join tensors along an existing dim",
                ("∂cat(x₀…)/∂xᵢ = the slice of the gradient where xᵢ sits",),
                (Port("xs", variadic=True, description="xs.0, xs.1, ... in order"),),
-               (Param("dim", "int", 0),),
-               engine=lambda lib, a, p: lib.cat(list(a["xs"]), dim=p["dim"]),
-               template="torch.cat([{xs}], dim={dim})", palette=False),
+               (Param("dim", "int", 0),), palette=False),
         OpSpec("index_put", "linear algebra", "x[i]=v", "x with value written at index "
                "(what x[i] = v records)", ("∂/∂x = 1 except at i", "∂/∂value = the gradient at i"),
                (Port("x"), Port("value")), (Param("index", "index", (0,)),),
+               # x[i] = v out of place: a helper the script defines
                engine=_index_put, template=_index_put_code, palette=False,
                engine_ops=(EngineOp("index_put", read=read_index),)),
         OpSpec("prod", "reductions", "Π", "product of all elements (or along dim)",
                ("∂(Πx)/∂xᵢ = Π_{j≠i} xⱼ",), _X,
                (Param("dim", "int?", None), Param("keepdim", "bool", False)),
+               # dim None reduces everything; torch.prod takes no dim=None
                engine=_reduce("prod"), template=_reduce_code("prod"), palette=False),
         OpSpec("amax", "reductions", "max", "largest element over dims (() = all)",
                ("∂max(x)/∂xᵢ = 1 at the maximum (shared between ties)",), _X,
                (Param("dim", "ints", ()), Param("keepdim", "bool", False)),
-               engine=_extreme_all("amax"),
-               template="torch.amax({x}, dim={dim}, keepdim={keepdim})", palette=False),
+               palette=False),
         OpSpec("amin", "reductions", "min", "smallest element over dims (() = all)",
                ("∂min(x)/∂xᵢ = 1 at the minimum (shared between ties)",), _X,
                (Param("dim", "ints", ()), Param("keepdim", "bool", False)),
-               engine=_extreme_all("amin"),
-               template="torch.amin({x}, dim={dim}, keepdim={keepdim})", palette=False),
+               palette=False),
         OpSpec("max_dim", "reductions", "max", "largest element along dim (the values of "
                "torch.max(x, dim))", ("∂max/∂xᵢ = 1 at the first maximum",), _X,
                (Param("dim", "int", 0), Param("keepdim", "bool", False)),
+               # the values of the (values, indices) pair torch.max(x, dim) returns
                engine=lambda lib, a, p: lib.max(a["x"], dim=p["dim"],
                                                 keepdim=p["keepdim"]).values,
                template="torch.max({x}, dim={dim}, keepdim={keepdim}).values", palette=False),
         OpSpec("min_dim", "reductions", "min", "smallest element along dim (the values of "
                "torch.min(x, dim))", ("∂min/∂xᵢ = 1 at the first minimum",), _X,
                (Param("dim", "int", 0), Param("keepdim", "bool", False)),
+               # the values of the (values, indices) pair torch.min(x, dim) returns
                engine=lambda lib, a, p: lib.min(a["x"], dim=p["dim"],
                                                 keepdim=p["keepdim"]).values,
                template="torch.min({x}, dim={dim}, keepdim={keepdim}).values", palette=False),
@@ -907,6 +874,7 @@ def _spec_list() -> list[OpSpec]:
                ("∂‖x‖₂/∂x = x/‖x‖₂",), _X,
                (Param("p", "float", 2.0), Param("dim", "ints", ()),
                 Param("keepdim", "bool", False)),
+               # torch's is linalg.vector_norm(ord=), core's norm(p=); dim () means None
                engine=_norm, template=lambda a, p: (
                    f"torch.linalg.vector_norm({a['x']}, ord={p['p']!r}, "
                    f"dim={_dims_code(p['dim'])}, keepdim={p['keepdim']!r})"),
@@ -916,24 +884,26 @@ def _spec_list() -> list[OpSpec]:
                "n − correction", ("∂var/∂xᵢ = 2(xᵢ − mean)/(n − correction)",), _X,
                (Param("dim", "ints", ()), Param("correction", "int", 1),
                 Param("keepdim", "bool", False)),
+               # dim () means every dim, which torch writes as None
                engine=_moment("var"), template=_moment_code("var"), palette=False),
         OpSpec("std", "reductions", "std", "standard deviation over dims (() = all)",
                ("∂std/∂xᵢ = (xᵢ − mean)/((n − correction)·std)",), _X,
                (Param("dim", "ints", ()), Param("correction", "int", 1),
                 Param("keepdim", "bool", False)),
+               # dim () means every dim, which torch writes as None
                engine=_moment("std"), template=_moment_code("std"), palette=False),
         OpSpec("nll_loss", "losses", "NLL", "negative log-likelihood of class indices, "
                "input holding log-probabilities",
                ("∂NLL/∂input = −onehot(target) (÷ n for the mean)",
                 "∂/∂target: none (class indices)"),
                (Port("input"), Port("target")), (_REDUCTION,),
-               engine=_loss("nll_loss"), engine_ops=(EngineOp("nll_loss", read=read_nll_loss),),
-               template="torch.nn.functional.nll_loss({input}, {target}, "
-                        "reduction={reduction})", palette=False),
+               function="nn.functional.nll_loss",
+               engine_ops=(EngineOp("nll_loss", read=read_nll_loss),), palette=False),
         OpSpec("softmax_backward_data", "functions", "softmax′", "y · (grad − Σ grad·y) "
                "along dim: how softmax passes a gradient back, given its output y",
                ("∂/∂grad = y(δ − y)", "∂/∂y = grad·(G − Σ G·y) − G·Σ grad·y (G: upstream)"),
                (Port("grad"), Port("y")),
+               # a derivative kernel (see _kernel); the line writes its formula
                (Param("dim", "int", -1),), engine=_kernel(
                    "activation", "softmax_backward_data", ("grad", "y"), ("dim",),
                    lambda t, a, p: t._softmax_backward_data(a["grad"], a["y"], p["dim"],
@@ -945,6 +915,7 @@ def _spec_list() -> list[OpSpec]:
                "grad along dim: how log_softmax passes a gradient back, given its output y",
                ("∂/∂grad = δ − exp(y)", "∂/∂y = −exp(y)·Σ grad"), (Port("grad"), Port("y")),
                (Param("dim", "int", -1),),
+               # a derivative kernel (see _kernel); the line writes its formula
                engine=_kernel("activation", "log_softmax_backward_data", ("grad", "y"),
                               ("dim",), lambda t, a, p: t._log_softmax_backward_data(
                                   a["grad"], a["y"], p["dim"], a["y"].dtype)),
@@ -958,6 +929,7 @@ def _spec_list() -> list[OpSpec]:
                 "∂/∂x = grad·β·σ(βx)(1 − σ(βx)) (0 past the threshold)"),
                (Port("grad"), Port("x")),
                (Param("beta", "float", 1.0), Param("threshold", "float", 20.0)),
+               # a derivative kernel (see _kernel); the line writes its formula
                engine=_kernel("elementwise", "softplus_backward", ("grad", "x"),
                               ("beta", "threshold"), lambda t, a, p: t.ops.aten.softplus_backward(
                                   a["grad"], a["x"], p["beta"], p["threshold"])),
@@ -969,6 +941,7 @@ def _spec_list() -> list[OpSpec]:
                "how relu passes a gradient back, given its output y",
                ("∂/∂grad = 1 where y > threshold", "∂/∂y = 0"), (Port("grad"), Port("y")),
                (Param("threshold", "float", 0.0),),
+               # a derivative kernel (see _kernel); the line writes its formula
                engine=_kernel("elementwise", "threshold_backward", ("grad", "y"),
                               ("threshold",), lambda t, a, p: t.ops.aten.threshold_backward(
                                   a["grad"], a["y"], p["threshold"])),
@@ -978,6 +951,7 @@ def _spec_list() -> list[OpSpec]:
         OpSpec("addmm", "linear algebra", "+@", "bias + a @ b in one step (what a Linear "
                "layer runs)", ("∂/∂bias = 1", "∂/∂a = G@bᵀ", "∂/∂b = aᵀ@G"),
                (Port("bias"), Port("a"), Port("b")),
+               # core has no top-level addmm yet (core.ops.addmm)
                engine=lambda lib, a, p: (lib.ops if _is_core(lib) else lib).addmm(
                    a["bias"], a["a"], a["b"]),  # core has no top-level addmm yet
                template="torch.addmm({bias}, {a}, {b})", palette=False,
@@ -985,6 +959,7 @@ def _spec_list() -> list[OpSpec]:
         OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
                ("∂out/∂value = 1 (the output passes its input through)",), (Port("value"),),
                passthrough=True,
+               # passes its input through: no engine op
                engine=lambda lib, a, p: a["value"], template="{value}"),
     ]
     return specs

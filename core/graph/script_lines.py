@@ -98,6 +98,15 @@ def literal(v: Any) -> str:
     return repr(v)
 
 
+def value_code(v: Any) -> str:
+    """A parameter or hyper-parameter value as Python source: a tuple stays a tuple and a
+    nan/±inf float is written as float(...) — repr's bare `inf` is a NameError in a script."""
+    if isinstance(v, tuple):
+        inner = ", ".join(value_code(e) for e in v)
+        return f"({inner}{',' if len(v) == 1 else ''})"
+    return literal(v)
+
+
 def tensor_code(arr: np.ndarray, requires_grad: bool = False) -> str:
     """`torch.tensor(...)` for an array, with its dtype."""
     rg = ", requires_grad=True" if requires_grad else ""
@@ -136,4 +145,4 @@ def docstring_text(text: str) -> str:
 
 
 __all__ = ["HELPERS", "bound", "docstring_text", "helper_sources", "literal", "node_code", "source",
-           "tensor_code"]
+           "tensor_code", "value_code"]

@@ -35,7 +35,13 @@ import numpy as np
 
 from core.graph.document import Document, GraphError
 from core.graph.node_inputs import leaf_tensor, port_sources, trainable
-from core.graph.script_lines import docstring_text, helper_sources, node_code, tensor_code
+from core.graph.script_lines import (
+    docstring_text,
+    helper_sources,
+    node_code,
+    tensor_code,
+    value_code,
+)
 
 #: Parameters with at most this many elements keep their value at every step (for plots);
 #: bigger ones would make the history as large as the run.
@@ -315,7 +321,7 @@ class Trainer:
     def describe(self) -> str:
         """`torch.optim.Adam(lr=0.05, betas=(0.9, 0.999))`-style text of the optimizer."""
         return f"torch.optim.{self.spec.cls}(" + ", ".join(
-            f"{k}={v!r}" for k, v in self.hyper.items()) + ")"
+            f"{k}={value_code(v)}" for k, v in self.hyper.items()) + ")"
 
     # ------------------------------------------------------------------ export
     def script(self, steps: int) -> str:
@@ -352,7 +358,7 @@ class Trainer:
         helper_text = helper_sources(helpers)
         o = doc.node(out).name
         names = ", ".join(doc.node(i).name for i in self.params)
-        hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        hyper = ", ".join(f"{k}={value_code(v)}" for k, v in self.hyper.items())
         backward = ("_loss.backward(gradient=_gradient)" if self._gradient is not None
                     else "_loss.backward()")
         show = ("(_loss * _gradient).sum()" if self._gradient is not None else "_loss")

@@ -202,3 +202,18 @@ def test_exported_script_runs_the_same_run_in_torch():
     exec(compile(text, "<exported>", "exec"), ns)  # noqa: S102 - our own generated code
     assert isinstance(ns["x"], torch.Tensor)
     np.testing.assert_allclose(ns["x"].detach().numpy(), tr.values()[x], rtol=1e-5)
+
+
+def test_nonfinite_hyper_parameters_are_written_as_source():
+    """A hyper-parameter of nan or inf (Adam's eps = inf) was written with repr: `eps=inf`
+    in the script, a NameError when it runs. Now float('inf'), which runs."""
+    torch = pytest.importorskip("torch")
+    doc = _quadratic()
+    tr = Trainer(doc, "adam", lr=0.1, eps=float("inf"))
+    assert "eps=float('inf')" in tr.describe()
+    text = tr.script(2)
+    assert "eps=inf" not in text and "eps=float('inf')" in text
+    assert "betas=(0.9, 0.999)" in text  # tuples stay tuples
+    ns: dict = {}
+    exec(compile(text, "<exported>", "exec"), ns)  # noqa: S102 - our own generated code
+    assert isinstance(ns["x"], torch.Tensor)

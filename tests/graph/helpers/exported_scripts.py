@@ -47,6 +47,12 @@ def run_export(doc: Document, flavor: str, tmp_path: Path) -> dict[str, Any]:
     return out
 
 
+def _number(text: str) -> float:
+    """A printed element as a float (a bool tensor prints True/False)."""
+    bools = {"True": 1.0, "False": 0.0}
+    return bools[text] if text in bools else float(text)
+
+
 def assert_export_matches_document(doc: Document, tmp_path: Path,
                                    flavors: tuple[str, ...] = ("torch", "core")) -> None:
     """Both scripts compute the document's values and gradients, node by node."""
@@ -68,12 +74,12 @@ def assert_export_matches_document(doc: Document, tmp_path: Path,
             want = np.asarray(ev.values[n.id])
             g = got[n.name]
             assert tuple(g["shape"]) == want.shape, (flavor, n.name)
-            np.testing.assert_allclose(np.array([float(v) for v in g["value"]]),
+            np.testing.assert_allclose(np.array([_number(v) for v in g["value"]]),
                                        want.astype(np.float64).reshape(-1), rtol=1e-5,
                                        err_msg=f"{flavor}: {n.name}")
             if n.id in grads:
                 np.testing.assert_allclose(
-                    np.array([float(v) for v in g["grad"]]),
+                    np.array([_number(v) for v in g["grad"]]),
                     np.asarray(grads[n.id], dtype=np.float64).reshape(-1), rtol=1e-5,
                     err_msg=f"{flavor}: {n.name}.grad")
     if len(printed) == 2:  # and both print the same text: the numbers a person reads
