@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from core.graph.catalog import FUNCTIONS, OPS, ParamError
 from core.graph.commands import Edit, Macro
@@ -345,7 +345,7 @@ class _Builder:
             raise self.err(node, str(e)) from None
 
     #: expression node type → the method that plans it
-    _EXPRS: dict[type, Callable[[Any, Any], str]] = {
+    _EXPRS: ClassVar[dict[type, Callable[[Any, Any], str]]] = {
         ast.BinOp: _binop, ast.UnaryOp: _unaryop, ast.Constant: _constant,
         ast.Name: variable, ast.Call: call, ast.Subscript: _subscript,
         ast.Attribute: _attribute, ast.List: _sequence, ast.Tuple: _sequence,

@@ -23,7 +23,7 @@ import string
 import time
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -733,7 +733,7 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
             self.check_format(a, "%")
 
     #: the size checks of the operators that can grow a Python value past the limits
-    _PRECHECKS: dict[type, Callable[[Interpreter, Any, Any], None]] = {
+    _PRECHECKS: ClassVar[dict[type, Callable[[Interpreter, Any, Any], None]]] = {
         ast.Pow: _precheck_pow, ast.Mult: _precheck_mult, ast.LShift: _precheck_lshift,
         ast.Add: _precheck_add, ast.Mod: _precheck_mod,
     }
