@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from core.autograd.zero_grad import clear_grad
 from core.nn.parameter import Parameter
 from core.tensor import Tensor
 
@@ -377,19 +378,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the ``.grad`` of every parameter (None by default, as torch)."""
         for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                grad = p.grad
-                if grad.grad_fn is not None:
-                    grad = grad.detach()
-                    p.grad = grad
-                else:
-                    grad.requires_grad_(False)
-                grad._data[...] = 0
-                grad._bump()
+            clear_grad(p, set_to_none)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every submodule (children first) then self, e.g. for custom init."""

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from core.autograd.zero_grad import clear_grad
+
 __all__ = ["Optimizer", "required"]
 
 
@@ -214,19 +216,7 @@ class Optimizer:
         """Drop (default) or zero every ``.grad`` so the next backward starts from scratch."""
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                    continue
-                if grad.grad_fn is not None:
-                    grad = grad.detach()
-                    p.grad = grad
-                else:
-                    grad.requires_grad_(False)
-                grad._data[...] = 0
-                grad._bump()
+                clear_grad(p, set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform one update; ``closure`` re-evaluates the loss (with grad enabled)."""
