@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +82,41 @@ def chain_document(n: int):
     return doc
 
 
-def main() -> None:  # noqa: C901 - long today, to split (issue 13)
+def _edit_times(w: Any, first: str, backward: bool, full: bool) -> list[float]:
+    """20 value edits of `first`, each re-evaluated and painted; ms each."""
+    from PySide6.QtWidgets import QApplication
+
+    w.controller.auto_backward = backward
+    out = []
+    for i in range(20):
+        t0 = time.perf_counter()
+        w.controller.push("set_value", first, [0.5 + 0.01 * i, -1.0, 2.0])
+        w.controller.evaluate_now()
+        if full:
+            w.view.viewport().repaint()  # worst case: repaint every visible item
+        else:
+            QApplication.processEvents()  # Qt repaints just the items that changed
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def _pan_times(w: Any, full: bool) -> list[float]:
+    """60 small pans back and forth; ms each."""
+    from PySide6.QtWidgets import QApplication
+
+    out = []
+    for i in range(60):
+        t0 = time.perf_counter()
+        w.view.pan_by(12 if i % 20 < 10 else -12, 5 if i % 2 else -5)
+        if full:
+            w.view.viewport().repaint()  # worst case: repaint every visible item
+        else:
+            QApplication.processEvents()  # what a drag does: Qt scrolls, paints the strip
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.__main__ import create_app
@@ -104,44 +139,17 @@ def main() -> None:  # noqa: C901 - long today, to split (issue 13)
     print(f"graph: {len(doc)} nodes, {len(doc.wires)} wires, auto backward on")
 
     first = doc.by_name("v0").id
-
-    def edit_times(backward: bool, full: bool) -> list[float]:
-        w.controller.auto_backward = backward
-        out = []
-        for i in range(20):
-            t0 = time.perf_counter()
-            w.controller.push("set_value", first, [0.5 + 0.01 * i, -1.0, 2.0])
-            w.controller.evaluate_now()
-            if full:
-                w.view.viewport().repaint()  # worst case: repaint every visible item
-            else:
-                QApplication.processEvents()  # Qt repaints just the items that changed
-            out.append((time.perf_counter() - t0) * 1000)
-        return out
-
     for backward in (True, False):
         for full in (False, True):
-            t = edit_times(backward, full)
+            t = _edit_times(w, first, backward, full)
             what = "forward+backward" if backward else "forward only"
             paint = "full-viewport repaint" if full else "repaint of changed items"
             print(f"value edit -> re-evaluate ({what}) -> {paint}: median "
                   f"{statistics.median(t):.1f} ms, max {max(t):.1f} ms (target < 50 ms)")
 
-    def pan_times(full: bool) -> list[float]:
-        out = []
-        for i in range(60):
-            t0 = time.perf_counter()
-            w.view.pan_by(12 if i % 20 < 10 else -12, 5 if i % 2 else -5)
-            if full:
-                w.view.viewport().repaint()  # worst case: repaint every visible item
-            else:
-                QApplication.processEvents()  # what a drag does: Qt scrolls, paints the strip
-            out.append((time.perf_counter() - t0) * 1000)
-        return out
-
     for full, what in ((False, "pan step (scroll + paint exposed strip)"),
                        (True, "pan step with full-viewport repaint")):
-        pans = pan_times(full)
+        pans = _pan_times(w, full)
         print(f"{what}: median {statistics.median(pans):.2f} ms, "
               f"p95 {sorted(pans)[int(len(pans) * 0.95)]:.2f} ms (target < 16 ms)")
     w.files.discard_recovery()

@@ -196,6 +196,18 @@ class RubberBandInteraction(Interaction):
         super().cancel()
 
 
+def emit_moves(scene: CanvasScene, start: dict[str, QPointF]) -> None:
+    """One `nodesMoved` for the nodes that left their `start` (a drag ends as one undoable
+    move, whoever dragged: Qt's move of the selection or a frame's title)."""
+    moved = {}
+    for node_id, old in start.items():
+        node = scene.nodes.get(node_id)
+        if node is not None and node.pos() != old:
+            moved[node_id] = (old, QPointF(node.pos()))
+    if moved:
+        scene.nodesMoved.emit(moved)
+
+
 class MoveDragInteraction(Interaction):
     """Qt moves the selected nodes; this remembers where they started so the move becomes one
     undoable edit when the button is released."""
@@ -209,13 +221,7 @@ class MoveDragInteraction(Interaction):
 
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> bool:
         self.end()
-        moved = {}
-        for node_id, old in self.start.items():
-            node = self.scene.nodes.get(node_id)
-            if node is not None and node.pos() != old:
-                moved[node_id] = (old, QPointF(node.pos()))
-        if moved:
-            self.scene.nodesMoved.emit(moved)
+        emit_moves(self.scene, self.start)
         return False  # let Qt finish its own release handling (ungrab, selection)
 
 
@@ -239,13 +245,7 @@ class FrameDragInteraction(Interaction):
 
     def mouse_release(self, event: QGraphicsSceneMouseEvent) -> bool:
         self.end()
-        moved = {}
-        for node_id, old in self.start.items():
-            node = self.scene.nodes.get(node_id)
-            if node is not None and node.pos() != old:
-                moved[node_id] = (old, QPointF(node.pos()))
-        if moved:
-            self.scene.nodesMoved.emit(moved)
+        emit_moves(self.scene, self.start)
         return True
 
     def cancel(self) -> None:

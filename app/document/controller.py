@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from PySide6.QtCore import QObject, QPointF, QTimer, Signal
@@ -256,35 +256,55 @@ class GraphController(QObject):
                 item.setSelected(True)
 
     # ---- document → scene ----------------------------------------------------------------------
-    def _on_change(self, change: Change) -> None:  # noqa: C901, PLR0912 - long today, to split (issue 13)
-        kind = change.kind
-        if kind == "node_added":
-            self._add_item(change.node)
-        elif kind == "node_removed":
-            self.scene.remove_node(change.node)
-        elif kind in ("wire_added", "wire_removed"):
-            wire = change.wire
-            if kind == "wire_removed":
-                self.scene.remove_wire(wire)
-            if self._is_variadic(wire.dst, wire.port):
-                self._rebuild_node(wire.dst)
-            elif kind == "wire_added":
-                self._add_wire_item(wire)
-            if wire.dst in self.scene.nodes and wire.dst in self.doc:
-                self._refresh_params(self.scene.nodes[wire.dst])  # an optional port (un)wired
-        elif kind == "node_changed":
-            self._update_item(change.node, change.field)
-            if change.field in ("pos", "name"):
-                return  # no numbers change: no re-evaluation
-        elif kind == "output_changed":
-            if self.backward_outputs and self.doc.output not in self.backward_outputs:
-                self.backward_outputs = None  # a new output: backward from it alone
-            self._refresh_flags()
-        elif kind == "reset":
-            self._rebuild_all()
-        elif kind.startswith("frame_"):
-            return  # frames change no number (app/document/frame_layer.py draws them)
-        self.schedule_evaluation()
+    def _on_change(self, change: Change) -> None:
+        """Mirror one document change in the scene, then re-evaluate unless the change
+        moves no number (a move, a rename, a frame: app/document/frame_layer.py draws those)."""
+        if change.kind.startswith("frame_"):
+            return
+        handler = self._CHANGE_HANDLERS.get(change.kind)
+        if handler is None or handler(self, change):
+            self.schedule_evaluation()
+
+    def _node_added(self, change: Change) -> bool:
+        self._add_item(change.node)
+        return True
+
+    def _node_removed(self, change: Change) -> bool:
+        self.scene.remove_node(change.node)
+        return True
+
+    def _wire_changed(self, change: Change) -> bool:
+        wire = change.wire
+        if change.kind == "wire_removed":
+            self.scene.remove_wire(wire)
+        if self._is_variadic(wire.dst, wire.port):
+            self._rebuild_node(wire.dst)
+        elif change.kind == "wire_added":
+            self._add_wire_item(wire)
+        if wire.dst in self.scene.nodes and wire.dst in self.doc:
+            self._refresh_params(self.scene.nodes[wire.dst])  # an optional port (un)wired
+        return True
+
+    def _node_changed(self, change: Change) -> bool:
+        self._update_item(change.node, change.field)
+        return change.field not in ("pos", "name")  # those change no number
+
+    def _output_changed(self, change: Change) -> bool:
+        if self.backward_outputs and self.doc.output not in self.backward_outputs:
+            self.backward_outputs = None  # a new output: backward from it alone
+        self._refresh_flags()
+        return True
+
+    def _reset(self, change: Change) -> bool:
+        self._rebuild_all()
+        return True
+
+    #: document change kind → the method mirroring it; True when numbers may have changed
+    _CHANGE_HANDLERS: ClassVar[dict[str, Callable[[GraphController, Change], bool]]] = {
+        "node_added": _node_added, "node_removed": _node_removed,
+        "wire_added": _wire_changed, "wire_removed": _wire_changed,
+        "node_changed": _node_changed, "output_changed": _output_changed, "reset": _reset,
+    }
 
     def _is_variadic(self, node_id: str, port: str) -> bool:
         if node_id not in self.doc:

@@ -106,7 +106,7 @@ class FrameLayer(QObject):
         self._hidden, self._redirected = [], []
         return touched
 
-    def _collapse(self, item: FrameItem) -> set[WireItem]:  # noqa: C901 - long today, to split (issue 13)
+    def _collapse(self, item: FrameItem) -> set[WireItem]:
         """Hide the members and inner wires; crossing wires attach to the box's ports."""
         doc, scene = self.controller.doc, self.scene
         f = replace(doc.frame(item.frame_id), members=tuple(item.members))  # items that exist
@@ -117,18 +117,27 @@ class FrameLayer(QObject):
             port_item = scene.nodes[w.dst].input_port(w.port)
             label = f"{doc.node(w.dst).name}.{port_item.label if port_item else w.port}"
             inputs.append((w, label))
+        exits = [self._exit_row(i) for i in b.exits]
+        self._hide_inside(item)
+        touched = self._redirect(item, b)
+        item.inputs, item.exits = inputs, exits
+        return touched
+
+    def _exit_row(self, node_id: str) -> Any:
+        """An exit port's row on the box: the node's name, value and gradient (if any)."""
         result = self.controller.result
-        exits = []
-        for i in b.exits:
-            value = grad = None
-            if result is not None:
-                value = result.values.get(i)
-                grad = result.grads.get(i)
-                if grad is None:
-                    grad = result.node_grads.get(i)
-            exits.append(exit_row(i, doc.node(i).name, value, grad))
+        value = grad = None
+        if result is not None:
+            value = result.values.get(node_id)
+            grad = result.grads.get(node_id)
+            if grad is None:
+                grad = result.node_grads.get(node_id)
+        return exit_row(node_id, self.controller.doc.node(node_id).name, value, grad)
+
+    def _hide_inside(self, item: FrameItem) -> None:
+        """The members and the wires between them disappear (remembered to show again)."""
+        scene = self.scene
         inside = set(item.members)
-        touched: set[WireItem] = set()
         for m in item.members:
             node = scene.nodes[m]
             node.setSelected(False)
@@ -138,6 +147,11 @@ class FrameLayer(QObject):
             if key.src in inside and key.dst in inside:
                 wire.setVisible(False)
                 self._hidden.append(wire)
+
+    def _redirect(self, item: FrameItem, b: Any) -> set[WireItem]:
+        """The ports of wires crossing the border anchor on the box; the wires to redraw."""
+        scene = self.scene
+        touched: set[WireItem] = set()
         for w in b.inputs:
             port = scene.nodes[w.dst].input_port(w.port)
             if port is not None:
@@ -150,7 +164,6 @@ class FrameLayer(QObject):
                 port.anchor_override = partial(item.exit_anchor, i)
                 self._redirected.append(port)
                 touched.update(port.wires)
-        item.inputs, item.exits = inputs, exits
         return touched
 
     def _place(self, frame_id: str, members: list[str]) -> None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTextBrowser
 
 from app.application import theme
 from app.canvas.items.wire_item import step_color
+from app.stepping.stepper_base import StepperBase
 from core.graph.forward_steps import ForwardStep, forward_picture, forward_steps
 from core.graph.replay import PENDING
 
@@ -26,18 +27,12 @@ if TYPE_CHECKING:
     from app.application.main_window import MainWindow
 
 
-class ForwardStepper(QObject):
+class ForwardStepper(StepperBase):
     """Steps the canvas through the forward pass of the last evaluation."""
-
-    activeChanged = Signal(bool)
-    stepChanged = Signal(int)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
-        self.controller = window.controller
         self.steps: list[ForwardStep] = []
-        self.index = -1
         self._starting = False
         self.controller.undo_stack.indexChanged.connect(
             lambda *_: self.stop("Forward stepping stopped: the graph changed."))
@@ -51,12 +46,8 @@ class ForwardStepper(QObject):
     def active(self) -> bool:
         return bool(self.steps)
 
-    @property
-    def count(self) -> int:
-        return len(self.steps)
-
     def current(self) -> ForwardStep | None:
-        return self.steps[self.index] if self.active and self.index >= 0 else None
+        return self.current_step()
 
     def start(self) -> bool:
         """Enter forward stepping at the first node; False (and why) on an empty graph."""
@@ -94,39 +85,15 @@ class ForwardStepper(QObject):
         self.activeChanged.emit(False)
         self._status(message or "Forward stepping stopped.")
 
-    def toggle(self, on: bool) -> None:
-        if on:
-            self.start()
-        else:
-            self.stop()
-
     def go(self, index: int) -> None:
         if not self.active:
             return
         self.index = max(0, min(index, self.count - 1))
         self._apply()
         step = self.steps[self.index]
-        self.window.statusBar().showMessage(
-            f"Forward step {self.index + 1} of {self.count} — {step.text}")
-        item = self.window.scene.nodes.get(step.node)
-        if item is not None and not self.window.view.auto_fit:
-            self.window.view.ensureVisible(item, 40, 40)
+        self._show_position(f"Forward step {self.index + 1} of {self.count} — {step.text}",
+                            step.node)
         self.stepChanged.emit(self.index)
-
-    def next(self) -> None:  # noqa: A003 - a debugger's verb
-        self.go(self.index + 1)
-
-    def previous(self) -> None:
-        self.go(self.index - 1)
-
-    def first(self) -> None:
-        self.go(0)
-
-    def last(self) -> None:
-        self.go(self.count - 1)
-
-    def _status(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 6000)
 
     def _apply(self) -> None:
         """Computed nodes show their value, the current one is outlined, the rest wait."""
@@ -249,11 +216,10 @@ def _show_active(fs: ForwardStepper, window: MainWindow, nav: list[Any], on: boo
 
 
 def _show_step(fs: ForwardStepper, window: MainWindow, index: int) -> None:
+    from app.stepping.mode_view import enable_moves
+
     fs.panel.show_steps(fs.steps, index)
     step = fs.current()
     if step is not None:
         fs.bar.show_position(index, fs.count, window.controller.doc.node(step.node).name)
-    fs.act_prev.setEnabled(index > 0)
-    fs.act_first.setEnabled(index > 0)
-    fs.act_next.setEnabled(index < fs.count - 1)
-    fs.act_last.setEnabled(index < fs.count - 1)
+    enable_moves(fs, index)

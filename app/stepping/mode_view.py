@@ -26,3 +26,12 @@ def show_mode(stepper: Any, nav: list[QAction], on: bool) -> None:
     stepper.dock.setVisible(on)
     if on:
         stepper.dock.raise_()
+
+
+def enable_moves(stepper: Any, index: int) -> None:
+    """At step `index` of `stepper.count`: back (first, previous) only after the first step,
+    on (next, last) only before the last."""
+    stepper.act_prev.setEnabled(index > 0)
+    stepper.act_first.setEnabled(index > 0)
+    stepper.act_next.setEnabled(0 <= index < stepper.count - 1)
+    stepper.act_last.setEnabled(0 <= index < stepper.count - 1)

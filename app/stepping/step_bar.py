@@ -28,7 +28,7 @@ class StepBar(QWidget):
     indexRequested = Signal(int)  # the scrubber moved to this step
     speedChosen = Signal(str)
 
-    def __init__(self, actions: list[QAction | None], speeds: list[str], stop: QAction,  # noqa: PLR0915 - long today, to split (issue 13)
+    def __init__(self, actions: list[QAction | None], speeds: list[str], stop: QAction,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stepBar")
@@ -45,17 +45,38 @@ class StepBar(QWidget):
         row.addWidget(self.dot)
         row.addWidget(self.title)
         row.addSpacing(6)
-        self.buttons: list[QToolButton] = []
+        self.buttons = self._add_buttons(row, actions)
+        self._add_position(row, speeds)
+        row.addStretch(0)
+        row.addWidget(self.hint)
+        self.stop = self._button(stop)
+        self.stop.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        row.addWidget(self.stop)
+        self._updating = False
+        self.hide()
+
+    def _button(self, act: QAction) -> QToolButton:
+        """A button for `act` that never takes the focus (the canvas keeps the arrow keys)."""
+        b = QToolButton(self)
+        b.setDefaultAction(act)
+        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return b
+
+    def _add_buttons(self, row: QHBoxLayout, actions: list[QAction | None]) -> list[QToolButton]:
+        """The transport buttons, flat; None in `actions` is a gap."""
+        buttons: list[QToolButton] = []
         for act in actions:
             if act is None:
                 row.addSpacing(6)
                 continue
-            b = QToolButton(self)
-            b.setDefaultAction(act)
+            b = self._button(act)
             b.setAutoRaise(True)
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(b)
-            self.buttons.append(b)
+            buttons.append(b)
+        return buttons
+
+    def _add_position(self, row: QHBoxLayout, speeds: list[str]) -> None:
+        """The scrubber, "step i of n" and the play speed."""
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setMinimumWidth(60)
         self.slider.setMaximumWidth(260)
@@ -75,15 +96,6 @@ class StepBar(QWidget):
         row.addSpacing(6)
         row.addWidget(self.position)
         row.addWidget(self.speed)
-        row.addStretch(0)
-        row.addWidget(self.hint)
-        self.stop = QToolButton(self)
-        self.stop.setDefaultAction(stop)
-        self.stop.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.stop.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        row.addWidget(self.stop)
-        self._updating = False
-        self.hide()
 
     # ---- width -------------------------------------------------------------------------------
     # The bar sits in the central column. Its full minimum (title, transport, hint, Stop) was

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEasingCurve, QObject, QTimer, QVariantAnimation, Signal
+from PySide6.QtCore import QEasingCurve, QTimer, QVariantAnimation, Signal
 
+from app.stepping.stepper_base import StepperBase
 from core.graph.replay import (  # the model; re-exported for the view's other modules
     CURRENT,
     DONE,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 SPEEDS: dict[str, int] = {"Slow": 2000, "Normal": 1100, "Fast": 500}
 
 
-class BackwardStepper(QObject):
+class BackwardStepper(StepperBase):
     """Steps the window's canvas through the last backward pass.
 
     Lifecycle: `start()` (runs backward first if it has not run, refuses with a status message
@@ -54,17 +55,12 @@ class BackwardStepper(QObject):
     stops stepping, so the canvas never replays a stale trace.
     """
 
-    activeChanged = Signal(bool)
-    stepChanged = Signal(int)
     playingChanged = Signal(bool)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
-        self.controller = window.controller
         self.result: BackwardResult | None = None
         self.steps: list[ReplayStep] = []  # the result's steps, collapsed frames folded
-        self.index = -1
         self.speed = "Normal"
         self._evaluator: Any = None
         self._pic: StepPicture | None = None
@@ -87,15 +83,8 @@ class BackwardStepper(QObject):
         return self.result is not None
 
     @property
-    def count(self) -> int:
-        return len(self.steps) if self.result is not None else 0
-
-    @property
     def playing(self) -> bool:
         return self._timer.isActive()
-
-    def current_step(self) -> ReplayStep | None:
-        return self.steps[self.index] if self.active and self.index >= 0 else None
 
     def explanation(self) -> Explanation | None:
         if not self.active:
@@ -149,12 +138,6 @@ class BackwardStepper(QObject):
         self.activeChanged.emit(False)
         self._status(message or "Stepping stopped.")
 
-    def toggle(self, on: bool) -> None:
-        if on:
-            self.start()
-        else:
-            self.stop()
-
     # ---- moving ----------------------------------------------------------------------------
     def go(self, index: int) -> None:
         """Show step `index` (clamped to the replay)."""
@@ -173,26 +156,11 @@ class BackwardStepper(QObject):
         name = step.engine_name if step.kind == "frame" else \
             self.controller.doc.node(step.node).name
         what = "collapsed frame" if step.kind == "frame" else step.engine_name
-        self.window.statusBar().showMessage(
-            f"Backward step {index + 1} of {self.count} — {name} ({what})")
-        item = self.window.scene.nodes.get(step.node)
-        if item is not None and not self.window.view.auto_fit:
-            self.window.view.ensureVisible(item, 40, 40)
+        self._show_position(f"Backward step {index + 1} of {self.count} — {name} ({what})",
+                            step.node)
         self.stepChanged.emit(index)
         if self.playing and index >= self.count - 1:
             self.set_playing(False)
-
-    def next(self) -> None:  # noqa: A003 - a debugger's verb
-        self.go(self.index + 1)
-
-    def previous(self) -> None:
-        self.go(self.index - 1)
-
-    def first(self) -> None:
-        self.go(0)
-
-    def last(self) -> None:
-        self.go(self.count - 1)
 
     def set_playing(self, on: bool) -> None:
         """Auto-advance at the chosen speed; playing from the last step starts over."""
@@ -272,8 +240,6 @@ class BackwardStepper(QObject):
             else:
                 self.stop("Stepping stopped: backward gave a different result.")
 
-    def _status(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 6000)
 
 
 # ---------------------------------------------------------------------------------- window
@@ -358,15 +324,13 @@ def _show_active(st: BackwardStepper, window: MainWindow, nav: list[Any], on: bo
 
 
 def _show_step(st: BackwardStepper, index: int) -> None:
+    from app.stepping.mode_view import enable_moves
+
     ex = st.explanation()
     st.panel.show_explanation(ex)
     if ex is not None:
         st.bar.show_position(index, st.count, ex.name)
-    n = st.count
-    st.act_prev.setEnabled(index > 0)
-    st.act_first.setEnabled(index > 0)
-    st.act_next.setEnabled(0 <= index < n - 1)
-    st.act_last.setEnabled(0 <= index < n - 1)
+    enable_moves(st, index)
 
 
 def _show_playing(st: BackwardStepper, on: bool) -> None:

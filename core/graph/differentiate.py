@@ -148,7 +148,7 @@ def _derivative_name(out: str, wrt: str) -> str:
     return f"d{out}_d{wrt}"
 
 
-def differentiate(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
+def differentiate(ev: Evaluator, output: str | None = None,
                   wrt: str | Sequence[str] | None = None, gradient: Any = None) -> Document:
     """A new document whose outputs are ∂output/∂x for each x in `wrt` (default: every
     variable requiring grad), computed by the engine with create_graph=True.
@@ -162,62 +162,20 @@ def differentiate(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR09
     if out in ev.errors:
         raise GraphError(f"the output has an error: {ev.errors[out]}")
     relevant = src.ancestors(out)
-    if wrt is None:
-        wrt_ids = [n.id for n in src if n.op == "variable" and n.requires_grad
-                   and n.id in relevant]
-    else:
-        wrt_ids = [wrt] if isinstance(wrt, str) else list(wrt)
-    if not wrt_ids:
-        raise GraphError("nothing to differentiate with respect to: tick requires_grad on a "
-                         "variable the output depends on")
-    for w in wrt_ids:
-        if src.node(w).op != "variable":
-            raise GraphError(f"{src.node(w).name} is not a variable")
-        value = src.node(w).value
-        if value is not None and value.dtype.kind != "f":  # the engine refuses its grad
-            raise GraphError(f"only floating point variables can be differentiated with "
-                             f"respect to ({src.node(w).name} is {src.node(w).dtype})")
-    lib = ev.lib
+    wrt_ids = _wrt_ids(src, relevant, wrt)
     # fresh leaves for every variable, so the derivative graph is built from scratch
     var_nodes = [n for n in src if n.op == "variable" and n.id in relevant | {out}]
-    leaves: dict[str, Any] = {}
-    for n in var_nodes:
-        leaves[n.id] = leaf_tensor(lib, n.value, n.requires_grad or n.id in wrt_ids)
+    leaves = {n.id: leaf_tensor(ev.lib, n.value, n.requires_grad or n.id in wrt_ids)
+              for n in var_nodes}
     env: dict[str, Any] = {}
-    f = ev.function(out, list(leaves), env=env)
-    y = f(*leaves.values())
-    if gradient is None and out == src.output:
-        gradient = src.output_gradient
-    go = None if gradient is None else [lib.from_numpy(
-        np.array(gradient, dtype=y.detach().numpy().dtype))]
-    try:
-        grads = lib.autograd.grad([y], [leaves[w] for w in wrt_ids], grad_outputs=go,
-                                  create_graph=True, allow_unused=True)
-    except Exception as e:
-        raise GraphError(str(e)) from None
-
+    grads = _engine_grads(ev, out, leaves, wrt_ids, env, gradient)
     b = _Builder(src, {})
-    new_ids: dict[str, str] = {}
-    for n in var_nodes:
-        nid = b.doc.add_node("variable", name=n.name, value=n.value,
-                             requires_grad=bool(leaves[n.id].requires_grad))
-        new_ids[n.id] = nid
-        b.var_ids[id(leaves[n.id])] = nid
+    new_ids = _add_variables(b, var_nodes, leaves)
     for nid, t in env.items():  # engine nodes that recompute a source node keep its name
         if t.grad_fn is not None and src.node(nid).op != "output":
             b.forward_names.setdefault(id(t.grad_fn), src.node(nid).name)
     out_name = src.node(out).name
-    outputs = []
-    for w, g in zip(wrt_ids, grads):
-        if g is None:
-            zero = np.zeros_like(src.node(w).value)
-            gid = b.doc.add_node("constant", name=b.doc.unique_name("zero"), value=zero)
-        else:
-            gid = b.tensor(g)
-        oid = b.doc.add_node("output", name=b.doc.unique_name(
-            _derivative_name(out_name, src.node(w).name)))
-        b.doc.connect(gid, oid, "value")
-        outputs.append(oid)
+    outputs = [_add_derivative_output(b, src, out_name, w, g) for w, g in zip(wrt_ids, grads)]
     # variables the derivative no longer uses are dropped
     for vid in list(new_ids.values()):
         if not b.doc.wires_from(vid):
@@ -231,6 +189,71 @@ def differentiate(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR09
     }
     apply_layout(b.doc, layered_layout(b.doc))
     return b.doc
+
+
+def _wrt_ids(src: Document, relevant: set[str], wrt: str | Sequence[str] | None) -> list[str]:
+    """The variables to differentiate with respect to: the ones asked for, or every
+    variable requiring grad that the output depends on; each a floating point variable."""
+    if wrt is None:
+        wrt_ids = [n.id for n in src if n.op == "variable" and n.requires_grad
+                   and n.id in relevant]
+    else:
+        wrt_ids = [wrt] if isinstance(wrt, str) else list(wrt)
+    if not wrt_ids:
+        raise GraphError("nothing to differentiate with respect to: tick requires_grad on a "
+                         "variable the output depends on")
+    for w in wrt_ids:
+        node = src.node(w)
+        if node.op != "variable":
+            raise GraphError(f"{node.name} is not a variable")
+        if node.value is not None and node.value.dtype.kind != "f":  # the engine refuses
+            raise GraphError(f"only floating point variables can be differentiated with "
+                             f"respect to ({node.name} is {node.dtype})")
+    return wrt_ids
+
+
+def _engine_grads(ev: Evaluator, out: str, leaves: dict[str, Any], wrt_ids: list[str],
+                  env: dict[str, Any], gradient: Any) -> tuple[Any, ...]:
+    """The engine's ``grad(y, wrt, create_graph=True)`` of the output recomputed from
+    `leaves` (`env` gets each node's tensor); an engine error is a GraphError."""
+    src, lib = ev.doc, ev.lib
+    f = ev.function(out, list(leaves), env=env)
+    y = f(*leaves.values())
+    if gradient is None and out == src.output:
+        gradient = src.output_gradient
+    go = None if gradient is None else [lib.from_numpy(
+        np.array(gradient, dtype=y.detach().numpy().dtype))]
+    try:
+        return lib.autograd.grad([y], [leaves[w] for w in wrt_ids], grad_outputs=go,
+                                 create_graph=True, allow_unused=True)
+    except Exception as e:
+        raise GraphError(str(e)) from None
+
+
+def _add_variables(b: _Builder, var_nodes: list[Any], leaves: dict[str, Any]) -> dict[str, str]:
+    """The source's variables in the new document (source id → new id), known to the
+    builder by their leaf tensors."""
+    new_ids: dict[str, str] = {}
+    for n in var_nodes:
+        nid = b.doc.add_node("variable", name=n.name, value=n.value,
+                             requires_grad=bool(leaves[n.id].requires_grad))
+        new_ids[n.id] = nid
+        b.var_ids[id(leaves[n.id])] = nid
+    return new_ids
+
+
+def _add_derivative_output(b: _Builder, src: Document, out_name: str, w: str, g: Any) -> str:
+    """An output node ``dy_dx`` fed by the derivative's graph (a zero constant when the
+    output does not depend on `w`)."""
+    if g is None:
+        zero = np.zeros_like(src.node(w).value)
+        gid = b.doc.add_node("constant", name=b.doc.unique_name("zero"), value=zero)
+    else:
+        gid = b.tensor(g)
+    oid = b.doc.add_node("output", name=b.doc.unique_name(
+        _derivative_name(out_name, src.node(w).name)))
+    b.doc.connect(gid, oid, "value")
+    return oid
 
 
 def document_of(roots: Sequence[Any], names: dict[int, str],
@@ -275,7 +298,7 @@ class DerivativePlan:
     title: str
 
 
-def differentiate_into(ev: Evaluator, output: str | None = None,  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
+def differentiate_into(ev: Evaluator, output: str | None = None,
                        wrt: str | Sequence[str] | None = None, make_output: bool = True,
                        gap: float = 160.0) -> DerivativePlan:
     """The steps that add ∂output/∂wrt to the document itself, as torch's
@@ -288,6 +311,21 @@ def differentiate_into(ev: Evaluator, output: str | None = None,  # noqa: C901, 
     derivative's own nodes are added, laid out below the graph."""
     src = ev.doc
     d = differentiate(ev, output, wrt)
+    mapping, added = _map_into(src, d)
+    steps = _add_node_steps(src, d, mapping, added, gap)
+    for nid in added:
+        for port, s in d.inputs_of(nid).items():
+            steps.append(Edit("connect", (mapping[s], mapping[nid], port)))
+    outputs = [mapping[o] for o in d.outputs()]
+    if make_output and outputs:
+        steps.append(Edit("set_output", (outputs[0],)))
+    return DerivativePlan(steps, [mapping[i] for i in added], outputs,
+                          str(d.meta.get("title", "derivative")))
+
+
+def _map_into(src: Document, d: Document) -> tuple[dict[str, str], list[str]]:
+    """Each node of the derivative `d` → a node of `src`: its variable of the same name, the
+    forward node it recomputes, or a new id; and the nodes of `d` that are new."""
     existing: dict[tuple[Any, ...], str] = {}
     for nid in src.topo_order():
         n = src.node(nid)
@@ -305,16 +343,23 @@ def differentiate_into(ev: Evaluator, output: str | None = None,  # noqa: C901, 
             mapping[nid] = same.id
             continue
         ins = {p: mapping[s] for p, s in d.inputs_of(nid).items()}
-        if n.op not in ("constant", "output"):
-            hit = existing.get(_key(n.op, n.params, ins))
-            if hit is not None:
-                mapping[nid] = hit
-                continue
+        hit = existing.get(_key(n.op, n.params, ins)) \
+            if n.op not in ("constant", "output") else None
+        if hit is not None:
+            mapping[nid] = hit
+            continue
         mapping[nid] = new = src.new_id()
         while new in taken:
             mapping[nid] = new = src.new_id()
         taken.add(new)
         added.append(nid)
+    return mapping, added
+
+
+def _add_node_steps(src: Document, d: Document, mapping: dict[str, str], added: list[str],
+                    gap: float) -> list[Edit]:
+    """An add_node step per new node: named as in `d` (without its number, unique in
+    `src`), placed as `d` lays it out, shifted to `gap` below the graph."""
     names: set[str] = set()
 
     def fresh_name(base: str) -> str:
@@ -342,11 +387,4 @@ def differentiate_into(ev: Evaluator, output: str | None = None,  # noqa: C901, 
         if n.value is not None:
             kw["value"] = np.array(n.value, copy=True)
         steps.append(Edit("add_node", (), kw))
-    for nid in added:
-        for port, s in d.inputs_of(nid).items():
-            steps.append(Edit("connect", (mapping[s], mapping[nid], port)))
-    outputs = [mapping[o] for o in d.outputs()]
-    if make_output and outputs:
-        steps.append(Edit("set_output", (outputs[0],)))
-    return DerivativePlan(steps, [mapping[i] for i in added], outputs,
-                          str(d.meta.get("title", "derivative")))
+    return steps

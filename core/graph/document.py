@@ -288,7 +288,7 @@ class Document:
             raise GraphError(f"the name {name!r} is already used by another node")
 
     # ------------------------------------------------------------------ building nodes
-    def prepare_node(self, op: str, name: str | None = None, pos: tuple[float, float] = (0, 0),  # noqa: C901 - long today, to split (issue 13)
+    def prepare_node(self, op: str, name: str | None = None, pos: tuple[float, float] = (0, 0),
                      params: Mapping[str, Any] | None = None, value: Any = None,
                      dtype: str | None = None, requires_grad: bool = False,
                      node_id: str | None = None) -> Node:
@@ -296,12 +296,7 @@ class Document:
         if op not in OPS:
             raise GraphError(f"unknown op {op!r}")
         spec = OPS[op]
-        if node_id is None:
-            node_id = self.new_id()
-        elif not isinstance(node_id, str) or not node_id:
-            raise GraphError(f"node id must be a non-empty string, got {node_id!r}")
-        elif node_id in self._g:
-            raise GraphError(f"a node with id {node_id!r} already exists")
+        node_id = self._free_id(node_id)
         if name is None:
             name = self.unique_name(op if not spec.has_value else "x" if op == "variable"
                                     else "c")
@@ -309,12 +304,7 @@ class Document:
         full = spec.default_params()
         for k, v in (params or {}).items():
             full[k] = self._coerce_param(spec, k, v)
-        arr: np.ndarray | None = None
-        if spec.has_value:
-            arr = self._parse(0.0 if value is None else value, dtype)
-        elif value is not None:
-            raise GraphError(f"a {op} node computes its value; only variables and constants "
-                             "hold one")
+        arr = self._node_value(spec, value, dtype)
         rg = bool(requires_grad)
         if rg and op != "variable":
             raise GraphError("only variables can require gradients")
@@ -322,6 +312,26 @@ class Document:
             raise GraphError("only floating point values can require gradients "
                              f"(this one is {dtype_name(arr)})")
         return Node(node_id, op, name, _pos(pos), full, arr, rg)
+
+    def _free_id(self, node_id: str | None) -> str:
+        """A new id, or the one asked for (undo re-adds a node under its old id) if free."""
+        if node_id is None:
+            return self.new_id()
+        if not isinstance(node_id, str) or not node_id:
+            raise GraphError(f"node id must be a non-empty string, got {node_id!r}")
+        if node_id in self._g:
+            raise GraphError(f"a node with id {node_id!r} already exists")
+        return node_id
+
+    def _node_value(self, spec: OpSpec, value: Any, dtype: str | None) -> np.ndarray | None:
+        """A variable's or constant's value as an array (0.0 if none is given); other ops
+        compute theirs and may not be given one."""
+        if spec.has_value:
+            return self._parse(0.0 if value is None else value, dtype)
+        if value is not None:
+            raise GraphError(f"a {spec.name} node computes its value; only variables and "
+                             "constants hold one")
+        return None
 
     @staticmethod
     def _coerce_param(spec: OpSpec, name: str, value: Any) -> Any:

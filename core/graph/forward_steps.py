@@ -76,7 +76,7 @@ def _param_text(v: Any) -> str:
     return repr(v) if isinstance(v, str) else str(v)
 
 
-def arithmetic(doc: Document, node_id: str, values: Mapping[str, Any],  # noqa: C901 - long today, to split (issue 13)
+def arithmetic(doc: Document, node_id: str, values: Mapping[str, Any],
                errors: Mapping[str, str] | None = None) -> str:
     """The line for one node: `name: operands = value`, or `name = value` for a leaf."""
     node = doc.node(node_id)
@@ -106,6 +106,12 @@ def arithmetic(doc: Document, node_id: str, values: Mapping[str, Any],  # noqa: 
         return f"{head}−{arg('x')} {result}"
     if op == "index":
         return f"{head}{arg('x')}[{_index(node.params.get('index'))}] {result}"
+    return f"{head}{op}({', '.join(_call_args(node, wired, arg))}) {result}"
+
+
+def _call_args(node: Any, wired: Mapping[str, str], arg: Any) -> list[str]:
+    """A call's arguments as written: the wired inputs' numbers in port order (a variadic
+    port's wires by their number), then the parameters that say something."""
     args: list[str] = []
     for port in node.spec.inputs:
         if port.variadic:
@@ -116,7 +122,7 @@ def arithmetic(doc: Document, node_id: str, values: Mapping[str, Any],  # noqa: 
     shown = {p.name: node.params.get(p.name, p.default) for p in node.spec.params}
     args += [f"{k}={_param_text(v)}" for k, v in shown.items()
              if v is not None and (k, v) != ("keepdim", False)]
-    return f"{head}{op}({', '.join(args)}) {result}"
+    return args
 
 
 def _index(v: Any) -> str:

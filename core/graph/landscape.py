@@ -60,7 +60,7 @@ def math_nan() -> float:
     return float("nan")
 
 
-def loss_grid(doc: Document, coords: Sequence[Coord], ranges: Sequence[tuple[float, float]],  # noqa: C901 - long today, to split (issue 13)
+def loss_grid(doc: Document, coords: Sequence[Coord], ranges: Sequence[tuple[float, float]],
               resolution: int | tuple[int, int] = 101, output: str | None = None,
               values: Mapping[str, Any] | None = None, lib: Any = None) -> LossGrid:
     """The output of `doc` over a grid of one or two coordinates (see the module doc).
@@ -81,22 +81,8 @@ def loss_grid(doc: Document, coords: Sequence[Coord], ranges: Sequence[tuple[flo
     if out is None:
         raise GraphError("choose an output: the landscape is its value")
     held = {k: np.asarray(v) for k, v in (values or {}).items()}
-    for nid, idx in coords:
-        node = doc.node(nid)
-        v = held.get(nid, node.value)
-        if node.op != "variable" or v is None or np.asarray(v).dtype.kind != "f":
-            raise GraphError(f"{node.name} is not a floating-point variable")
-        if not 0 <= idx < np.asarray(v).size:
-            raise GraphError(f"{node.name} has no element {idx} (it has {np.asarray(v).size})")
-    res = (resolution, resolution) if isinstance(resolution, int) else tuple(resolution)
-    if any(int(r) < 2 for r in res[:len(coords)]):
-        raise GraphError("a landscape needs at least 2 points per axis")
-    axes = []
-    for (lo, hi), n in zip(ranges, res):
-        lo, hi = float(lo), float(hi)
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise GraphError(f"the range ({lo:g}, {hi:g}) is empty or not finite")
-        axes.append(np.linspace(lo, hi, int(n)))
+    _check_coords(doc, coords, held)
+    axes = _axes(ranges, resolution, len(coords))
     if len(axes) == 1:
         points = [axes[0]]
     else:
@@ -110,6 +96,34 @@ def loss_grid(doc: Document, coords: Sequence[Coord], ranges: Sequence[tuple[flo
     z = z.reshape(b) if len(axes) == 1 else z.reshape(axes[1].size, axes[0].size)
     return LossGrid(coords, axes[0], axes[1] if len(axes) == 2 else None, z,
                     tuple(pointwise))
+
+
+def _check_coords(doc: Document, coords: tuple[Coord, ...],
+                  held: Mapping[str, np.ndarray]) -> None:
+    """Each coordinate an existing element of a floating-point variable."""
+    for nid, idx in coords:
+        node = doc.node(nid)
+        v = held.get(nid, node.value)
+        if node.op != "variable" or v is None or np.asarray(v).dtype.kind != "f":
+            raise GraphError(f"{node.name} is not a floating-point variable")
+        if not 0 <= idx < np.asarray(v).size:
+            raise GraphError(f"{node.name} has no element {idx} (it has {np.asarray(v).size})")
+
+
+def _axes(ranges: Sequence[tuple[float, float]], resolution: int | tuple[int, int],
+          n_coords: int) -> list[np.ndarray]:
+    """The grid's points along each axis: `resolution` of them (at least 2) spread over
+    each finite, non-empty range."""
+    res = (resolution, resolution) if isinstance(resolution, int) else tuple(resolution)
+    if any(int(r) < 2 for r in res[:n_coords]):
+        raise GraphError("a landscape needs at least 2 points per axis")
+    axes = []
+    for (lo, hi), n in zip(ranges, res):
+        lo, hi = float(lo), float(hi)
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise GraphError(f"the range ({lo:g}, {hi:g}) is empty or not finite")
+        axes.append(np.linspace(lo, hi, int(n)))
+    return axes
 
 
 # ---------------------------------------------------------------------- forward
@@ -163,7 +177,7 @@ def _args(doc: Document, nid: str, env: Mapping[str, Any]) -> dict[str, Any]:
     return args
 
 
-def _forward(doc: Document, out: str, coords: tuple[Coord, ...], points: list[np.ndarray],  # noqa: C901 - long today, to split (issue 13)
+def _forward(doc: Document, out: str, coords: tuple[Coord, ...], points: list[np.ndarray],
              held: Mapping[str, np.ndarray], shapes: dict[str, tuple[int, ...]], lib: Any
              ) -> tuple[Any, list[str]]:
     """The output with a leading batch axis of len(points[0]) (broadcast if it does not
@@ -182,10 +196,7 @@ def _forward(doc: Document, out: str, coords: tuple[Coord, ...], points: list[np
             if spec.has_value:
                 v = _value(doc, nid, held)
                 if nid in by_node:
-                    grid = np.repeat(v.reshape(1, -1), b, axis=0)
-                    for idx, pts in by_node[nid]:
-                        grid[:, idx] = pts.astype(v.dtype)
-                    env[nid] = lib.from_numpy(grid.reshape((b, *v.shape)))
+                    env[nid] = _batched_leaf(v, by_node[nid], b, lib)
                     batched.add(nid)
                 else:
                     env[nid] = lib.from_numpy(v)
@@ -196,16 +207,7 @@ def _forward(doc: Document, out: str, coords: tuple[Coord, ...], points: list[np
             if not any(flags.values()):
                 env[nid] = spec.call(args, node.params, lib)
                 continue
-            want = (b, *shapes[nid])
-            t = None
-            rule = _RULES.get(node.op)
-            if rule is not None:
-                try:
-                    t = rule(_Ctx(doc, nid, args, flags, shapes, b, lib))
-                except Exception:  # a shape the rule cannot batch: fall back below
-                    t = None
-                if t is not None and tuple(t.shape) != want:
-                    t = None
+            t = _batched_by_rule(_Ctx(doc, nid, args, flags, shapes, b, lib))
             if t is None:
                 t = _pointwise(doc, nid, args, flags, b, lib)
                 pointwise.append(nid)
@@ -216,6 +218,31 @@ def _forward(doc: Document, out: str, coords: tuple[Coord, ...], points: list[np
         res = lib.from_numpy(np.broadcast_to(np.asarray(res.detach().numpy()),
                                              (b, *shapes[out])).copy())
     return res, pointwise
+
+
+def _batched_leaf(v: np.ndarray, coords: list[tuple[int, np.ndarray]], b: int,
+                  lib: Any) -> Any:
+    """A variable repeated `b` times along a new first axis, its coordinate elements
+    replaced by the grid's points."""
+    grid = np.repeat(v.reshape(1, -1), b, axis=0)
+    for idx, pts in coords:
+        grid[:, idx] = pts.astype(v.dtype)
+    return lib.from_numpy(grid.reshape((b, *v.shape)))
+
+
+def _batched_by_rule(ctx: _Ctx) -> Any:
+    """The node over the whole batch by its op's batching rule, or None when there is no
+    rule or it cannot batch these shapes (the caller then goes point by point)."""
+    rule = _RULES.get(ctx.doc.node(ctx.nid).op)
+    if rule is None:
+        return None
+    try:
+        t = rule(ctx)
+    except Exception:  # a shape the rule cannot batch: fall back to point by point
+        return None
+    if t is not None and tuple(t.shape) != (ctx.b, *ctx.shapes[ctx.nid]):
+        return None
+    return t
 
 
 def _objective(doc: Document, out: str, y: np.ndarray, b: int) -> np.ndarray:

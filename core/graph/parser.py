@@ -14,9 +14,9 @@ expression (or else the last assignment) gets an output node, the last one chose
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from core.graph.catalog import FUNCTIONS, OPS, ParamError
 from core.graph.commands import Edit, Macro
@@ -135,57 +135,65 @@ class _Builder:
         return self._by_id.get(nid)
 
     # ------------------------------------------------------------------ expressions
-    def expr(self, node: ast.AST) -> str:  # noqa: C901, PLR0912 - long today, to split (issue 13)
-        if isinstance(node, ast.BinOp):
-            op = _BINOPS.get(type(node.op))
-            if op is None:
-                raise self.err(node, f"operator {type(node.op).__name__} is not supported")
-            if op == "pow" and _number(node.right) is not None:
-                base = self.expr(node.left)
-                nid = self.add("pow", params={"exponent": self.float(node.right)})
-                self.plan.wires.append((base, nid, "base"))
-                return nid
-            left, right = self.expr(node.left), self.expr(node.right)
-            nid = self.add(op)
-            ports = ("base", "exponent") if op == "pow" else ("a", "b")
-            self.plan.wires += [(left, nid, ports[0]), (right, nid, ports[1])]
-            return nid
-        if isinstance(node, ast.UnaryOp):
-            num = _number(node)
-            if num is not None:
-                return self.constant(num, node)
-            if isinstance(node.op, ast.UAdd):
-                return self.expr(node.operand)
-            if isinstance(node.op, ast.USub):
-                x = self.expr(node.operand)
-                nid = self.add("neg")
-                self.plan.wires.append((x, nid, "x"))
-                return nid
+    def expr(self, node: ast.AST) -> str:
+        """The id of the node computing `node` (added to the plan); a ParseError at the
+        node's column for anything an expression may not hold. Dispatched on the node's
+        type, as `ast.NodeVisitor` does."""
+        handler = self._EXPRS.get(type(node))
+        if handler is None:
+            raise self.err(node, f"{type(node).__name__.lower()} is not allowed in an expression")
+        return handler(self, node)
+
+    def _unary_node(self, op: str, x: str, params: dict[str, Any] | None = None) -> str:
+        """A one-input node `op` fed by `x` on its port "x"."""
+        nid = self.add(op) if params is None else self.add(op, params=params)
+        self.plan.wires.append((x, nid, "x"))
+        return nid
+
+    def _binop(self, node: ast.BinOp) -> str:
+        op = _BINOPS.get(type(node.op))
+        if op is None:
             raise self.err(node, f"operator {type(node.op).__name__} is not supported")
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                raise self.err(node, f"only numbers are allowed here, not {node.value!r:.30}")
-            return self.constant(node.value, node)
-        if isinstance(node, ast.Name):
-            return self.variable(node)
-        if isinstance(node, ast.Call):
-            return self.call(node)
-        if isinstance(node, ast.Subscript):
-            x = self.expr(node.value)
-            idx = _ints(node.slice)
-            if idx is None:
-                raise self.err(node.slice, "index with integers only, like x[0] or x[0, 1]")
-            nid = self.add("index", params={"index": idx})
-            self.plan.wires.append((x, nid, "x"))
+        if op == "pow" and _number(node.right) is not None:
+            base = self.expr(node.left)
+            nid = self.add("pow", params={"exponent": self.float(node.right)})
+            self.plan.wires.append((base, nid, "base"))
             return nid
-        if isinstance(node, ast.Attribute) and node.attr == "T":
-            x = self.expr(node.value)
-            nid = self.add("transpose")
-            self.plan.wires.append((x, nid, "x"))
-            return nid
-        if isinstance(node, (ast.List, ast.Tuple)):
-            return self.stack(node, list(node.elts), {})
-        raise self.err(node, f"{type(node).__name__.lower()} is not allowed in an expression")
+        left, right = self.expr(node.left), self.expr(node.right)
+        nid = self.add(op)
+        ports = ("base", "exponent") if op == "pow" else ("a", "b")
+        self.plan.wires += [(left, nid, ports[0]), (right, nid, ports[1])]
+        return nid
+
+    def _unaryop(self, node: ast.UnaryOp) -> str:
+        num = _number(node)
+        if num is not None:
+            return self.constant(num, node)
+        if isinstance(node.op, ast.UAdd):
+            return self.expr(node.operand)
+        if isinstance(node.op, ast.USub):
+            return self._unary_node("neg", self.expr(node.operand))
+        raise self.err(node, f"operator {type(node.op).__name__} is not supported")
+
+    def _constant(self, node: ast.Constant) -> str:
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            raise self.err(node, f"only numbers are allowed here, not {node.value!r:.30}")
+        return self.constant(node.value, node)
+
+    def _subscript(self, node: ast.Subscript) -> str:
+        x = self.expr(node.value)
+        idx = _ints(node.slice)
+        if idx is None:
+            raise self.err(node.slice, "index with integers only, like x[0] or x[0, 1]")
+        return self._unary_node("index", x, {"index": idx})
+
+    def _attribute(self, node: ast.Attribute) -> str:
+        if node.attr != "T":
+            raise self.err(node, "attribute is not allowed in an expression")
+        return self._unary_node("transpose", self.expr(node.value))
+
+    def _sequence(self, node: ast.List | ast.Tuple) -> str:
+        return self.stack(node, list(node.elts), {})
 
     def constant(self, value: float, node: ast.AST | None = None) -> str:
         return self.add("constant", self._name("c"), value=self.float(node, value))
@@ -220,31 +228,13 @@ class _Builder:
         self.plan.names[name] = nid
         return nid
 
-    def call(self, node: ast.Call) -> str:  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
-        func = node.func
-        args = list(node.args)
-        if isinstance(func, ast.Name):
-            fname = func.id
-        elif isinstance(func, ast.Attribute):
-            fname = func.attr
-            inner = func.value
-            while isinstance(inner, ast.Attribute) and inner.attr in _ALIASES:
-                inner = inner.value
-            if not (isinstance(inner, ast.Name) and inner.id in _ALIASES):
-                args = [inner, *args]  # a method call: x.sum() is sum(x)
-        else:
-            raise self.err(node, "call a function by name, like exp(x)")
+    def call(self, node: ast.Call) -> str:
+        fname, args = self._callee(node)
         op = FUNCTIONS.get(fname) or _EXTRA_FUNCS.get(fname)
         if op is None:
-            raise self.err(func, f"unknown function {fname!r}; known: "
-                                 f"{', '.join(sorted(set(FUNCTIONS) | set(_EXTRA_FUNCS)))}")
-        kwargs: dict[str, ast.AST] = {}
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self.err(kw, "**kwargs are not allowed")
-            if kw.arg in kwargs:
-                raise self.err(kw.value, f"{kw.arg!r} given twice")
-            kwargs[kw.arg] = kw.value
+            raise self.err(node.func, f"unknown function {fname!r}; known: "
+                                      f"{', '.join(sorted(set(FUNCTIONS) | set(_EXTRA_FUNCS)))}")
+        kwargs = self._keywords(node)
         if op == "stack":
             if len(args) == 1 and isinstance(args[0], (ast.List, ast.Tuple)):
                 args = list(args[0].elts)
@@ -256,16 +246,60 @@ class _Builder:
                                  f"arguments ({len(args)} given)")
         params: dict[str, Any] = {}
         wired: list[tuple[str, str]] = []
+        self._bind_positional(op, args, ports, params, wired)
+        self._bind_keywords(op, fname, kwargs, ports, params, wired)
+        for port in ports:
+            if not port.optional and port.name not in {p for _, p in wired}:
+                raise self.err(node, f"{fname}() is missing its {port.name!r} input")
+        nid = self.add(op, params=params)
+        self.plan.wires += [(src, nid, port) for src, port in wired]
+        return nid
+
+    def _callee(self, node: ast.Call) -> tuple[str, list[ast.AST]]:
+        """The function's name and its arguments: ``x.sum()`` is ``sum(x)``, while
+        ``torch.exp(x)`` (a module alias) is ``exp(x)``."""
+        func = node.func
+        args: list[ast.AST] = list(node.args)
+        if isinstance(func, ast.Name):
+            return func.id, args
+        if not isinstance(func, ast.Attribute):
+            raise self.err(node, "call a function by name, like exp(x)")
+        inner = func.value
+        while isinstance(inner, ast.Attribute) and inner.attr in _ALIASES:
+            inner = inner.value
+        if not (isinstance(inner, ast.Name) and inner.id in _ALIASES):
+            args = [inner, *args]  # a method call: x.sum() is sum(x)
+        return func.attr, args
+
+    def _keywords(self, node: ast.Call) -> dict[str, ast.AST]:
+        kwargs: dict[str, ast.AST] = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.err(kw, "**kwargs are not allowed")
+            if kw.arg in kwargs:
+                raise self.err(kw.value, f"{kw.arg!r} given twice")
+            kwargs[kw.arg] = kw.value
+        return kwargs
+
+    def _bind_positional(self, op: str, args: list[ast.AST], ports: list[Any],
+                         params: dict[str, Any], wired: list[tuple[str, str]]) -> None:
+        """Positional arguments fill the input ports, then the parameters, in order; a
+        number as pow's exponent is its parameter, not a wire."""
+        spec = OPS[op]
         for i, a in enumerate(args):
-            if i < len(ports):
-                port = ports[i]
-                if op == "pow" and port.name == "exponent" and _number(a) is not None:
-                    params["exponent"] = self.float(a)
-                    continue
-                wired.append((self.expr(a), port.name))
-            else:
+            if i >= len(ports):
                 pspec = spec.params[i - len(ports)]
                 params[pspec.name] = self.literal(a, op, pspec.name)
+            elif op == "pow" and ports[i].name == "exponent" and _number(a) is not None:
+                params["exponent"] = self.float(a)
+            else:
+                wired.append((self.expr(a), ports[i].name))
+
+    def _bind_keywords(self, op: str, fname: str, kwargs: dict[str, ast.AST],
+                       ports: list[Any], params: dict[str, Any],
+                       wired: list[tuple[str, str]]) -> None:
+        """Keyword arguments name a parameter or an input port (``axis`` is ``dim``)."""
+        spec = OPS[op]
         for k, v in kwargs.items():
             if k in ("dim", "axis") and op in ("sum", "mean", "softmax", "stack"):
                 k = "dim"
@@ -277,12 +311,6 @@ class _Builder:
                 wired.append((self.expr(v), k))
             else:
                 raise self.err(v, f"{fname}() has no argument {k!r}")
-        for port in ports:
-            if not port.optional and port.name not in {p for _, p in wired}:
-                raise self.err(node, f"{fname}() is missing its {port.name!r} input")
-        nid = self.add(op, params=params)
-        self.plan.wires += [(src, nid, port) for src, port in wired]
-        return nid
 
     def stack(self, node: ast.AST, elts: list[ast.AST], kwargs: Mapping[str, ast.AST]) -> str:
         if not elts:
@@ -315,6 +343,13 @@ class _Builder:
             return pspec.coerce(raw)
         except ParamError as e:
             raise self.err(node, str(e)) from None
+
+    #: expression node type → the method that plans it
+    _EXPRS: ClassVar[dict[type, Callable[[Any, Any], str]]] = {
+        ast.BinOp: _binop, ast.UnaryOp: _unaryop, ast.Constant: _constant,
+        ast.Name: variable, ast.Call: call, ast.Subscript: _subscript,
+        ast.Attribute: _attribute, ast.List: _sequence, ast.Tuple: _sequence,
+    }
 
 
 def _number(node: ast.AST) -> float | int | None:

@@ -49,6 +49,18 @@ def kind(v: Any) -> str:
     return f"a value of type {type(v).__name__}"
 
 
+#: the engine's objects a script reads attributes of: (type, properties, methods), in the
+#: order they are tried (the first type `obj` is decides; nothing falls through)
+_OBJECT_TABLES: tuple[tuple[type, frozenset[str], frozenset[str]], ...] = (
+    (Tensor, TENSOR_PROPS, TENSOR_METHODS),
+    (Optimizer, OPTIMIZER_PROPS, OPTIMIZER_METHODS),
+    (Module, MODULE_PROPS, MODULE_METHODS),
+    (GradFn, GRADFN_PROPS, GRADFN_METHODS),
+)
+_OBJECT_TYPES = tuple(cls for cls, _, _ in _OBJECT_TABLES)
+_MISSING = object()  # no such attribute in the allow-list (None is a real value)
+
+
 class ValueAccess:
     """get_attr / set_attr / get_item / set_item (see the module docstring)."""
 
@@ -60,46 +72,51 @@ class ValueAccess:
     def check_format(self, fmt: str, kind: str) -> None:
         raise NotImplementedError
 
-    def get_attr(self, obj: Any, name: str, node: ast.AST) -> Any:  # noqa: C901, PLR0912 - long today, to split (issue 13)
+    def get_attr(self, obj: Any, name: str, node: ast.AST) -> Any:
         if isinstance(obj, Namespace):
             if name in obj.members and (not name.startswith("_") or name == "__version__"):
                 return obj.members[name]
             raise refuse(f"{obj.name}.{name}").at(node)
         if name.startswith("_"):
             raise refuse(f"the attribute {name} (names starting with _)").at(node)
-        if isinstance(obj, Tensor):
-            if name in TENSOR_PROPS:
+        if isinstance(obj, _OBJECT_TYPES):
+            found = self._object_attr(obj, name)
+        else:
+            found = self._container_attr(obj, name)
+        if found is _MISSING:
+            raise refuse(f"the attribute '{name}' of {kind(obj)}").at(node)
+        return found
+
+    def _object_attr(self, obj: Any, name: str) -> Any:
+        """A property (admitted as a value) or method (wrapped, size-checked for tensors)
+        in the table of the first of `_OBJECT_TABLES`' types that `obj` is."""
+        for cls, props, methods in _OBJECT_TABLES:
+            if not isinstance(obj, cls):
+                continue
+            # a module's properties exist only on some modules (Linear.weight, not ReLU's)
+            if name in props and (cls is not Module or hasattr(obj, name)):
                 return self.admit(getattr(obj, name))
-            if name in TENSOR_METHODS:
-                return BoundMethod(obj, name, getattr(obj, name), tensor_method_check(obj, name))
-        elif isinstance(obj, Optimizer):
-            if name in OPTIMIZER_PROPS:
-                return self.admit(getattr(obj, name))
-            if name in OPTIMIZER_METHODS:
-                return BoundMethod(obj, name, getattr(obj, name))
-        elif isinstance(obj, Module):
-            if name in MODULE_PROPS and hasattr(obj, name):
-                return self.admit(getattr(obj, name))
-            if name in MODULE_METHODS:
-                return BoundMethod(obj, name, getattr(obj, name))
-        elif isinstance(obj, GradFn):
-            if name in GRADFN_PROPS:
-                return self.admit(getattr(obj, name))
-            if name in GRADFN_METHODS:
-                return BoundMethod(obj, name, getattr(obj, name))
-        elif isinstance(obj, tuple) and name in RESULT_PROPS and name in getattr(
+            if name in methods:
+                check = tensor_method_check(obj, name) if cls is Tensor else None
+                return BoundMethod(obj, name, getattr(obj, name), check)
+            return _MISSING
+        return _MISSING
+
+    def _container_attr(self, obj: Any, name: str) -> Any:
+        """A named-tuple result's field, or a list/dict/str method with its growth check."""
+        if isinstance(obj, tuple) and name in RESULT_PROPS and name in getattr(
                 type(obj), "_fields", ()):
             return getattr(obj, name)
-        elif isinstance(obj, list) and name in LIST_METHODS:
+        if isinstance(obj, list) and name in LIST_METHODS:
             return BoundMethod(obj, name, getattr(obj, name), self._grow_check(obj, name))
-        elif isinstance(obj, dict) and name in DICT_METHODS:
+        if isinstance(obj, dict) and name in DICT_METHODS:
             fn = getattr(obj, name)
             if name in ("keys", "values", "items"):
                 return BoundMethod(obj, name, lambda: list(fn()))
             return BoundMethod(obj, name, fn, self._grow_check(obj, name))
-        elif isinstance(obj, str) and name in STR_METHODS:
+        if isinstance(obj, str) and name in STR_METHODS:
             return BoundMethod(obj, name, getattr(obj, name), self._str_check(obj, name))
-        raise refuse(f"the attribute '{name}' of {kind(obj)}").at(node)
+        return _MISSING
 
     def _grow_check(self, obj: Any, name: str) -> Any:
         def check(lim: Limits, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ import string
 import time
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -244,53 +244,64 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
         return handler(node)
 
     # ------------------------------------------------------------------ values
-    def admit(self, v: Any, depth: int = 0, seen: set[int] | None = None) -> Any:  # noqa: C901, PLR0912 - long today, to split (issue 13)
+    def admit(self, v: Any, depth: int = 0, seen: set[int] | None = None) -> Any:
         """`v` if a script may hold it (a tensor, number, str, container of those, or an
         allow-listed object) within the limits; else a ScriptError. A container shared
         many times (``[[0] * 10**4] * 10**4``) is looked at once."""
         if v is None or isinstance(v, (bool, float)):
             return v
-        if isinstance(v, Tensor):
-            if v.numel() > self.lim.tensor_elements:
-                raise limit_error("tensor_elements", f"a tensor of {v.numel()} elements")
-            return v
-        if isinstance(v, int):
-            if v.bit_length() > self.lim.int_bits:
-                raise limit_error("int_bits", f"an integer of {v.bit_length()} bits")
-            return v
-        if isinstance(v, str):
-            if len(v) > self.lim.items:
-                raise limit_error("items", f"a string of {len(v)} characters")
+        if isinstance(v, (Tensor, int, str)):
+            self._check_size(v)
             return v
         if isinstance(v, (list, tuple, dict)):
-            if len(v) > self.lim.items:
-                raise limit_error("items", f"a {type(v).__name__} of {len(v)} items")
-            if depth > 32:
-                raise limit_error("nesting", "containers nested too deeply")
-            seen = set() if seen is None else seen
-            if id(v) in seen:
-                return v
-            seen.add(id(v))
-            for e in (v.items() if isinstance(v, dict) else v):
-                if isinstance(v, dict):
-                    self.admit(e[0], depth + 1, seen)
-                    self.admit(e[1], depth + 1, seen)
-                elif not (e is None or isinstance(e, (bool, int, float, Tensor)) and not (
-                        isinstance(e, int) and e.bit_length() > 64)):
-                    self.admit(e, depth + 1, seen)
-                elif isinstance(e, Tensor) and e.numel() > self.lim.tensor_elements:
-                    self.admit(e)
-            return v
+            return self._admit_container(v, depth, set() if seen is None else seen)
         if isinstance(v, _OPAQUE):
             return v
         if isinstance(v, Iterator) and not isinstance(v, (str, bytes)):  # parameters()
-            items = []
-            for e in v:
-                items.append(e)
-                if len(items) > self.lim.items:
-                    raise limit_error("items", "a sequence over the item limit")
-            return self.admit(items, depth, seen)
+            return self.admit(self._drain(v), depth, seen)
         raise ScriptError(f"the result is {kind(v)}, which a script cannot hold")
+
+    def _check_size(self, v: Tensor | int | str) -> None:
+        """A tensor's elements, an int's bits, a string's characters within the limits."""
+        if isinstance(v, Tensor):
+            if v.numel() > self.lim.tensor_elements:
+                raise limit_error("tensor_elements", f"a tensor of {v.numel()} elements")
+        elif isinstance(v, int):
+            if v.bit_length() > self.lim.int_bits:
+                raise limit_error("int_bits", f"an integer of {v.bit_length()} bits")
+        elif len(v) > self.lim.items:
+            raise limit_error("items", f"a string of {len(v)} characters")
+
+    def _admit_container(self, v: list | tuple | dict, depth: int, seen: set[int]) -> Any:
+        if len(v) > self.lim.items:
+            raise limit_error("items", f"a {type(v).__name__} of {len(v)} items")
+        if depth > 32:
+            raise limit_error("nesting", "containers nested too deeply")
+        if id(v) in seen:
+            return v
+        seen.add(id(v))
+        if isinstance(v, dict):
+            for key, value in v.items():
+                self.admit(key, depth + 1, seen)
+                self.admit(value, depth + 1, seen)
+            return v
+        for e in v:
+            # the common small items (numbers, tensors within the limit) are not recursed into
+            if not (e is None or isinstance(e, (bool, int, float, Tensor)) and not (
+                    isinstance(e, int) and e.bit_length() > 64)):
+                self.admit(e, depth + 1, seen)
+            elif isinstance(e, Tensor) and e.numel() > self.lim.tensor_elements:
+                self.admit(e)
+        return v
+
+    def _drain(self, it: Iterator[Any]) -> list[Any]:
+        """An iterator's items as a list, stopping as soon as it passes the item limit."""
+        items = []
+        for e in it:
+            items.append(e)
+            if len(items) > self.lim.items:
+                raise limit_error("items", "a sequence over the item limit")
+        return items
 
     def name_of(self, obj: Any) -> str | None:
         hit = self.names.get(id(obj))
@@ -359,16 +370,8 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
         else:
             raise refuse(f"assigning to {describe(target)}").at(target)
 
-    def _unpack(self, target: ast.Tuple | ast.List, value: Any, alias: bool = False) -> None:  # noqa: C901 - long today, to split (issue 13)
-        if isinstance(value, Tensor):
-            if value.dim() == 0:
-                raise ScriptError("TypeError: iteration over a 0-d tensor")
-            if value.shape[0] > self.lim.items:
-                raise limit_error("items", "unpacking a tensor that long")
-        elif isinstance(value, range) and len(value) > self.lim.items:
-            raise limit_error("items", "unpacking a range that long")
-        elif not isinstance(value, (list, tuple, str, dict, range)):
-            raise ScriptError(f"TypeError: cannot unpack {kind(value)}")
+    def _unpack(self, target: ast.Tuple | ast.List, value: Any, alias: bool = False) -> None:
+        self._check_unpackable(value)
         items = list(value)
         stars = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
         n = len(target.elts)
@@ -380,17 +383,35 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
             for t, v in zip(target.elts, items):
                 self.assign(t, v, alias)
             return
-        s = stars[0]
+        self._unpack_starred(target.elts, stars[0], items, alias)
+
+    def _check_unpackable(self, value: Any) -> None:
+        """What ``a, b = value`` may take apart, and not more items than the limit."""
+        if isinstance(value, Tensor):
+            if value.dim() == 0:
+                raise ScriptError("TypeError: iteration over a 0-d tensor")
+            if value.shape[0] > self.lim.items:
+                raise limit_error("items", "unpacking a tensor that long")
+        elif isinstance(value, range) and len(value) > self.lim.items:
+            raise limit_error("items", "unpacking a range that long")
+        elif not isinstance(value, (list, tuple, str, dict, range)):
+            raise ScriptError(f"TypeError: cannot unpack {kind(value)}")
+
+    def _unpack_starred(self, elts: list[ast.expr], s: int, items: list[Any],
+                        alias: bool) -> None:
+        """``a, *rest, z = items``: the starred target `elts[s]` takes what the others
+        leave."""
+        n = len(elts)
         after = n - s - 1
         if len(items) < n - 1:
             raise ScriptError(f"ValueError: not enough values to unpack (expected at least "
                               f"{n - 1}, got {len(items)})")
-        for t, v in zip(target.elts[:s], items[:s]):
+        for t, v in zip(elts[:s], items[:s]):
             self.assign(t, v, alias)
-        star = target.elts[s]
+        star = elts[s]
         assert isinstance(star, ast.Starred)
         self.assign(star.value, items[s:len(items) - after], alias)
-        for t, v in zip(target.elts[s + 1:], items[len(items) - after:]):
+        for t, v in zip(elts[s + 1:], items[len(items) - after:]):
             self.assign(t, v, alias)
 
     # ------------------------------------------------------------------ statements
@@ -435,21 +456,11 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
         self.exec_block(st.body if taken else st.orelse)
 
     def _while(self, st: ast.While) -> None:
-        n = 0
-        try:
+        def rounds() -> Iterator[None]:
             while self.truth(self.eval(st.test)):
-                n += 1
-                self.tick()
-                try:
-                    self.exec_block(st.body)
-                except _Continue:
-                    continue
-                except _Break:
-                    break
-            else:
-                self.exec_block(st.orelse)
-        finally:
-            self.loops[st.lineno] = n
+                yield None
+
+        self._loop(st, rounds(), lambda _: None)
 
     def iterate(self, v: Any) -> Iterator[Any]:
         if isinstance(v, (list, tuple, range, str)):
@@ -464,12 +475,18 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
 
     def _for(self, st: ast.For) -> None:
         it = self.iterate(self.eval(st.iter))
+        self._loop(st, it, lambda v: self.assign(st.target, v, alias=True))
+
+    def _loop(self, st: ast.While | ast.For, rounds: Iterator[Any],
+              bind: Callable[[Any], None]) -> None:
+        """Run `st`'s body once per item of `rounds` (bound by `bind` first), honouring
+        break, continue and else, and note how many times it ran (the control-flow note)."""
         n = 0
         try:
-            for v in it:
+            for v in rounds:
                 n += 1
                 self.tick()
-                self.assign(st.target, v, alias=True)
+                bind(v)
                 try:
                     self.exec_block(st.body)
                 except _Continue:
@@ -667,37 +684,59 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
         self._precheck(op, a, b)
         return self.admit(fn(a, b))
 
-    def _precheck(self, op: type, a: Any, b: Any) -> None:  # noqa: C901, PLR0912 - long today, to split (issue 13)
-        lim = self.lim
+    def _precheck(self, op: type, a: Any, b: Any) -> None:
+        """Refuse, before computing it, a result over the limits: a tensor too big, an
+        integer too long, a sequence too long, a format too wide."""
         if isinstance(a, Tensor) or isinstance(b, Tensor):
-            n = matmul_numel(a, b) if op is ast.MatMult else broadcast_numel((a, b))
-            if n > lim.tensor_elements:
-                raise limit_error("tensor_elements", f"the result would have {n} elements")
-            for v in (a, b):
-                if isinstance(v, (list, tuple)):
-                    if count_leaves(v, lim.tensor_elements) > lim.tensor_elements:
-                        raise limit_error("tensor_elements", "that list is too big")
+            self._precheck_tensor(op, a, b)
             return
-        ints = isinstance(a, int) and isinstance(b, int)
-        if ints and op is ast.Pow and b > 0 and abs(a) > 1:
-            if b * abs(a).bit_length() > lim.int_bits + abs(a).bit_length():
+        check = self._PRECHECKS.get(op)
+        if check is not None:
+            check(self, a, b)
+
+    def _precheck_tensor(self, op: type, a: Any, b: Any) -> None:
+        lim = self.lim
+        n = matmul_numel(a, b) if op is ast.MatMult else broadcast_numel((a, b))
+        if n > lim.tensor_elements:
+            raise limit_error("tensor_elements", f"the result would have {n} elements")
+        for v in (a, b):
+            if isinstance(v, (list, tuple)):
+                if count_leaves(v, lim.tensor_elements) > lim.tensor_elements:
+                    raise limit_error("tensor_elements", "that list is too big")
+
+    def _precheck_pow(self, a: Any, b: Any) -> None:
+        if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
+            if b * abs(a).bit_length() > self.lim.int_bits + abs(a).bit_length():
                 raise limit_error("int_bits", "that power is too big an integer")
-        elif ints and op is ast.Mult:
-            if abs(a).bit_length() + abs(b).bit_length() > lim.int_bits + 1:
+
+    def _precheck_mult(self, a: Any, b: Any) -> None:
+        if isinstance(a, int) and isinstance(b, int):
+            if abs(a).bit_length() + abs(b).bit_length() > self.lim.int_bits + 1:
                 raise limit_error("int_bits", "that product is too big an integer")
-        elif ints and op is ast.LShift and b > 0:
-            if abs(a).bit_length() + b > lim.int_bits:
-                raise limit_error("int_bits", "that shift is too big an integer")
-        elif op is ast.Mult and (isinstance(a, int) or isinstance(b, int)):
+        elif isinstance(a, int) or isinstance(b, int):
             seq, n = (a, b) if isinstance(b, int) else (b, a)
-            if isinstance(seq, (str, list, tuple)) and len(seq) * max(n, 0) > lim.items:
+            if isinstance(seq, (str, list, tuple)) and len(seq) * max(n, 0) > self.lim.items:
                 raise limit_error("items", f"a sequence of {len(seq) * n} items")
-        elif op is ast.Add and isinstance(a, (str, list, tuple)) and isinstance(
-                b, (str, list, tuple)):
-            if len(a) + len(b) > lim.items:
+
+    def _precheck_lshift(self, a: Any, b: Any) -> None:
+        if isinstance(a, int) and isinstance(b, int) and b > 0:
+            if abs(a).bit_length() + b > self.lim.int_bits:
+                raise limit_error("int_bits", "that shift is too big an integer")
+
+    def _precheck_add(self, a: Any, b: Any) -> None:
+        if isinstance(a, (str, list, tuple)) and isinstance(b, (str, list, tuple)):
+            if len(a) + len(b) > self.lim.items:
                 raise limit_error("items", "a sequence over the item limit")
-        elif op is ast.Mod and isinstance(a, str):
+
+    def _precheck_mod(self, a: Any, b: Any) -> None:
+        if isinstance(a, str):
             self.check_format(a, "%")
+
+    #: the size checks of the operators that can grow a Python value past the limits
+    _PRECHECKS: ClassVar[dict[type, Callable[[Interpreter, Any, Any], None]]] = {
+        ast.Pow: _precheck_pow, ast.Mult: _precheck_mult, ast.LShift: _precheck_lshift,
+        ast.Add: _precheck_add, ast.Mod: _precheck_mod,
+    }
 
     def check_format(self, fmt: str, kind: str) -> None:
         """Format strings: widths and precisions within the item limit; str.format
@@ -845,46 +884,11 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
             return fn(*(str(a) for a in args))
         raise ScriptError(f"TypeError: {kind(fn)} is not callable")
 
-    def call_function(self, fn: ScriptFunction, args: tuple[Any, ...],  # noqa: C901, PLR0912 - long today, to split (issue 13)
+    def call_function(self, fn: ScriptFunction, args: tuple[Any, ...],
                       kwargs: dict[str, Any]) -> Any:
-        a = fn.node.args
         if self.depth >= self.lim.recursion:
             raise limit_error("recursion", f"calls nested more than {self.lim.recursion} deep")
-        params = [p.arg for p in a.posonlyargs + a.args]
-        local: dict[str, Any] = {}
-        if len(args) > len(params) and a.vararg is None:
-            raise ScriptError(f"TypeError: {fn.name}() takes {len(params)} positional "
-                              f"arguments but {len(args)} were given")
-        for p, v in zip(params, args):
-            local[p] = v
-        if a.vararg is not None:
-            local[a.vararg.arg] = tuple(args[len(params):])
-        extra: dict[str, Any] = {}
-        kwonly = [p.arg for p in a.kwonlyargs]
-        for k, v in kwargs.items():
-            if k in local:
-                raise ScriptError(f"TypeError: {fn.name}() got multiple values for '{k}'")
-            if k in params or k in kwonly:
-                local[k] = v
-            elif a.kwarg is not None:
-                extra[k] = v
-            else:
-                raise ScriptError(f"TypeError: {fn.name}() got an unexpected keyword "
-                                  f"argument '{k}'")
-        first_default = len(params) - len(fn.defaults)
-        for i, p in enumerate(params):
-            if p not in local:
-                if i >= first_default:
-                    local[p] = fn.defaults[i - first_default]
-                else:
-                    raise ScriptError(f"TypeError: {fn.name}() missing argument '{p}'")
-        for p, d in zip(kwonly, fn.kw_defaults):
-            if p not in local:
-                if d is None:
-                    raise ScriptError(f"TypeError: {fn.name}() missing argument '{p}'")
-                local[p] = d
-        if a.kwarg is not None:
-            local[a.kwarg.arg] = extra
+        local = self._bind(fn, args, kwargs)
         for k in local:
             if k.startswith("_") and k != "_":
                 raise refuse(f"the name {k} (names starting with _)")
@@ -899,6 +903,56 @@ class Interpreter(ValueAccess, RecordHooks, ScriptBuiltins):
             self.depth -= 1
             self.scopes = saved
         return None
+
+    def _bind(self, fn: ScriptFunction, args: tuple[Any, ...],
+              kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The function's local names from the call's arguments, as Python binds them:
+        positional, *args, keywords, **kwargs, then the defaults; Python's TypeErrors."""
+        a = fn.node.args
+        params = [p.arg for p in a.posonlyargs + a.args]
+        if len(args) > len(params) and a.vararg is None:
+            raise ScriptError(f"TypeError: {fn.name}() takes {len(params)} positional "
+                              f"arguments but {len(args)} were given")
+        local: dict[str, Any] = dict(zip(params, args))
+        if a.vararg is not None:
+            local[a.vararg.arg] = tuple(args[len(params):])
+        kwonly = [p.arg for p in a.kwonlyargs]
+        extra = self._bind_keywords(fn, local, params + kwonly, kwargs)
+        self._bind_defaults(fn, local, params, kwonly)
+        if a.kwarg is not None:
+            local[a.kwarg.arg] = extra
+        return local
+
+    def _bind_keywords(self, fn: ScriptFunction, local: dict[str, Any], names: list[str],
+                       kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Keyword arguments into `local`; returns those a ``**kwargs`` takes."""
+        extra: dict[str, Any] = {}
+        for k, v in kwargs.items():
+            if k in local:
+                raise ScriptError(f"TypeError: {fn.name}() got multiple values for '{k}'")
+            if k in names:
+                local[k] = v
+            elif fn.node.args.kwarg is not None:
+                extra[k] = v
+            else:
+                raise ScriptError(f"TypeError: {fn.name}() got an unexpected keyword "
+                                  f"argument '{k}'")
+        return extra
+
+    def _bind_defaults(self, fn: ScriptFunction, local: dict[str, Any], params: list[str],
+                       kwonly: list[str]) -> None:
+        """Defaults for the parameters the call left out; a missing one without is an error."""
+        first_default = len(params) - len(fn.defaults)
+        for i, p in enumerate(params):
+            if p not in local:
+                if i < first_default:
+                    raise ScriptError(f"TypeError: {fn.name}() missing argument '{p}'")
+                local[p] = fn.defaults[i - first_default]
+        for p, d in zip(kwonly, fn.kw_defaults):
+            if p not in local:
+                if d is None:
+                    raise ScriptError(f"TypeError: {fn.name}() missing argument '{p}'")
+                local[p] = d
 
     # ------------------------------------------------------------------ namespaces
     @property

@@ -247,19 +247,14 @@ def _check_meta(meta: dict[str, Any]) -> None:
         raise _fail("meta", f"cannot be saved again: {e}") from None
 
 
-def _build(data: Any) -> Document:  # noqa: C901, PLR0912, PLR0915 - long today, to split (issue 13)
+def _build(data: Any) -> Document:
+    """A document from parsed JSON, each part validated in the file's order; the first
+    problem is a GraphError naming where it is (``nodes[3].op``)."""
     top = _keys(data, "", _TOP_KEYS, {"format", "version", "nodes"})
     if top["format"] != FORMAT:
         raise _fail("format", f"not a Chainrule graph (expected {FORMAT!r}, "
                               f"got {top['format']!r:.60})")
-    ver = top["version"]
-    if isinstance(ver, bool) or not isinstance(ver, int):
-        raise _fail("version", f"expected an integer, got {_kind(ver)}")
-    if ver > VERSION:
-        raise _fail("version", f"made by a newer Chainrule (format version {ver}; "
-                               f"this one reads up to {VERSION})")
-    if ver < 1:
-        raise _fail("version", f"invalid format version {ver}")
+    ver = _version(top["version"])
     doc = Document()
     meta = top.get("meta", {})
     if not isinstance(meta, dict):
@@ -272,7 +267,30 @@ def _build(data: Any) -> Document:  # noqa: C901, PLR0912, PLR0915 - long today,
         raise _fail("nodes", f"too many nodes ({len(nodes)}; limit {MAX_NODES})")
     for i, entry in enumerate(nodes):
         _add_node(doc, entry, f"nodes[{i}]")
-    wires = top.get("wires", [])
+    _add_wires(doc, top.get("wires", []))
+    _set_output(doc, top.get("output"), top.get("output_gradient"))
+    if "frames" in top:
+        if ver < 2:
+            raise _fail("frames", f"frames need format version 2 (this file says {ver})")
+        _add_frames(doc, top["frames"])
+    doc.meta = meta
+    return doc
+
+
+def _version(ver: Any) -> int:
+    """The file's format version, one this build reads."""
+    if isinstance(ver, bool) or not isinstance(ver, int):
+        raise _fail("version", f"expected an integer, got {_kind(ver)}")
+    if ver > VERSION:
+        raise _fail("version", f"made by a newer Chainrule (format version {ver}; "
+                               f"this one reads up to {VERSION})")
+    if ver < 1:
+        raise _fail("version", f"invalid format version {ver}")
+    return ver
+
+
+def _add_wires(doc: Document, wires: Any) -> None:
+    """Every wire between existing nodes and ports, then one check that there is no cycle."""
     if not isinstance(wires, list):
         raise _fail("wires", f"expected a list, got {_kind(wires)}")
     for i, w in enumerate(wires):
@@ -289,8 +307,10 @@ def _build(data: Any) -> Document:  # noqa: C901, PLR0912, PLR0915 - long today,
         doc.check_acyclic()
     except GraphError as e:
         raise _fail("wires", str(e)) from None
-    out = top.get("output")
-    grad = top.get("output_gradient")
+
+
+def _set_output(doc: Document, out: Any, grad: Any) -> None:
+    """The chosen output (an existing node) and its gradient argument (only with one)."""
     if out is not None:
         _str(out, "output")
         if out not in doc:
@@ -304,12 +324,6 @@ def _build(data: Any) -> Document:  # noqa: C901, PLR0912, PLR0915 - long today,
         doc.set_output(out, gval)
     except GraphError as e:  # pragma: no cover - validated above
         raise _fail("output", str(e)) from None
-    if "frames" in top:
-        if ver < 2:
-            raise _fail("frames", f"frames need format version 2 (this file says {ver})")
-        _add_frames(doc, top["frames"])
-    doc.meta = meta
-    return doc
 
 
 def _add_frames(doc: Document, frames: Any) -> None:

@@ -109,10 +109,25 @@ class History:
         return len(self.loss)
 
 
+def _check_trainable(doc: Document, out: str, ids: list[str]) -> None:
+    """Something to train, each a floating-point variable the output depends on."""
+    if not ids:
+        raise GraphError(f"{doc.node(out).name} does not depend on any variable that "
+                         "requires grad: tick requires_grad on what training may change")
+    feeding = doc.ancestors(out)
+    for i in ids:
+        n = doc.node(i)
+        if n.op != "variable" or n.value is None or n.value.dtype.kind != "f":
+            raise GraphError(f"{n.name} is not a floating-point variable: it cannot be "
+                             "trained")
+        if i not in feeding:
+            raise GraphError(f"{doc.node(out).name} does not depend on {n.name}")
+
+
 class Trainer:
     """Minimises a document's output by gradient descent (see the module docstring)."""
 
-    def __init__(self, doc: Document, optimizer: str = "sgd", lr: float | None = None,  # noqa: C901 - long today, to split (issue 13)
+    def __init__(self, doc: Document, optimizer: str = "sgd", lr: float | None = None,
                  params: Sequence[str] | None = None, output: str | None = None,
                  lib: Any = None, **hyper: Any) -> None:
         from core.graph.evaluate import Evaluator  # the engine loads with the evaluator
@@ -129,17 +144,7 @@ class Trainer:
                              f"{', '.join(OPTIMIZERS)})")
         self.spec = spec
         ids = list(params) if params is not None else trainable(doc, out)
-        if not ids:
-            raise GraphError(f"{doc.node(out).name} does not depend on any variable that "
-                             "requires grad: tick requires_grad on what training may change")
-        feeding = doc.ancestors(out)
-        for i in ids:
-            n = doc.node(i)
-            if n.op != "variable" or n.value is None or n.value.dtype.kind != "f":
-                raise GraphError(f"{n.name} is not a floating-point variable: it cannot be "
-                                 "trained")
-            if i not in feeding:
-                raise GraphError(f"{doc.node(out).name} does not depend on {n.name}")
+        _check_trainable(doc, out, ids)
         self.params = ids
         evaluator = Evaluator(doc, lib)
         evaluator.close()  # function() reads only the document: no need to listen
@@ -147,17 +152,7 @@ class Trainer:
         self.hyper: dict[str, Any] = {"lr": spec.lr if lr is None else float(lr),
                                       **spec.defaults, **hyper, **spec.fixed}
         self.tensors = [leaf_tensor(self.lib, doc.node(i).value, True) for i in ids]
-        cls = getattr(self.lib.optim, spec.cls)
-        accepted = inspect.signature(cls).parameters
-        unknown = [k for k in self.hyper if k not in accepted]
-        if unknown:
-            raise GraphError(f"{spec.label} has no hyper-parameter {unknown[0]!r}")
-        if "betas" in self.hyper:
-            self.hyper["betas"] = tuple(float(b) for b in self.hyper["betas"])
-        try:
-            self.optimizer = cls(self.tensors, **self.hyper)
-        except (ValueError, TypeError) as e:
-            raise GraphError(str(e)) from None
+        self.optimizer = self._make_optimizer()
         self._f = evaluator.function(out, ids)
         grad = doc.output_gradient if out == doc.output else None
         self._gradient = None if grad is None else np.array(grad, copy=True)
@@ -174,6 +169,22 @@ class Trainer:
             if v.size <= HISTORY_MAX_SIZE:
                 self.history.values[i] = [v.copy()]
             self.history.norms[i] = [_norm(v)]
+
+    def _make_optimizer(self) -> Any:
+        """The engine's optimizer over the trained tensors; a hyper-parameter it does not
+        take, or a value it refuses, is a GraphError (the Train dock shows it)."""
+        spec = self.spec
+        cls = getattr(self.lib.optim, spec.cls)
+        accepted = inspect.signature(cls).parameters
+        unknown = [k for k in self.hyper if k not in accepted]
+        if unknown:
+            raise GraphError(f"{spec.label} has no hyper-parameter {unknown[0]!r}")
+        if "betas" in self.hyper:
+            self.hyper["betas"] = tuple(float(b) for b in self.hyper["betas"])
+        try:
+            return cls(self.tensors, **self.hyper)
+        except (ValueError, TypeError) as e:
+            raise GraphError(str(e)) from None
 
     # ------------------------------------------------------------------ stepping
     @property

@@ -37,7 +37,7 @@ def dtype_name(arr: np.ndarray) -> str:
     return str(arr.dtype) if arr.dtype != np.bool_ else "bool"
 
 
-def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:  # noqa: C901, PLR0912 - long today, to split (issue 13)
+def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:
     """Return `value` as a read-only numpy array with an engine dtype.
 
     Accepts numbers, nested lists, numpy arrays and text like "[[1, 2], [3, 4]]".
@@ -51,35 +51,14 @@ def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:  # noqa: C9
         arr = value
         if arr.dtype.kind not in "biuf":
             raise ValueParseError(f"values must be numbers, got an array of {arr.dtype}")
-        if dtype is None:
-            if arr.dtype.kind == "b":
-                dtype = "bool"
-            elif arr.dtype.kind in "iu":
-                dtype = "int64"
-            else:
-                dtype = "float64" if arr.dtype == np.float64 else "float32"
+        dtype = _array_dtype(arr) if dtype is None else dtype
     else:
-        count_elements(value)  # before walking or copying it
-        _check_nested(value, 0)
-        if dtype is None:
-            dtype = _infer_dtype(value)
-        try:
-            arr = np.array(value, dtype=object)
-        except ValueError as e:  # pragma: no cover - numpy wording varies
-            raise ValueParseError(f"ragged value: {e}") from None
-        if arr.dtype == object and arr.size and any(
-            isinstance(v, (list, tuple, np.ndarray)) for v in arr.reshape(-1)
-        ):
-            raise ValueParseError("ragged value: rows must all have the same length")
+        arr, dtype = _object_array(value, dtype)
     if arr.size > MAX_ELEMENTS:
         raise ValueParseError(f"value too large: {arr.size} elements (limit {MAX_ELEMENTS})")
     target = DTYPES[dtype]
     if target.kind in "iub" and arr.dtype == object:
-        for v in arr.reshape(-1):
-            if isinstance(v, (float, np.floating)) and not float(v).is_integer():
-                raise ValueParseError(f"{dtype} values must be whole numbers, got {v!r}")
-            if target.kind == "b" and not isinstance(v, (bool, np.bool_)) and v not in (0, 1):
-                raise ValueParseError(f"bool values must be true/false (or 0/1), got {v!r}")
+        _check_whole(arr, dtype, target)
     try:
         with np.errstate(over="ignore"):
             out = np.array(arr, dtype=target, copy=True)
@@ -93,6 +72,42 @@ def parse_value(value: Any, dtype: str | None = None) -> np.ndarray:  # noqa: C9
         raise ValueParseError(f"{dtype} values must be whole numbers")
     out.flags.writeable = False
     return out
+
+
+def _array_dtype(arr: np.ndarray) -> str:
+    """The engine dtype a numpy array keeps, as torch.from_numpy would (float16 → float32)."""
+    if arr.dtype.kind == "b":
+        return "bool"
+    if arr.dtype.kind in "iu":
+        return "int64"
+    return "float64" if arr.dtype == np.float64 else "float32"
+
+
+def _object_array(value: Any, dtype: str | None) -> tuple[np.ndarray, str]:
+    """A number or nested list as an object array (sizes checked before it is walked or
+    copied, rows of one length) and its dtype, inferred as torch.tensor does if not given."""
+    count_elements(value)  # before walking or copying it
+    _check_nested(value, 0)
+    if dtype is None:
+        dtype = _infer_dtype(value)
+    try:
+        arr = np.array(value, dtype=object)
+    except ValueError as e:  # pragma: no cover - numpy wording varies
+        raise ValueParseError(f"ragged value: {e}") from None
+    if arr.dtype == object and arr.size and any(
+        isinstance(v, (list, tuple, np.ndarray)) for v in arr.reshape(-1)
+    ):
+        raise ValueParseError("ragged value: rows must all have the same length")
+    return arr, dtype
+
+
+def _check_whole(arr: np.ndarray, dtype: str, target: np.dtype) -> None:
+    """Integer and bool dtypes take whole numbers only (bool: true/false or 0/1)."""
+    for v in arr.reshape(-1):
+        if isinstance(v, (float, np.floating)) and not float(v).is_integer():
+            raise ValueParseError(f"{dtype} values must be whole numbers, got {v!r}")
+        if target.kind == "b" and not isinstance(v, (bool, np.bool_)) and v not in (0, 1):
+            raise ValueParseError(f"bool values must be true/false (or 0/1), got {v!r}")
 
 
 def _check_range(arr: np.ndarray, out: np.ndarray, dtype: str) -> None:

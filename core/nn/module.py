@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from core.autograd.zero_grad import clear_grad
 from core.nn.parameter import Parameter
 from core.tensor import Tensor
 
@@ -55,6 +56,17 @@ class _RemovableHandle:
 
     def remove(self) -> None:
         self._hooks.pop(self.id, None)
+
+
+def _remove_name(name: str, *places: Any) -> None:
+    """Forget `name` in each of `places` (dicts and sets; None is skipped): an attribute
+    re-assigned as another kind (a buffer becoming a parameter) is registered only once."""
+    for d in places:
+        if d is not None and name in d:
+            if isinstance(d, dict):
+                del d[name]
+            else:
+                d.discard(name)
 
 
 class Module:
@@ -171,24 +183,24 @@ class Module:
         if name == "":
             raise KeyError(f'{what} name can\'t be empty string ""')
 
-    def __setattr__(self, name: str, value: Any) -> None:  # noqa: C901 - long today, to split (issue 13)
-        def remove_from(*dicts: Any) -> None:
-            for d in dicts:
-                if name in d:
-                    if isinstance(d, dict):
-                        del d[name]
-                    else:
-                        d.discard(name)
+    def __setattr__(self, name: str, value: Any) -> None:
+        # as torch: a Parameter or Module registers itself; assigning to a registered
+        # parameter, child module or buffer name keeps it registered (type-checked)
+        if not (self._set_parameter(name, value) or self._set_module(name, value)
+                or self._set_buffer(name, value)):
+            object.__setattr__(self, name, value)
 
+    def _set_parameter(self, name: str, value: Any) -> bool:
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            remove_from(
-                self.__dict__, self._buffers, self._modules, self._non_persistent_buffers_set
+            _remove_name(
+                name, self.__dict__, self._buffers, self._modules,
+                self._non_persistent_buffers_set
             )
             self.register_parameter(name, value)
-            return
+            return True
         if params is not None and name in params:
             if value is not None:
                 raise TypeError(
@@ -196,14 +208,18 @@ class Module:
                     "(torch.nn.Parameter or None expected)"
                 )
             self.register_parameter(name, value)
-            return
+            return True
+        return False
+
+    def _set_module(self, name: str, value: Any) -> bool:
         modules = self.__dict__.get("_modules")
         if isinstance(value, Module):
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            remove_from(self.__dict__, params, self._buffers, self._non_persistent_buffers_set)
+            _remove_name(name, self.__dict__, self.__dict__.get("_parameters"), self._buffers,
+                         self._non_persistent_buffers_set)
             modules[name] = value
-            return
+            return True
         if modules is not None and name in modules:
             if value is not None:
                 raise TypeError(
@@ -211,7 +227,10 @@ class Module:
                     "(torch.nn.Module or None expected)"
                 )
             modules[name] = value
-            return
+            return True
+        return False
+
+    def _set_buffer(self, name: str, value: Any) -> bool:
         buffers = self.__dict__.get("_buffers")
         if buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
@@ -220,8 +239,8 @@ class Module:
                     "(torch.Tensor or None expected)"
                 )
             buffers[name] = value
-            return
-        object.__setattr__(self, name, value)
+            return True
+        return False
 
     def __getattr__(self, name: str) -> Any:
         # only called when normal lookup fails: look in the registries
@@ -359,19 +378,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the ``.grad`` of every parameter (None by default, as torch)."""
         for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                grad = p.grad
-                if grad.grad_fn is not None:
-                    grad = grad.detach()
-                    p.grad = grad
-                else:
-                    grad.requires_grad_(False)
-                grad._data[...] = 0
-                grad._bump()
+            clear_grad(p, set_to_none)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every submodule (children first) then self, e.g. for custom init."""
@@ -419,30 +426,31 @@ class Module:
 
     # -- state dict -----------------------------------------------------------------------------
 
-    def state_dict(  # noqa: C901 - long today, to split (issue 13)
+    def state_dict(
         self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False
     ) -> OrderedDict[str, Tensor]:
         """Name → tensor (detached, sharing memory unless ``keep_vars``), as torch."""
         if args:  # torch's deprecated positional (destination, prefix, keep_vars)
-            destination = args[0]
-            if len(args) > 1:
-                prefix = args[1]
-            if len(args) > 2:
-                keep_vars = args[2]
+            given = (destination, prefix, keep_vars)
+            destination, prefix, keep_vars = (*args[:3], *given[len(args):])
         if destination is None:
             destination = OrderedDict()
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else param.detach()
-        for name, buf in self._buffers.items():
-            if buf is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = buf if keep_vars else buf.detach()
+        self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(
                     destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars
                 )
         return destination
+
+    def _save_to_state_dict(self, destination: Any, prefix: str, keep_vars: bool) -> None:
+        """This module's own parameters and persistent buffers (not its children's)."""
+        for name, param in self._parameters.items():
+            if param is not None:
+                destination[prefix + name] = param if keep_vars else param.detach()
+        for name, buf in self._buffers.items():
+            if buf is not None and name not in self._non_persistent_buffers_set:
+                destination[prefix + name] = buf if keep_vars else buf.detach()
 
     def load_state_dict(
         self, state_dict: dict[str, Any], strict: bool = True, assign: bool = False

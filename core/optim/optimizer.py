@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from core.autograd.zero_grad import clear_grad
+
 __all__ = ["Optimizer", "required"]
 
 
@@ -32,6 +34,47 @@ def _is_tensor(x: object) -> bool:
     from core.tensor import Tensor
 
     return isinstance(x, Tensor)
+
+
+def _listed_params(params: Any) -> list[Any]:
+    """A group's params as a list: one tensor, or an ordered collection (a set's order changes
+    between runs, so torch refuses it)."""
+    if _is_tensor(params):
+        return [params]
+    if isinstance(params, set):
+        raise TypeError(
+            "optimizer parameters need to be organized in ordered collections, but the "
+            "ordering of tensors in sets will change between runs. Please use a list instead."
+        )
+    return list(params)
+
+
+def _named_params(params: list[Any]) -> tuple[list[Any], list[str]]:
+    """The tensors and, of those given as ``(name, tensor)`` pairs, their names."""
+    tensors: list[Any] = []
+    names: list[str] = []
+    for p in params:
+        if isinstance(p, tuple):
+            names.append(p[0])
+            tensors.append(p[1])
+        else:
+            tensors.append(p)
+    return tensors, names
+
+
+def _cast_state(param: Any, value: Any, key: Any = None) -> Any:
+    """A loaded state value for `param`: tensors copied and cast to its dtype (a float
+    param's `step` stays as saved), containers walked, the rest deep-copied."""
+    if _is_tensor(value):
+        arr = value._data
+        if key != "step" and param.dtype.is_floating_point:
+            arr = arr.astype(param._data.dtype)
+        return _make_tensor(np.array(arr, copy=True))
+    if isinstance(value, dict):
+        return {k: _cast_state(param, v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_state(param, v) for v in value)
+    return copy.deepcopy(value)
 
 
 def _make_tensor(arr: np.ndarray) -> Any:
@@ -117,30 +160,12 @@ class Optimizer:
 
     # -- groups -----------------------------------------------------------------------------------
 
-    def add_param_group(self, param_group: dict[str, Any]) -> None:  # noqa: C901, PLR0912 - long today, to split (issue 13)
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group (e.g. to unfreeze layers mid-training); missing options take defaults."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
-        params = param_group["params"]
-        if _is_tensor(params):
-            params = [params]
-        elif isinstance(params, set):
-            raise TypeError(
-                "optimizer parameters need to be organized in ordered collections, but the "
-                "ordering of tensors in sets will change between runs. Please use a list instead."
-            )
-        else:
-            params = list(params)
-
-        tensors: list[Any] = []
-        names: list[str] = []
-        for p in params:
-            if isinstance(p, tuple):
-                names.append(p[0])
-                tensors.append(p[1])
-            else:
-                tensors.append(p)
-        param_group["params"] = tensors
+        tensors, names = _named_params(_listed_params(param_group["params"]))
+        param_group["params"] = tensors  # (as torch: set before a missing name is refused)
         if names:
             if len(names) != len(tensors):
                 raise ValueError(
@@ -148,18 +173,7 @@ class Optimizer:
                     "Some param names are missing"
                 )
             param_group["param_names"] = names
-
-        for p in tensors:
-            if not _is_tensor(p):
-                raise TypeError(
-                    "optimizer can only optimize Tensors, but one of the params is "
-                    + type(p).__name__
-                )
-            if not self.defaults.get("differentiable", None) and not (
-                p.is_leaf or getattr(p, "retains_grad", False)
-            ):
-                raise ValueError("can't optimize a non-leaf Tensor")
-
+        self._check_optimizable(tensors)
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
                 raise ValueError(
@@ -183,25 +197,26 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
 
+    def _check_optimizable(self, tensors: list[Any]) -> None:
+        """Only tensors, and (unless the optimizer is differentiable) leaves, as torch says."""
+        for p in tensors:
+            if not _is_tensor(p):
+                raise TypeError(
+                    "optimizer can only optimize Tensors, but one of the params is "
+                    + type(p).__name__
+                )
+            if not self.defaults.get("differentiable", None) and not (
+                p.is_leaf or getattr(p, "retains_grad", False)
+            ):
+                raise ValueError("can't optimize a non-leaf Tensor")
+
     # -- stepping ---------------------------------------------------------------------------------
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Drop (default) or zero every ``.grad`` so the next backward starts from scratch."""
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                    continue
-                if grad.grad_fn is not None:
-                    grad = grad.detach()
-                    p.grad = grad
-                else:
-                    grad.requires_grad_(False)
-                grad._data[...] = 0
-                grad._bump()
+                clear_grad(p, set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform one update; ``closure`` re-evaluates the loss (with grad enabled)."""
@@ -244,7 +259,7 @@ class Optimizer:
         state = {(mapping[id(k)] if _is_tensor(k) else k): v for k, v in self.state.items()}
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:  # noqa: C901 - long today, to split (issue 13)
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore :meth:`state_dict` output; tensors are copied and cast to the param dtype."""
         groups = self.param_groups
         saved_groups = copy.deepcopy(state_dict["param_groups"])
@@ -262,23 +277,11 @@ class Optimizer:
             )
         )
 
-        def cast(param: Any, value: Any, key: Any = None) -> Any:
-            if _is_tensor(value):
-                arr = value._data
-                if key != "step" and param.dtype.is_floating_point:
-                    arr = arr.astype(param._data.dtype)
-                return _make_tensor(np.array(arr, copy=True))
-            if isinstance(value, dict):
-                return {k: cast(param, v, k) for k, v in value.items()}
-            if isinstance(value, (list, tuple)):
-                return type(value)(cast(param, v) for v in value)
-            return copy.deepcopy(value)
-
         state = _StateDict()
         for k, v in state_dict["state"].items():
             if k in id_map:
                 param = id_map[k]
-                state[param] = cast(param, v)
+                state[param] = _cast_state(param, v)
             else:
                 state[k] = v
         for group, new_group in zip(groups, saved_groups):

@@ -15,42 +15,58 @@ class AutogradMonkey(tm.Monkey):
         super().__init__(window, seed, errors_seen)
         self.ops = [*self.ops, (6, self.autograd_controls)]
 
-    def autograd_controls(self) -> None:  # noqa: C901 - long today, to split (issue 13)
-        w, r = self.w, self.rng.random()
-        if r < 0.3:
-            self.note("backward again")
-            w.act_backward_again.trigger()
-        elif r < 0.4:
-            self.note("zero grad")
-            w.act_zero_grad.trigger()
-        elif r < 0.5:
-            self.note("toggle keep graph")
-            w.act_keep_graph.trigger()
-        elif r < 0.65:
-            w.scene.clearSelection()
-            for _ in range(self.rng.randint(1, 3)):
-                node_id = self.pick_node()
-                if node_id is not None:
-                    w.scene.nodes[node_id].setSelected(True)
-            self.note(f"backward from selected {[i.node_id for i in w.scene.selected_nodes()]}")
-            w.act_backward_selected.trigger()
-        elif r < 0.85:
-            fs = w.forward_stepper
-            self.note("forward stepping")
-            fs.act_mode.trigger()
-            for _ in range(self.rng.randint(0, 5) if fs.active else 0):
-                (fs.act_next if self.rng.random() < 0.7 else fs.act_prev).trigger()
-            if self.rng.random() < 0.5:
-                fs.stop()
-        else:
-            out = self.c.doc.output
-            if out is None:
+    def autograd_controls(self) -> None:
+        """One of autograd's controls, by the monkey's chances (the seeded runs replay)."""
+        r = self.rng.random()
+        for upto, act in ((0.3, self._backward_again), (0.4, self._zero_grad),
+                          (0.5, self._keep_graph), (0.65, self._backward_selected),
+                          (0.85, self._forward_stepping), (1.0, self._gradient_argument)):
+            if r < upto:
+                if act() is not False:
+                    QCoreApplication.processEvents()
                 return
-            self.c.select_only([out])
-            text = self.rng.choice(tm.VALUES)
-            self.note(f"gradient= {text!r}")
-            w.inspector.gradient_editor.commit(text)
-        QCoreApplication.processEvents()
+
+    def _backward_again(self) -> None:
+        self.note("backward again")
+        self.w.act_backward_again.trigger()
+
+    def _zero_grad(self) -> None:
+        self.note("zero grad")
+        self.w.act_zero_grad.trigger()
+
+    def _keep_graph(self) -> None:
+        self.note("toggle keep graph")
+        self.w.act_keep_graph.trigger()
+
+    def _backward_selected(self) -> None:
+        w = self.w
+        w.scene.clearSelection()
+        for _ in range(self.rng.randint(1, 3)):
+            node_id = self.pick_node()
+            if node_id is not None:
+                w.scene.nodes[node_id].setSelected(True)
+        self.note(f"backward from selected {[i.node_id for i in w.scene.selected_nodes()]}")
+        w.act_backward_selected.trigger()
+
+    def _forward_stepping(self) -> None:
+        fs = self.w.forward_stepper
+        self.note("forward stepping")
+        fs.act_mode.trigger()
+        for _ in range(self.rng.randint(0, 5) if fs.active else 0):
+            (fs.act_next if self.rng.random() < 0.7 else fs.act_prev).trigger()
+        if self.rng.random() < 0.5:
+            fs.stop()
+
+    def _gradient_argument(self) -> bool:
+        """An edit of the output's gradient argument; False when there is no output."""
+        out = self.c.doc.output
+        if out is None:
+            return False
+        self.c.select_only([out])
+        text = self.rng.choice(tm.VALUES)
+        self.note(f"gradient= {text!r}")
+        self.w.inspector.gradient_editor.commit(text)
+        return True
 
     def check(self) -> None:
         super().check()

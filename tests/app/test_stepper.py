@@ -61,14 +61,22 @@ def start(window, path: Path):
     return st
 
 
-def check_step(window, bw, i: int) -> None:  # noqa: C901, PLR0912 - long today, to split (issue 13)
+def check_step(window, bw, i: int) -> None:
     """Canvas and panel at step i agree with core's replay step i."""
     st = window.stepper
     ref = bw.steps[i]
     assert st.index == i
     step = st.current_step()
     assert (step.kind, step.node, step.engine_name) == (ref.kind, ref.node, ref.engine_name)
-    # the panel
+    check_panel(window, bw, i)
+    assert window.scene.nodes[ref.node].step_state == CURRENT
+    check_wires(window, bw, i)
+    check_nodes(window, bw, i)
+
+
+def check_panel(window, bw, i: int) -> None:
+    """The step panel explains core's replay step i, its numbers as core computed them."""
+    ref = bw.steps[i]
     panel = window.step_panel
     ex = panel.explanation
     name = window.controller.doc.node(ref.node).name
@@ -83,9 +91,13 @@ def check_step(window, bw, i: int) -> None:  # noqa: C901, PLR0912 - long today,
     for send, (_w, g) in zip(ex.sends, ref.sends):
         np.testing.assert_array_equal(send.sent, g)
         np.testing.assert_array_equal(send.upstream, ref.grad)
-    # the canvas
+
+
+def check_wires(window, bw, i: int) -> None:
+    """Wires sending now are SENT with their gradient label, earlier ones done, the rest
+    dimmed and unlabelled."""
+    ref = bw.steps[i]
     scene = window.scene
-    assert scene.nodes[ref.node].step_state == CURRENT
     sent_now = {w for w, g in ref.sends if g is not None}
     sent_before = {w for s in bw.steps[:i] for w, g in s.sends if g is not None}
     for key, wire in scene.wires.items():
@@ -100,6 +112,12 @@ def check_step(window, bw, i: int) -> None:  # noqa: C901, PLR0912 - long today,
             assert wire.step_state in (PENDING, OFF), key
             assert not wire.label.isVisible()
             assert wire.opacity() < 0.5
+
+
+def check_nodes(window, bw, i: int) -> None:
+    """Nodes before step i are done with their total gradient, unreached ones off and
+    dimmed, later ones waiting (or ready, showing the total once all of it arrived)."""
+    scene = window.scene
     reached = {s.node: s.index for s in bw.steps}
     for node_id, item in scene.nodes.items():
         at = reached.get(node_id)

@@ -309,15 +309,69 @@ def test_randn_million_is_standard_normal() -> None:
 
 
 # ------------------------------------------------------------------ against torch itself
-def test_differential_against_torch() -> None:  # noqa: C901 - long today, to split (issue 13)
+def _same(c: Any, t: Any, what: str) -> None:
+    cn, tn = c.detach().numpy(), t.detach().numpy()
+    assert cn.dtype == tn.dtype and cn.shape == tn.shape, what
+    assert np.array_equal(cn, tn), what
+
+
+# A draw of each kind in both libraries, its arguments drawn from `rng` (numpy's, in a fixed
+# order): (kind) -> f(torch, rng, shape, dtype name) -> [(core result, torch result, note)]
+def _draw_rand_or_randn(kind: str) -> Any:
+    def draw(torch: Any, rng: Any, shape: tuple[int, ...], dt: str) -> list[tuple[Any, Any, str]]:
+        return [(getattr(core, kind)(shape, dtype=getattr(core, dt)),
+                 getattr(torch, kind)(shape, dtype=getattr(torch, dt)), "")]
+    return draw
+
+
+def _draw_randint(torch: Any, rng: Any, shape: tuple[int, ...], dt: str) -> list:
+    lo = int(rng.integers(-50, 50))
+    hi = lo + int(rng.choice([1, 7, 1000, 2**28 - 1, 2**28, 2**33]))
+    return [(core.randint(lo, hi, shape), torch.randint(lo, hi, shape), "")]
+
+
+def _draw_randperm(torch: Any, rng: Any, shape: tuple[int, ...], dt: str) -> list:
+    n = int(rng.integers(0, 300))
+    return [(core.randperm(n), torch.randperm(n), "")]
+
+
+def _draw_uniform(torch: Any, rng: Any, shape: tuple[int, ...], dt: str) -> list:
+    a = float(rng.normal())
+    b = a + float(rng.random()) * 3
+    return [(core.empty(shape, dtype=getattr(core, dt)).uniform_(a, b),
+             torch.empty(shape, dtype=getattr(torch, dt)).uniform_(a, b), "")]
+
+
+def _draw_normal(torch: Any, rng: Any, shape: tuple[int, ...], dt: str) -> list:
+    m, s = float(rng.normal()), float(rng.random()) * 2
+    return [(core.empty(shape, dtype=getattr(core, dt)).normal_(m, s),
+             torch.empty(shape, dtype=getattr(torch, dt)).normal_(m, s), "")]
+
+
+def _draw_linear(torch: Any, rng: Any, shape: tuple[int, ...], dt: str) -> list:
+    i, o = int(rng.integers(1, 40)), int(rng.integers(1, 40))
+    lc, lt = core.nn.Linear(i, o), torch.nn.Linear(i, o)
+    return [(lc.weight, lt.weight, ""), (lc.bias, lt.bias, "")]
+
+
+def _draw_init(torch: Any, rng: Any, shape: tuple[int, ...], dt: str) -> list:
+    name = str(rng.choice(["uniform_", "normal_", "kaiming_uniform_",
+                           "kaiming_normal_", "xavier_uniform_", "xavier_normal_"]))
+    shp = (int(rng.integers(1, 30)), int(rng.integers(1, 30)))
+    return [(getattr(core.nn.init, name)(core.empty(shp, dtype=getattr(core, dt))),
+             getattr(torch.nn.init, name)(torch.empty(shp, dtype=getattr(torch, dt))),
+             f" {name}")]
+
+
+_DRAWS = {"rand": _draw_rand_or_randn("rand"), "randn": _draw_rand_or_randn("randn"),
+          "randint": _draw_randint, "randperm": _draw_randperm, "uniform_": _draw_uniform,
+          "normal_": _draw_normal, "linear": _draw_linear, "init": _draw_init}
+
+
+def test_differential_against_torch() -> None:
     torch = pytest.importorskip("torch")
     if torch.backends.cpu.get_cpu_capability() not in ("AVX2", "AVX512"):
         pytest.skip("torch's float32 normal kernel differs without AVX2")
-
-    def same(c: Any, t: Any, what: str) -> None:
-        cn, tn = c.detach().numpy(), t.detach().numpy()
-        assert cn.dtype == tn.dtype and cn.shape == tn.shape, what
-        assert np.array_equal(cn, tn), what
 
     rng = np.random.default_rng(1234)
     for seed in [0, 1, 5, 2**31 + 7, int(rng.integers(2**62))]:
@@ -331,46 +385,17 @@ def test_differential_against_torch() -> None:  # noqa: C901 - long today, to sp
             kind = rng.choice(["rand", "randn", "randint", "randperm", "uniform_", "normal_",
                                "linear", "init"])
             what = f"seed {seed} {kind} {shape} {dt}"
-            tdt, cdt = getattr(torch, dt), getattr(core, dt)
-            if kind in ("rand", "randn"):
-                same(getattr(core, kind)(shape, dtype=cdt), getattr(torch, kind)(shape, dtype=tdt),
-                     what)
-            elif kind == "randint":
-                lo = int(rng.integers(-50, 50))
-                hi = lo + int(rng.choice([1, 7, 1000, 2**28 - 1, 2**28, 2**33]))
-                same(core.randint(lo, hi, shape), torch.randint(lo, hi, shape), what)
-            elif kind == "randperm":
-                n = int(rng.integers(0, 300))
-                same(core.randperm(n), torch.randperm(n), what)
-            elif kind == "uniform_":
-                a = float(rng.normal())
-                b = a + float(rng.random()) * 3
-                same(core.empty(shape, dtype=cdt).uniform_(a, b),
-                     torch.empty(shape, dtype=tdt).uniform_(a, b), what)
-            elif kind == "normal_":
-                m, s = float(rng.normal()), float(rng.random()) * 2
-                same(core.empty(shape, dtype=cdt).normal_(m, s),
-                     torch.empty(shape, dtype=tdt).normal_(m, s), what)
-            elif kind == "linear":
-                i, o = int(rng.integers(1, 40)), int(rng.integers(1, 40))
-                lc, lt = core.nn.Linear(i, o), torch.nn.Linear(i, o)
-                same(lc.weight, lt.weight, what)
-                same(lc.bias, lt.bias, what)
-            else:
-                name = str(rng.choice(["uniform_", "normal_", "kaiming_uniform_",
-                                       "kaiming_normal_", "xavier_uniform_", "xavier_normal_"]))
-                shp = (int(rng.integers(1, 30)), int(rng.integers(1, 30)))
-                same(getattr(core.nn.init, name)(core.empty(shp, dtype=cdt)),
-                     getattr(torch.nn.init, name)(torch.empty(shp, dtype=tdt)), f"{what} {name}")
+            for c, t, note in _DRAWS[str(kind)](torch, rng, shape, dt):
+                _same(c, t, what + note)
         # non-contiguous fills go in memory order, through the element-wise path
         ct, tt = core.empty(6, 5), torch.empty(6, 5)
         ct.t().normal_()
         tt.t().normal_()
-        same(ct, tt, f"seed {seed} transposed normal_")
+        _same(ct, tt, f"seed {seed} transposed normal_")
         # a large draw, and the state carried across
-        same(core.randn(100_003), torch.randn(100_003), f"seed {seed} large randn")
-        same(core.randn(4099, dtype=core.float64), torch.randn(4099, dtype=torch.float64),
-             f"seed {seed} large randn f64")
+        _same(core.randn(100_003), torch.randn(100_003), f"seed {seed} large randn")
+        _same(core.randn(4099, dtype=core.float64), torch.randn(4099, dtype=torch.float64),
+              f"seed {seed} large randn f64")
         assert core.get_rng_state().tolist() == torch.get_rng_state().tolist()
 
 

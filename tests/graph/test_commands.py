@@ -106,14 +106,27 @@ def test_remove_restores_output_and_wires():
     assert to_dict(d) == before and d.output == sq
 
 
-_KINDS = ["add", "remove", "connect", "disconnect", "value", "param", "rename", "move",
-          "output", "grad"]
+# edit kind → the make_command arguments, from two node ids (a, b) and two numbers (i, j)
+_EDITS = {
+    "add": lambda a, b, i, j: ("add_node", ["mul", "tanh", "variable", "stack"][i % 4]),
+    "remove": lambda a, b, i, j: ("remove_node", a),
+    "connect": lambda a, b, i, j: ("connect", a, b,
+                                   ["a", "b", "x", "base", "xs.0", "value"][j % 6]),
+    "disconnect": lambda a, b, i, j: ("disconnect", a, ["a", "b", "x", "base"][j % 4]),
+    "value": lambda a, b, i, j: ("set_value", a, ["1.5", "[1, 2]", "[[1", "true"][j % 4]),
+    "param": lambda a, b, i, j: ("set_param", a, "exponent", ["3", "x", 2][j % 3]),
+    "rename": lambda a, b, i, j: ("rename", a, ["q", "x", "1y", "sq"][j % 4]),
+    "move": lambda a, b, i, j: ("move", a, (i, j)),
+    "output": lambda a, b, i, j: ("set_output", a if j % 3 else None),
+    "grad": lambda a, b, i, j: ("set_requires_grad", a, bool(j % 2)),
+}
+_KINDS = list(_EDITS)
 
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_KINDS), st.integers(0, 50), st.integers(0, 50)),
                 max_size=25))
-def test_random_edit_sequences_undo_to_the_start(ops):  # noqa: C901, PLR0912 - long today, to split (issue 13)
+def test_random_edit_sequences_undo_to_the_start(ops):
     """Any sequence of edits, valid or not, undoes back to the start and redoes to the end;
     an edit that raises GraphError changes nothing."""
     d, x, sq = _doc()
@@ -125,27 +138,7 @@ def test_random_edit_sequences_undo_to_the_start(ops):  # noqa: C901, PLR0912 - 
         b = ids[j % len(ids)] if ids else "none"
         before = to_dict(d)
         try:
-            if kind == "add":
-                cmd = make_command(d, "add_node", ["mul", "tanh", "variable", "stack"][i % 4])
-            elif kind == "remove":
-                cmd = make_command(d, "remove_node", a)
-            elif kind == "connect":
-                port = ["a", "b", "x", "base", "xs.0", "value"][j % 6]
-                cmd = make_command(d, "connect", a, b, port)
-            elif kind == "disconnect":
-                cmd = make_command(d, "disconnect", a, ["a", "b", "x", "base"][j % 4])
-            elif kind == "value":
-                cmd = make_command(d, "set_value", a, ["1.5", "[1, 2]", "[[1", "true"][j % 4])
-            elif kind == "param":
-                cmd = make_command(d, "set_param", a, "exponent", ["3", "x", 2][j % 3])
-            elif kind == "rename":
-                cmd = make_command(d, "rename", a, ["q", "x", "1y", "sq"][j % 4])
-            elif kind == "move":
-                cmd = make_command(d, "move", a, (i, j))
-            elif kind == "output":
-                cmd = make_command(d, "set_output", a if j % 3 else None)
-            else:
-                cmd = make_command(d, "set_requires_grad", a, bool(j % 2))
+            cmd = make_command(d, *_EDITS[kind](a, b, i, j))
         except GraphError:
             assert to_dict(d) == before
             continue

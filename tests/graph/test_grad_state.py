@@ -206,7 +206,7 @@ def test_grad_is_dropped_with_its_variable_requires_grad_or_shape():
        st.lists(st.sampled_from(["fresh", "again", "zero", "edit", "keep"]), min_size=1,
                 max_size=8),
        st.lists(st.floats(-1, 1), min_size=2, max_size=2))
-def test_random_programs_of_passes_zero_and_edits_like_torch(a, retain, xs, program, seed):  # noqa: C901, PLR0912 - long today, to split (issue 13)
+def test_random_programs_of_passes_zero_and_edits_like_torch(a, retain, xs, program, seed):
     """A vector output with a gradient argument, and any sequence of fresh passes, passes
     again, zero_grad, value edits (a new forward) and retain_graph switches: .grad and
     every refusal are torch's."""
@@ -228,9 +228,7 @@ def test_random_programs_of_passes_zero_and_edits_like_torch(a, retain, xs, prog
             continue
         if op == "zero":
             s.zero_grad()
-            for t in tx.values():
-                if t.grad is not None:
-                    t.grad.zero_()
+            _torch_zero_grad(tx)
             continue
         if op == "edit":
             new = np.array([xs[0] + k, xs[1] - k], dtype=np.float32)
@@ -244,20 +242,35 @@ def test_random_programs_of_passes_zero_and_edits_like_torch(a, retain, xs, prog
                 t.grad = None
             ty = t_ev.function(doc.output, leaves)(*tx.values())
         r = s.backward(fresh=op == "fresh")
-        before = {n: None if t.grad is None else t.grad.clone() for n, t in tx.items()}
-        try:
-            ty.backward(torch.from_numpy(seed_arr), retain_graph=keep)
-            t_error = None
-        except RuntimeError as e:
-            t_error = str(e)
-            for n, t in tx.items():  # the app refuses the whole pass
-                t.grad = before[n]
-        assert r.error == t_error
+        assert r.error == _torch_backward(torch, ty, tx, seed_arr, keep)
+        _assert_grads_are_torchs(s, tx)
+
+
+def _torch_zero_grad(tx) -> None:
+    for t in tx.values():
+        if t.grad is not None:
+            t.grad.zero_()
+
+
+def _torch_backward(torch, ty, tx, seed_arr, keep: bool) -> str | None:
+    """torch's backward of `ty`; its error message, or None. A refused pass leaves .grad as
+    it was (torch may have accumulated into some leaves: the app refuses the whole pass)."""
+    before = {n: None if t.grad is None else t.grad.clone() for n, t in tx.items()}
+    try:
+        ty.backward(torch.from_numpy(seed_arr), retain_graph=keep)
+    except RuntimeError as e:
         for n, t in tx.items():
-            if t.grad is None:
-                assert n not in s.grad
-            else:
-                np.testing.assert_allclose(s.grad[n], t.grad.numpy(), rtol=1e-4, atol=1e-5)
+            t.grad = before[n]
+        return str(e)
+    return None
+
+
+def _assert_grads_are_torchs(s, tx) -> None:
+    for n, t in tx.items():
+        if t.grad is None:
+            assert n not in s.grad
+        else:
+            np.testing.assert_allclose(s.grad[n], t.grad.numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_history_of_an_accumulated_vector():

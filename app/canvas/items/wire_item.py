@@ -296,7 +296,7 @@ class WireItem(QGraphicsItem):
                 hi = mid
         return (lo + hi) / 2
 
-    def _free_label_rect(self, t0: float, w: float, h: float) -> QRectF:  # noqa: C901 - long today, to split (issue 13)
+    def _free_label_rect(self, t0: float, w: float, h: float) -> QRectF:
         """The pill at `t0`, or slid along the wire to the nearest spot where it covers no other
         wire's pill and, if possible, no node. Short stacked wires (x into both inputs of dot)
         run too close for any spot on the wire: then the pill steps off it, up or down."""
@@ -310,27 +310,32 @@ class WireItem(QGraphicsItem):
             rect = QRectF(at.x() - w / 2, at.y() + dy - h / 2, w, h)
             if scene is None:
                 return rect
-            cost = 0.0
-            probe = rect.adjusted(-2, -2, 2, 2)
-            probe_path: QPainterPath | None = None
-            # bounding rects first: the default shape query built a stroke for every wire it
-            # touched (most of an edit's time); only nodes need their exact (rounded) shape
-            for item in scene.items(probe, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-                if isinstance(item, GradLabelItem):
-                    if item is not self.label and item.isVisible():
-                        cost += 10.0
-                elif item.type() == NODE_TYPE:
-                    if probe_path is None:
-                        probe_path = QPainterPath()
-                        probe_path.addRect(probe)
-                    if item.collidesWithPath(item.mapFromScene(probe_path)):
-                        cost += 1.0
+            cost = self._overlap_cost(scene, rect)
             cost += abs(dt) + abs(dy) / h * 0.3  # as close to the preferred spot as allowed
             if cost < best_cost:
                 best, best_cost = rect, cost
             if cost < 1.0:
                 break
         return best
+
+    def _overlap_cost(self, scene: Any, rect: QRectF) -> float:
+        """What a pill at `rect` would cover: 10 per other visible pill, 1 per node."""
+        cost = 0.0
+        probe = rect.adjusted(-2, -2, 2, 2)
+        probe_path: QPainterPath | None = None
+        # bounding rects first: the default shape query built a stroke for every wire it
+        # touched (most of an edit's time); only nodes need their exact (rounded) shape
+        for item in scene.items(probe, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, GradLabelItem):
+                if item is not self.label and item.isVisible():
+                    cost += 10.0
+            elif item.type() == NODE_TYPE:
+                if probe_path is None:
+                    probe_path = QPainterPath()
+                    probe_path.addRect(probe)
+                if item.collidesWithPath(item.mapFromScene(probe_path)):
+                    cost += 1.0
+        return cost
 
     def path(self) -> QPainterPath:
         return self._path

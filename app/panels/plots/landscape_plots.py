@@ -132,12 +132,11 @@ class LandscapePlots(QWidget):
         self._items.append((plot, item))
         return item
 
-    def show_result(self, res: RaceResult) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def show_result(self, res: RaceResult) -> None:
         """Draw a computed race at step 0."""
         self.clear()
         self.empty.hide()
         self.result = res
-        t = theme.current()
         names = res.names
         g = res.grid
         assert g is not None
@@ -146,50 +145,11 @@ class LandscapePlots(QWidget):
         else:
             self._heatmap(g, names[res.axes[0]], names[res.axes[1]])
         total = max(tr.steps for tr in res.race.trajectories.values())
-        losses = np.concatenate([tr.loss for tr in res.race.trajectories.values()])
-        finite = losses[np.isfinite(losses)]
-        self.loss_log = bool(finite.size and finite.min() > 0
-                             and math.log10(finite.max() / finite.min()) > LOG_DECADES)
-        self.loss_plot.setLogMode(y=self.loss_log)
-        self.loss_plot.setLabel("left", "loss (log scale)" if self.loss_log else "loss",
-                                color=t.subtext.name())
+        finite = self._set_loss_scale(res)
         for i, (label, tr) in enumerate(res.race.trajectories.items()):
-            color = QColor(RUNNER_COLORS[i % len(RUNNER_COLORS)])
-            items: dict[str, Any] = {}
-            outline = pg.mkPen(theme.PATH_OUTLINE, width=4.5)
-            if g.ys is not None:  # a plain curve item: a frame sets its data, nothing more
-                items["path"] = self._add(self.surface, pg.PlotCurveItem(
-                    pen=pg.mkPen(color, width=2.2), shadowPen=outline, skipFiniteCheck=True))
-            else:
-                items["path"] = self._add(self.surface, pg.ScatterPlotItem(
-                    size=5, pen=None, brush=pg.mkBrush(_alpha(color, 110))))
-                items["tangent"] = self._add(self.surface, pg.PlotDataItem(
-                    [], [], pen=pg.mkPen(color, width=2.5, style=Qt.PenStyle.DashLine)))
-            items["point"] = self._add(self.surface, pg.ScatterPlotItem(
-                size=12, pen=pg.mkPen(theme.MARKER_EDGE, width=1.5), brush=pg.mkBrush(color)))
-            for it in items.values():
-                it.setZValue(20 if it is items["point"] else 10)
-            curve = self._add(self.loss_plot, pg.PlotDataItem([], [], pen=pg.mkPen(color,
-                                                                                     width=2)))
-            self._runner_items[label] = items
-            self._loss_curves[label] = curve
-            self.legend.append((f"{runner_title(label)} (lr {tr.settings.get('lr'):g})",
-                                color))
-        # start and minimum markers
-        start = res.race.trajectories[next(iter(res.race.trajectories))].params[0]
-        if g.ys is None:
-            x0 = start[res.axes[0]]
-            y0 = float(res.race.trajectories[next(iter(res.race.trajectories))].loss[0])
-            mx, mz = g.minimum()
-            self._marker((x0, y0), "start", t.text)
-            if math.isfinite(mz) and g.xs[0] < mx < g.xs[-1]:
-                self._marker((mx, mz), "min", t.text, star=True)
-        else:
-            self._marker((start[res.axes[0]], start[res.axes[1]]), "start", theme.MARKER_FILL)
-            mx, my, mz = g.minimum()
-            inside = (g.xs[0] < mx < g.xs[-1]) and (g.ys[0] < my < g.ys[-1])
-            if math.isfinite(mz) and inside:  # on the edge it is not a minimum
-                self._marker((mx, my), "grid min", theme.MARKER_FILL, star=True)
+            self._add_runner(label, tr, QColor(RUNNER_COLORS[i % len(RUNNER_COLORS)]),
+                             on_heatmap=g.ys is not None)
+        self._add_start_and_minimum(res)
         self.loss_plot.setXRange(0, max(total, 1), padding=0.02)
         ys = finite if not self.loss_log else np.log10(finite)
         if ys.size:
@@ -198,6 +158,58 @@ class LandscapePlots(QWidget):
             self.loss_plot.setYRange(lo - pad, hi + pad, padding=0)
         self.step_line.show()
         self.show_step(0)
+
+    def _set_loss_scale(self, res: RaceResult) -> np.ndarray:
+        """A log scale for losses spanning more than LOG_DECADES decades; returns the
+        finite losses of all runners (for the range)."""
+        losses = np.concatenate([tr.loss for tr in res.race.trajectories.values()])
+        finite = losses[np.isfinite(losses)]
+        self.loss_log = bool(finite.size and finite.min() > 0
+                             and math.log10(finite.max() / finite.min()) > LOG_DECADES)
+        self.loss_plot.setLogMode(y=self.loss_log)
+        self.loss_plot.setLabel("left", "loss (log scale)" if self.loss_log else "loss",
+                                color=theme.current().subtext.name())
+        return finite
+
+    def _add_runner(self, label: str, tr: Any, color: QColor, on_heatmap: bool) -> None:
+        """One optimizer's path and point on the surface (a dashed tangent on a curve), its
+        loss curve and its legend entry."""
+        items: dict[str, Any] = {}
+        outline = pg.mkPen(theme.PATH_OUTLINE, width=4.5)
+        if on_heatmap:  # a plain curve item: a frame sets its data, nothing more
+            items["path"] = self._add(self.surface, pg.PlotCurveItem(
+                pen=pg.mkPen(color, width=2.2), shadowPen=outline, skipFiniteCheck=True))
+        else:
+            items["path"] = self._add(self.surface, pg.ScatterPlotItem(
+                size=5, pen=None, brush=pg.mkBrush(_alpha(color, 110))))
+            items["tangent"] = self._add(self.surface, pg.PlotDataItem(
+                [], [], pen=pg.mkPen(color, width=2.5, style=Qt.PenStyle.DashLine)))
+        items["point"] = self._add(self.surface, pg.ScatterPlotItem(
+            size=12, pen=pg.mkPen(theme.MARKER_EDGE, width=1.5), brush=pg.mkBrush(color)))
+        for it in items.values():
+            it.setZValue(20 if it is items["point"] else 10)
+        curve = self._add(self.loss_plot, pg.PlotDataItem([], [], pen=pg.mkPen(color, width=2)))
+        self._runner_items[label] = items
+        self._loss_curves[label] = curve
+        self.legend.append((f"{runner_title(label)} (lr {tr.settings.get('lr'):g})", color))
+
+    def _add_start_and_minimum(self, res: RaceResult) -> None:
+        """The start marker, and a star on the grid's minimum when it is inside the grid
+        (on the edge it is not a minimum)."""
+        g, t = res.grid, theme.current()
+        first = res.race.trajectories[next(iter(res.race.trajectories))]
+        start = first.params[0]
+        if g.ys is None:
+            self._marker((start[res.axes[0]], float(first.loss[0])), "start", t.text)
+            mx, mz = g.minimum()
+            if math.isfinite(mz) and g.xs[0] < mx < g.xs[-1]:
+                self._marker((mx, mz), "min", t.text, star=True)
+        else:
+            self._marker((start[res.axes[0]], start[res.axes[1]]), "start", theme.MARKER_FILL)
+            mx, my, mz = g.minimum()
+            inside = (g.xs[0] < mx < g.xs[-1]) and (g.ys[0] < my < g.ys[-1])
+            if math.isfinite(mz) and inside:
+                self._marker((mx, my), "grid min", theme.MARKER_FILL, star=True)
 
     def _marker(self, pos: tuple[float, float], text: str, color: QColor,
                 star: bool = False) -> None:

@@ -49,7 +49,7 @@ class LandscapePage(QWidget):
 
     statusMessage = Signal(str)
 
-    def __init__(self, controller: GraphController, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def __init__(self, controller: GraphController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.panel = RacePanel(self)
@@ -60,16 +60,7 @@ class LandscapePage(QWidget):
         self.note.setWordWrap(True)
         self.winner = QLabel(self)
         self.winner.setObjectName("raceWinner")
-        self.figure = QWidget(self)  # legend line + plots: what the GIF shows
-        self.legend = QLabel(self.figure)
-        self.legend.setObjectName("raceLegend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.plots.setParent(self.figure)
-        fig = QVBoxLayout(self.figure)
-        fig.setContentsMargins(0, 0, 0, 0)
-        fig.setSpacing(1)
-        fig.addWidget(self.legend)
-        fig.addWidget(self.plots, 1)
+        self.figure = self._make_figure()
         self.job: RaceJob | None = None
         self.result: RaceResult | None = None
         self.command: uc.TrainRun | None = None
@@ -81,6 +72,33 @@ class LandscapePage(QWidget):
         self._columns_timer.setSingleShot(True)
         self._columns_timer.setInterval(0)
         self._columns_timer.timeout.connect(self.refresh_columns)
+        self._lay_out()
+        self.panel.raceRequested.connect(self.start_race)
+        self.panel.coordsChanged.connect(self._coords_changed)
+        self.panel.lrChanged.connect(self.change_lr)
+        self.panel.player.stepChanged.connect(self._show_step)
+        self.panel.canvasRunnerChanged.connect(lambda _t: self._show_step(self.step))
+        self.panel.exportRequested.connect(self._export)
+        self._unsubscribe = controller.doc.subscribe(self._on_change)
+        controller.documentReplaced.connect(self._document_replaced)
+        self._document_replaced()
+
+    def _make_figure(self) -> QWidget:
+        """The legend line over the plots: what an exported GIF shows."""
+        figure = QWidget(self)
+        self.legend = QLabel(figure)
+        self.legend.setObjectName("raceLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.plots.setParent(figure)
+        fig = QVBoxLayout(figure)
+        fig.setContentsMargins(0, 0, 0, 0)
+        fig.setSpacing(1)
+        fig.addWidget(self.legend)
+        fig.addWidget(self.plots, 1)
+        return figure
+
+    def _lay_out(self) -> None:
+        """Note and winner over the figure on the left, the race panel on the right."""
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(2)
@@ -95,15 +113,6 @@ class LandscapePage(QWidget):
         row.setSpacing(6)
         row.addLayout(left, 1)
         row.addWidget(self.panel)
-        self.panel.raceRequested.connect(self.start_race)
-        self.panel.coordsChanged.connect(self._coords_changed)
-        self.panel.lrChanged.connect(self.change_lr)
-        self.panel.player.stepChanged.connect(self._show_step)
-        self.panel.canvasRunnerChanged.connect(lambda _t: self._show_step(self.step))
-        self.panel.exportRequested.connect(self._export)
-        self._unsubscribe = controller.doc.subscribe(self._on_change)
-        controller.documentReplaced.connect(self._document_replaced)
-        self._document_replaced()
 
     # ---- state ---------------------------------------------------------------------------------
     @property
