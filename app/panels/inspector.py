@@ -33,7 +33,8 @@ from app.document.controller import GraphController
 from app.panels.array_view import ArrayView
 from app.panels.frame_inspector import FramePanel, selected_frame
 from app.panels.value_table import ValueTable
-from core.graph import DTYPES, value_to_text
+from app.panels.value_text import editor_text, read_editor_text
+from core.graph import DTYPES, GraphError
 from core.graph.catalog import Param
 
 MAX_TABLE_CELLS = 400  # bigger values are edited as text
@@ -216,11 +217,11 @@ class Inspector(QScrollArea):
         self.requires_grad.setVisible(node.op == "variable")
         if holds:
             arr = node.value
-            _set_text(self.value_edit, value_to_text(arr))
+            _set_text(self.value_edit, editor_text(arr))
             self.dtype.blockSignals(True)
             self.dtype.setCurrentText(node.dtype or "float32")
             self.dtype.blockSignals(False)
-            small = 1 <= arr.ndim <= 2 and arr.size <= MAX_TABLE_CELLS
+            small = 1 <= arr.ndim <= 2 and 0 < arr.size <= MAX_TABLE_CELLS
             if small and not self.table.hasFocus():
                 self.table.set_array(arr)
             self.table.setVisible(small)
@@ -311,22 +312,32 @@ class Inspector(QScrollArea):
     def _commit_value_text(self) -> None:
         node = self._node()
         if node is not None and node.value is not None:
-            if self.value_edit.text() != value_to_text(node.value):
+            if self.value_edit.text() != editor_text(node.value):
                 self._commit_value(self.value_edit.text())
 
     def _commit_value(self, text: str) -> None:
         node = self._node()
         if node is None:
             return
-        if not self.controller.push("set_value", node.id, text):
+        try:
+            value = read_editor_text(text, node.value.dtype if node.value is not None
+                                     else np.dtype(np.float32))
+        except GraphError as e:
+            self.controller.statusMessage.emit(str(e))
+            self.refresh()
+            return
+        # an empty array keeps the node's dtype; text follows the parser's rules
+        dtype = node.dtype if isinstance(value, np.ndarray) else None
+        if not self.controller.push("set_value", node.id, value, dtype):
             self.refresh()
 
     def _commit_dtype(self, _index: int) -> None:
         node = self._node()
         if node is None or node.value is None or self.dtype.currentText() == node.dtype:
             return
-        if not self.controller.push("set_value", node.id, node.value.tolist(),
-                                    self.dtype.currentText()):
+        # an empty value as itself: its list, [], would lose a shape like (0, 3)
+        value = node.value if node.value.size == 0 else node.value.tolist()
+        if not self.controller.push("set_value", node.id, value, self.dtype.currentText()):
             self.refresh()
 
     def _commit_requires_grad(self, on: bool) -> None:
@@ -384,6 +395,8 @@ def _row_text(value: Any) -> str:
     arr = formatting.as_array(value)
     if arr is None:
         return formatting.full_text(value)
+    if arr.size == 0 and arr.shape != (0,):  # numpy prints every empty array as []
+        return f"[], size=({', '.join(map(str, arr.shape))})"
     with np.printoptions(precision=4, suppress=True, linewidth=UNWRAPPED, threshold=400):
         return np.array2string(arr, separator=", ")
 
