@@ -456,8 +456,8 @@ class PlotsPanel(QWidget):
                 ax = plot.getAxis(axis)
                 ax.setPen(pg.mkPen(t.node_border))
                 ax.setTextPen(pg.mkPen(t.subtext))
-        self.loss_plot.setLabel("left", "loss", color=t.subtext.name())
-        self.param_plot.setLabel("left", "parameters", color=t.subtext.name())
+        _label(self.loss_plot, "loss")
+        _label(self.param_plot, "parameters")
         self._label_edits_axis()
         for i, (name, curve) in enumerate(self._curves.items()):
             self._style_edit_curve(curve, i)
@@ -534,12 +534,13 @@ class PlotsPanel(QWidget):
     def _label_edits_axis(self) -> None:
         names = list(self._curves)
         label = names[0] if len(names) == 1 else "value" if names else ""
-        self.plot.setLabel("left", label, color=theme.current().subtext.name())
+        _label(self.plot, label)
 
     def _show_edits_range(self) -> None:
         """x: the edits there are, a lone point centred (not at the left end of 0…10)."""
         n = max((len(s) for s in self._series.values()), default=0)
         self.plot.getAxis("bottom").last = n - 1 if n else None
+        _show_axes(self.plot, n > 0)
         if n == 0:
             self.plot.setXRange(*EMPTY_X, padding=0)
             self.plot.setYRange(*EMPTY_Y, padding=0.05)
@@ -617,6 +618,8 @@ class PlotsPanel(QWidget):
         (on a log scale that includes a run whose losses are all ≤ 0)."""
         log = self.log_loss.isChecked()
         ys = np.asarray(self._loss, dtype=float)
+        _show_axes(self.loss_plot, bool(self._loss))  # all ≤ 0 on a log scale: steps still
+        _show_axes(self.param_plot, bool(self._param_curves))
         drawable = np.isfinite(ys) & (ys > 0) if log else np.isfinite(ys)
         if drawable.any():
             self._loss_empty.hide()
@@ -650,6 +653,19 @@ class PlotsPanel(QWidget):
 
 
 _ARGB = QColor.NameFormat.HexArgb
+
+
+def _label(plot: pg.PlotWidget, text: str) -> None:
+    """The left axis' title, without showing a hidden axis (PlotItem.setLabel shows it)."""
+    plot.getAxis("left").setLabel(text, color=theme.current().subtext.name())
+
+
+def _show_axes(plot: pg.PlotWidget, on: bool) -> None:
+    """Axes (and the grid they draw) only with data: an empty plot's 0…1 frame of ticks
+    read as a plot of something; its sentence alone says what will appear."""
+    for name in ("left", "bottom"):
+        if plot.getAxis(name).isVisible() != on:
+            plot.showAxis(name, on)
 
 
 def _alpha(color: QColor, a: int) -> QColor:
