@@ -96,6 +96,10 @@ class ArrayView(QWidget):
         self.show()
         return True
 
+    def zero_field(self) -> bool:
+        """Every entry is 0 (drawn as a grid of zero cells, see paintEvent)."""
+        return self.scale == 0 and bool(self.data.size) and bool(np.isfinite(self.data).all())
+
     def color_of(self, v: float) -> QColor:
         """The fill for one entry (NaN/inf cells are hatched on top of this in paint)."""
         t = theme.current()
@@ -255,12 +259,18 @@ class ArrayView(QWidget):
                      for line, w in enumerate(widths)]
         else:
             boxes = [QRect(0, 0, lay.per_line * c + 2 + s, self._grid_height())]
+        # all zeros: every cell is the pale zero colour, which on the light theme's pale
+        # background read as an empty box; separators in the frame's colour make it a grid,
+        # a field of equal cells (small cells give up a pixel to have a separator at all)
+        zeros = self.zero_field()
         for box in boxes:
             p.fillRect(box, t.node_border)
-            p.fillRect(box.adjusted(1, 1, -1, -1), bg)  # shows as the separators between cells
+            if not zeros:
+                p.fillRect(box.adjusted(1, 1, -1, -1), bg)  # shows between the cells
+        shrink = 1 if zeros and not s else 0
         for i, j, r in self._cells():
             v = float(self.data[i, j])
-            p.fillRect(r, self.color_of(v))
+            p.fillRect(r.adjusted(0, 0, -shrink, -shrink), self.color_of(v))
             if not math.isfinite(v):
                 hatch = t.error if math.isnan(v) else t.canvas_bg
                 pattern = (Qt.BrushStyle.DiagCrossPattern if math.isnan(v)

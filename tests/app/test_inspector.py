@@ -272,3 +272,21 @@ def test_an_empty_text_for_a_shape_with_elements_is_refused_with_a_reason(window
     np.testing.assert_array_equal(_node(window, "w").value, before)
     assert window.controller.undo_stack.count() == depth
     assert "6 elements" in window.statusBar().currentMessage()
+
+
+def test_an_all_zero_heatmap_reads_as_a_grid_of_zeros_in_the_light_theme(qtbot):
+    """All-zero cells are the pale zero colour; with background-coloured separators on the
+    light theme the heatmap looked like an empty box (only "all 0" below said otherwise).
+    Its cells are now separated by the frame's colour, at any cell size."""
+    t = theme.current()
+    for arr, width in ((np.zeros((3, 4)), 280), (np.zeros((4, 30)), 200), (np.zeros(9), 280)):
+        view = _view(qtbot, arr)
+        view.resize(width, 200)
+        img = view.grab().toImage()
+        first, last = view.cell_rect((0,) * arr.ndim), view.cell_rect(tuple(n - 1 for n in
+                                                                           arr.shape))
+        inside = [img.pixelColor(x, y) for x in range(first.left(), last.right())
+                  for y in range(first.top(), last.bottom())]
+        lines = sum(c == t.node_border for c in inside)
+        assert lines >= 0.03 * len(inside), (arr.shape, lines, len(inside))
+        assert _pixel(view, (0,) * arr.ndim) == neutral(t)  # the cells stay the zero colour
