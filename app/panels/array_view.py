@@ -114,55 +114,67 @@ class ArrayView(QWidget):
 
     # ---- geometry ------------------------------------------------------------------------------
     def _relayout(self) -> None:
-        w = max(self.width(), 40) - 2  # 1 px frame each side
+        self._layout, self.note = self._layout_for(self.width())
+        h = self._grid_height() + self._legend_height()
+        if self.minimumHeight() != h or self.maximumHeight() != h:
+            self.setFixedHeight(h)
+
+    def height_for_width(self, width: int) -> int:
+        """The height the view takes once it is `width` wide (cells grow with the width),
+        for a window that sizes itself to its contents before it is laid out."""
+        lay, note = self._layout_for(width)
+        return self._grid_height(lay) + self._legend_height(note)
+
+    def _layout_for(self, width: int) -> tuple[_Layout, str]:
+        """The cells' layout and the note at a width (see the module docstring)."""
+        w = max(width, 40) - 2  # 1 px frame each side
         rows, cols = self.data.shape
+        note = ""
         if rows * cols == 0:
-            self._layout = _Layout(0, 0, 0, 0, 0)
-            self.note = ""
+            lay = _Layout(0, 0, 0, 0, 0)
         elif self.vector:
             n = cols
             cell = max(MIN_CELL, min(MAX_CELL, w // n))
             per_line = max(1, min(n, w // cell))
             lines = -(-n // per_line)
             shown_lines = min(lines, MAX_LINES)
-            self._layout = _Layout(cell, shown_lines, per_line, WRAP_GAP if lines > 1 else 0, n)
+            lay = _Layout(cell, shown_lines, per_line, WRAP_GAP if lines > 1 else 0, n)
             shown = min(n, shown_lines * per_line)
-            self.note = f"wrapped, {per_line} a line" if lines > 1 else ""
+            note = f"wrapped, {per_line} a line" if lines > 1 else ""
             if shown < n:
-                self.note = f"first {shown} of {n} entries, wrapped {per_line} a line"
+                note = f"first {shown} of {n} entries, wrapped {per_line} a line"
         else:
             cell = max(MIN_CELL, min(MAX_CELL, w // cols, MAX_GRID_HEIGHT // rows))
             shown_cols = max(1, min(cols, w // cell))
             shown_rows = min(rows, MAX_LINES)
-            self._layout = _Layout(cell, shown_rows, shown_cols, 0, rows * cols)
+            lay = _Layout(cell, shown_rows, shown_cols, 0, rows * cols)
             parts = []
             if shown_rows < rows:
                 parts.append(f"rows 0–{shown_rows - 1} of {rows}")
             if shown_cols < cols:
                 parts.append(f"cols 0–{shown_cols - 1} of {cols}")
-            self.note = ", ".join(parts)
+            note = ", ".join(parts)
             if self.prefix:
                 idx = ", ".join(str(i) for i in self.prefix)
-                self.note = (f"slice [{idx}, :, :] of {'×'.join(map(str, self.shape))}"
-                             + (f"; {self.note}" if self.note else ""))
+                note = (f"slice [{idx}, :, :] of {'×'.join(map(str, self.shape))}"
+                        + (f"; {note}" if note else ""))
             elif parts:
-                self.note = "showing " + self.note
+                note = "showing " + note
         bad = int(np.count_nonzero(~np.isfinite(self.data)))
         if bad:
-            self.note = (self.note + "; " if self.note else "") + f"{bad} non-finite (hatched)"
-        h = self._grid_height() + self._legend_height()
-        if self.minimumHeight() != h or self.maximumHeight() != h:
-            self.setFixedHeight(h)
+            note = (note + "; " if note else "") + f"{bad} non-finite (hatched)"
+        return lay, note
 
-    def _grid_height(self) -> int:
-        lay = self._layout
+    def _grid_height(self, lay: _Layout | None = None) -> int:
+        lay = lay or self._layout
         if not lay.cell:
             return 0
         return lay.lines * lay.cell + max(lay.lines - 1, 0) * lay.gap + 2 + _sep(lay.cell)
 
-    def _legend_height(self) -> int:
+    def _legend_height(self, note: str | None = None) -> int:
         fm = self.fontMetrics()
-        return 6 + fm.height() + (fm.height() + 1 if self.note else 0)
+        return 6 + fm.height() + (fm.height() + 1 if (self.note if note is None else note)
+                                  else 0)
 
     def _cells(self):
         """(grid row, grid col, rect) of every drawn cell, in drawing order."""
