@@ -195,7 +195,7 @@ class Inspector(QScrollArea):
         field.selectAll()
 
     # ---- readouts ------------------------------------------------------------------------------
-    def refresh(self) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def refresh(self) -> None:
         """Re-read the node from the document and the last evaluation."""
         doc = self.controller.doc
         if self.node_id is None or self.node_id not in doc:
@@ -206,6 +206,11 @@ class Inspector(QScrollArea):
         self.placeholder.hide()
         self.panel.show()
         node = doc.node(self.node_id)
+        self._refresh_edits(node)
+        self._refresh_readouts(node)
+
+    def _refresh_edits(self, node: Any) -> None:
+        """The fields a person types into, the op's parameters and the output button."""
         spec = node.spec
         self.title.setText(_title(node.name, spec.name))
         self.description.setText(spec.description)
@@ -216,31 +221,51 @@ class Inspector(QScrollArea):
             self.form.labelForField(w).setVisible(holds)
         self.requires_grad.setVisible(node.op == "variable")
         if holds:
-            arr = node.value
-            _set_text(self.value_edit, editor_text(arr))
-            self.dtype.blockSignals(True)
-            self.dtype.setCurrentText(node.dtype or "float32")
-            self.dtype.blockSignals(False)
-            small = 1 <= arr.ndim <= 2 and 0 < arr.size <= MAX_TABLE_CELLS
-            if small and not self.table.hasFocus():
-                self.table.set_array(arr)
-            self.table.setVisible(small)
+            self._refresh_value_fields(node.value, node.dtype)
         else:
             self.table.hide()
         self.requires_grad.blockSignals(True)
         self.requires_grad.setChecked(node.requires_grad)
         self.requires_grad.blockSignals(False)
         self._build_params(spec.params, node.params)
-        is_out = doc.output == node.id
+        is_out = self.controller.doc.output == node.id
         self.output_btn.setText("Output: backward starts here" if is_out
                                 else "Set as output (backward starts here)")
         self.output_btn.setEnabled(not is_out)
 
+    def _refresh_value_fields(self, arr: np.ndarray, dtype: str | None) -> None:
+        """The value as text, the dtype, and the grid for a small vector or matrix."""
+        _set_text(self.value_edit, editor_text(arr))
+        self.dtype.blockSignals(True)
+        self.dtype.setCurrentText(dtype or "float32")
+        self.dtype.blockSignals(False)
+        small = 1 <= arr.ndim <= 2 and 0 < arr.size <= MAX_TABLE_CELLS
+        if small and not self.table.hasFocus():
+            self.table.set_array(arr)
+        self.table.setVisible(small)
+
+    def _refresh_readouts(self, node: Any) -> None:
+        """What the last evaluation computed: value, .grad, grad_fn, the local derivative
+        (from the catalog), the error."""
+        doc = self.controller.doc
         r = self.controller.result
         tensor = r.tensor(node.id) if r else None
         value = tensor if tensor is not None else (r.values.get(node.id) if r else None)
         self.value_view.setPlainText(_row_text(value) if value is not None else "—")
         self.value_map.set_value(value)
+        self._refresh_grad(node, r)
+        fn = r.grad_fn_name(node.id) if r else None
+        self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
+        self.derivative.setText(node_text.derivative_line(doc, node.id))
+        err = (r.errors.get(node.id) or self.controller.refusal.get(node.id)
+               or r.warnings.get(node.id)) if r else None
+        self.error.setText(err or "")
+        self.error.setVisible(bool(err))
+
+    def _refresh_grad(self, node: Any, r: Any) -> None:
+        """`.grad` — or, for a node that is not a leaf, ∂output/∂node, titled as such — how
+        an accumulated one was reached, and the gradient editor."""
+        doc = self.controller.doc
         grad = r.grads.get(node.id) if r else None
         if grad is None and r is not None and r.node_grads.get(node.id) is not None:
             out = doc.node(doc.output).name if doc.output in doc else "output"
@@ -254,13 +279,6 @@ class Inspector(QScrollArea):
         self.grad_history.setText(f"accumulated: {how}" if how else "")
         self.grad_history.setVisible(bool(how))
         self.gradient_editor.show_for(node.id)
-        fn = r.grad_fn_name(node.id) if r else None
-        self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
-        self.derivative.setText(node_text.derivative_line(doc, node.id))
-        err = (r.errors.get(node.id) or self.controller.refusal.get(node.id)
-               or r.warnings.get(node.id)) if r else None
-        self.error.setText(err or "")
-        self.error.setVisible(bool(err))
 
     def _build_params(self, params: tuple[Param, ...], values: dict[str, Any]) -> None:
         keys = [p.name for p in params]
