@@ -357,22 +357,45 @@ def _beside(parent: QWidget, plot: pg.PlotWidget, legend: CurveLegend) -> QWidge
 class PlotsPanel(QWidget):
     """The bottom dock's plots: edit history and training curves (see module docstring)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._series: dict[str, list[float]] = {}  # edits page: name -> values
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._param_curves: dict[str, pg.PlotDataItem] = {}  # training page
+        self._loss: list[float] = []
+        self._params: dict[str, list[float]] = {}
+        self._training_caption = ""
+        self._log_note = ""
+        self._extra_pages: dict[str, int] = {}  # add_page: name -> page index
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._build_edits_page())
+        self.pages.addWidget(self._build_training_page())
+        head = self._build_header()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 6)
+        lay.setSpacing(2)
+        lay.addLayout(head)
+        lay.addWidget(self.pages, 1)
+        self._page_changed(0)
+        self._show_edits_range()
+        self._show_training_ranges()
+        self.apply_theme()
+
+    def _build_edits_page(self) -> QWidget:
+        """The output's value after each edit, its legend beside it."""
         self.plot = _plot_widget(self)
         self.edits_legend = CurveLegend(self)
         self._edits_empty = _Placeholder(self.plot, NO_EDITS)
+        return _beside(self, self.plot, self.edits_legend)
 
-        # training page: loss | parameters (legend beside it)
+    def _build_training_page(self) -> QWidget:
+        """Loss | parameters, the parameters' legend beside them."""
         self.loss_plot = _plot_widget(self)
         self.loss_curve = self.loss_plot.plot([], [], connect="finite")
         self._loss_empty = _Placeholder(self.loss_plot, NO_RUN)
         self.param_plot = _plot_widget(self)
         self.param_legend = CurveLegend(self)
         self._param_empty = _Placeholder(self.param_plot, NO_RUN)
-        self._param_curves: dict[str, pg.PlotDataItem] = {}
-        self._loss: list[float] = []
-        self._params: dict[str, list[float]] = {}
         training = QWidget(self)
         row = QHBoxLayout(training)
         row.setContentsMargins(0, 0, 0, 0)
@@ -381,19 +404,16 @@ class PlotsPanel(QWidget):
         row.addWidget(self.param_plot, 1)  # the two plots equally wide, the legend beside
         row.addSpacing(-4)
         row.addWidget(self.param_legend, 0)
+        return training
 
-        self.pages = QStackedWidget(self)
-        self.pages.addWidget(_beside(self, self.plot, self.edits_legend))
-        self.pages.addWidget(training)
-
-        # header: page switch, log toggle, what is shown
+    def _build_header(self) -> QHBoxLayout:
+        """The page switch (Edits, Training, then `add_page`'s), what is shown, the log
+        toggle."""
         self.edits_button = QPushButton("Edits", self)
         self.training_button = QPushButton("Training", self)
         self._page_buttons = QButtonGroup(self)
         for i, b in enumerate((self.edits_button, self.training_button)):
-            b.setCheckable(True)
-            b.setFlat(True)
-            b.setCursor(Qt.CursorShape.PointingHandCursor)
+            _page_button(b)
             self._page_buttons.addButton(b, i)
         self.edits_button.setChecked(True)
         self._page_buttons.idClicked.connect(self.pages.setCurrentIndex)
@@ -406,7 +426,6 @@ class PlotsPanel(QWidget):
         self.caption.setObjectName("hint")
         head = QHBoxLayout()
         self._head = head
-        self._extra_pages: dict[str, int] = {}  # add_page: name -> page index
         head.setContentsMargins(0, 0, 0, 0)
         head.setSpacing(2)
         head.addWidget(self.edits_button)
@@ -414,30 +433,14 @@ class PlotsPanel(QWidget):
         head.addSpacing(10)
         head.addWidget(self.caption, 1)
         head.addWidget(self.log_loss)
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 2, 6, 6)
-        lay.setSpacing(2)
-        lay.addLayout(head)
-        lay.addWidget(self.pages, 1)
-        self._series: dict[str, list[float]] = {}
-        self._curves: dict[str, pg.PlotDataItem] = {}
-        self._training_caption = ""
-        self._log_note = ""
-        self._page_changed(0)
-        self._show_edits_range()
-        self._show_training_ranges()
-        self.apply_theme()
+        return head
 
     def add_page(self, name: str, title: str, widget: QWidget) -> int:
         """Another page with its header button after Training (the Landscape view, issue
         10); `show_page(name)` switches to it. The page brings its own caption, and its
         `apply_theme()`, if it has one, is called with the panel's."""
         index = self.pages.addWidget(widget)
-        button = QPushButton(title, self)
-        button.setCheckable(True)
-        button.setFlat(True)
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button = _page_button(QPushButton(title, self))
         self._page_buttons.addButton(button, index)
         self._head.insertWidget(index, button)
         self._extra_pages[name] = index
@@ -653,6 +656,14 @@ class PlotsPanel(QWidget):
 
 
 _ARGB = QColor.NameFormat.HexArgb
+
+
+def _page_button(button: QPushButton) -> QPushButton:
+    """A flat, checkable page switch of the header."""
+    button.setCheckable(True)
+    button.setFlat(True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
 
 
 def _label(plot: pg.PlotWidget, text: str) -> None:
