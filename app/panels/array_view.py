@@ -96,6 +96,10 @@ class ArrayView(QWidget):
         self.show()
         return True
 
+    def zero_field(self) -> bool:
+        """Every entry is 0 (drawn as a grid of zero cells, see paintEvent)."""
+        return self.scale == 0 and bool(self.data.size) and bool(np.isfinite(self.data).all())
+
     def color_of(self, v: float) -> QColor:
         """The fill for one entry (NaN/inf cells are hatched on top of this in paint)."""
         t = theme.current()
@@ -110,55 +114,67 @@ class ArrayView(QWidget):
 
     # ---- geometry ------------------------------------------------------------------------------
     def _relayout(self) -> None:
-        w = max(self.width(), 40) - 2  # 1 px frame each side
+        self._layout, self.note = self._layout_for(self.width())
+        h = self._grid_height() + self._legend_height()
+        if self.minimumHeight() != h or self.maximumHeight() != h:
+            self.setFixedHeight(h)
+
+    def height_for_width(self, width: int) -> int:
+        """The height the view takes once it is `width` wide (cells grow with the width),
+        for a window that sizes itself to its contents before it is laid out."""
+        lay, note = self._layout_for(width)
+        return self._grid_height(lay) + self._legend_height(note)
+
+    def _layout_for(self, width: int) -> tuple[_Layout, str]:
+        """The cells' layout and the note at a width (see the module docstring)."""
+        w = max(width, 40) - 2  # 1 px frame each side
         rows, cols = self.data.shape
+        note = ""
         if rows * cols == 0:
-            self._layout = _Layout(0, 0, 0, 0, 0)
-            self.note = ""
+            lay = _Layout(0, 0, 0, 0, 0)
         elif self.vector:
             n = cols
             cell = max(MIN_CELL, min(MAX_CELL, w // n))
             per_line = max(1, min(n, w // cell))
             lines = -(-n // per_line)
             shown_lines = min(lines, MAX_LINES)
-            self._layout = _Layout(cell, shown_lines, per_line, WRAP_GAP if lines > 1 else 0, n)
+            lay = _Layout(cell, shown_lines, per_line, WRAP_GAP if lines > 1 else 0, n)
             shown = min(n, shown_lines * per_line)
-            self.note = f"wrapped, {per_line} a line" if lines > 1 else ""
+            note = f"wrapped, {per_line} a line" if lines > 1 else ""
             if shown < n:
-                self.note = f"first {shown} of {n} entries, wrapped {per_line} a line"
+                note = f"first {shown} of {n} entries, wrapped {per_line} a line"
         else:
             cell = max(MIN_CELL, min(MAX_CELL, w // cols, MAX_GRID_HEIGHT // rows))
             shown_cols = max(1, min(cols, w // cell))
             shown_rows = min(rows, MAX_LINES)
-            self._layout = _Layout(cell, shown_rows, shown_cols, 0, rows * cols)
+            lay = _Layout(cell, shown_rows, shown_cols, 0, rows * cols)
             parts = []
             if shown_rows < rows:
                 parts.append(f"rows 0–{shown_rows - 1} of {rows}")
             if shown_cols < cols:
                 parts.append(f"cols 0–{shown_cols - 1} of {cols}")
-            self.note = ", ".join(parts)
+            note = ", ".join(parts)
             if self.prefix:
                 idx = ", ".join(str(i) for i in self.prefix)
-                self.note = (f"slice [{idx}, :, :] of {'×'.join(map(str, self.shape))}"
-                             + (f"; {self.note}" if self.note else ""))
+                note = (f"slice [{idx}, :, :] of {'×'.join(map(str, self.shape))}"
+                        + (f"; {note}" if note else ""))
             elif parts:
-                self.note = "showing " + self.note
+                note = "showing " + note
         bad = int(np.count_nonzero(~np.isfinite(self.data)))
         if bad:
-            self.note = (self.note + "; " if self.note else "") + f"{bad} non-finite (hatched)"
-        h = self._grid_height() + self._legend_height()
-        if self.minimumHeight() != h or self.maximumHeight() != h:
-            self.setFixedHeight(h)
+            note = (note + "; " if note else "") + f"{bad} non-finite (hatched)"
+        return lay, note
 
-    def _grid_height(self) -> int:
-        lay = self._layout
+    def _grid_height(self, lay: _Layout | None = None) -> int:
+        lay = lay or self._layout
         if not lay.cell:
             return 0
         return lay.lines * lay.cell + max(lay.lines - 1, 0) * lay.gap + 2 + _sep(lay.cell)
 
-    def _legend_height(self) -> int:
+    def _legend_height(self, note: str | None = None) -> int:
         fm = self.fontMetrics()
-        return 6 + fm.height() + (fm.height() + 1 if self.note else 0)
+        return 6 + fm.height() + (fm.height() + 1 if (self.note if note is None else note)
+                                  else 0)
 
     def _cells(self):
         """(grid row, grid col, rect) of every drawn cell, in drawing order."""
@@ -255,12 +271,18 @@ class ArrayView(QWidget):
                      for line, w in enumerate(widths)]
         else:
             boxes = [QRect(0, 0, lay.per_line * c + 2 + s, self._grid_height())]
+        # all zeros: every cell is the pale zero colour, which on the light theme's pale
+        # background read as an empty box; separators in the frame's colour make it a grid,
+        # a field of equal cells (small cells give up a pixel to have a separator at all)
+        zeros = self.zero_field()
         for box in boxes:
             p.fillRect(box, t.node_border)
-            p.fillRect(box.adjusted(1, 1, -1, -1), bg)  # shows as the separators between cells
+            if not zeros:
+                p.fillRect(box.adjusted(1, 1, -1, -1), bg)  # shows between the cells
+        shrink = 1 if zeros and not s else 0
         for i, j, r in self._cells():
             v = float(self.data[i, j])
-            p.fillRect(r, self.color_of(v))
+            p.fillRect(r.adjusted(0, 0, -shrink, -shrink), self.color_of(v))
             if not math.isfinite(v):
                 hatch = t.error if math.isnan(v) else t.canvas_bg
                 pattern = (Qt.BrushStyle.DiagCrossPattern if math.isnan(v)

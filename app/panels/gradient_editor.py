@@ -26,7 +26,8 @@ from app.application import theme
 from app.document import undo_commands as uc
 from app.document.controller import GraphController
 from app.panels.value_table import ValueTable
-from core.graph import GraphError, value_to_text
+from app.panels.value_text import editor_text, read_editor_text
+from core.graph import GraphError
 from core.graph.commands import make_command
 
 MAX_GRID = 400  # entries; bigger gradients are edited as text only
@@ -105,8 +106,8 @@ class GradientEditor(QWidget):
             self.edit.setPlaceholderText("None — the engine needs one (Ones sets them)")
             _set_text(self.edit, "")
         else:
-            _set_text(self.edit, value_to_text(grad))
-        grid = shown is not None and 1 <= shown.ndim <= 2 and shown.size <= MAX_GRID
+            _set_text(self.edit, editor_text(grad))
+        grid = shown is not None and 1 <= shown.ndim <= 2 and 0 < shown.size <= MAX_GRID
         if grid and not self.table.hasFocus():
             self.table.set_array(np.asarray(shown))
         self.table.setVisible(grid)  # ones until set: editing a cell sets the rest to 1
@@ -146,14 +147,20 @@ class GradientEditor(QWidget):
     def _commit_text(self) -> None:
         text = self.edit.text().strip()
         grad = self.controller.doc.output_gradient
-        if not text or grad is not None and text == value_to_text(grad):
+        if not text or grad is not None and text == editor_text(grad):
             return
-        self.commit(text)
+        try:  # `empty (0, 3)`: the gradient of an empty output, which `[]` cannot spell
+            self.commit(read_editor_text(text, np.dtype(np.float32)))
+        except GraphError as e:
+            self.error.setText(str(e))
+            self.error.show()
+            self.controller.statusMessage.emit(str(e))
 
     def _commit_ones(self) -> None:
         value = self._value()
         if value is not None:
-            self.commit(np.ones_like(value, dtype=np.float32).tolist())
+            ones = np.ones_like(value, dtype=np.float32)
+            self.commit(ones if ones.size == 0 else ones.tolist())  # ([] loses (0, 3))
 
 
 def _set_text(edit: QLineEdit, text: str) -> None:

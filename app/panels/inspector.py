@@ -33,7 +33,8 @@ from app.document.controller import GraphController
 from app.panels.array_view import ArrayView
 from app.panels.frame_inspector import FramePanel, selected_frame
 from app.panels.value_table import ValueTable
-from core.graph import DTYPES, value_to_text
+from app.panels.value_text import editor_text, read_editor_text
+from core.graph import DTYPES, GraphError
 from core.graph.catalog import Param
 
 MAX_TABLE_CELLS = 400  # bigger values are edited as text
@@ -194,7 +195,7 @@ class Inspector(QScrollArea):
         field.selectAll()
 
     # ---- readouts ------------------------------------------------------------------------------
-    def refresh(self) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def refresh(self) -> None:
         """Re-read the node from the document and the last evaluation."""
         doc = self.controller.doc
         if self.node_id is None or self.node_id not in doc:
@@ -205,6 +206,11 @@ class Inspector(QScrollArea):
         self.placeholder.hide()
         self.panel.show()
         node = doc.node(self.node_id)
+        self._refresh_edits(node)
+        self._refresh_readouts(node)
+
+    def _refresh_edits(self, node: Any) -> None:
+        """The fields a person types into, the op's parameters and the output button."""
         spec = node.spec
         self.title.setText(_title(node.name, spec.name))
         self.description.setText(spec.description)
@@ -215,31 +221,51 @@ class Inspector(QScrollArea):
             self.form.labelForField(w).setVisible(holds)
         self.requires_grad.setVisible(node.op == "variable")
         if holds:
-            arr = node.value
-            _set_text(self.value_edit, value_to_text(arr))
-            self.dtype.blockSignals(True)
-            self.dtype.setCurrentText(node.dtype or "float32")
-            self.dtype.blockSignals(False)
-            small = 1 <= arr.ndim <= 2 and arr.size <= MAX_TABLE_CELLS
-            if small and not self.table.hasFocus():
-                self.table.set_array(arr)
-            self.table.setVisible(small)
+            self._refresh_value_fields(node.value, node.dtype)
         else:
             self.table.hide()
         self.requires_grad.blockSignals(True)
         self.requires_grad.setChecked(node.requires_grad)
         self.requires_grad.blockSignals(False)
         self._build_params(spec.params, node.params)
-        is_out = doc.output == node.id
+        is_out = self.controller.doc.output == node.id
         self.output_btn.setText("Output: backward starts here" if is_out
                                 else "Set as output (backward starts here)")
         self.output_btn.setEnabled(not is_out)
 
+    def _refresh_value_fields(self, arr: np.ndarray, dtype: str | None) -> None:
+        """The value as text, the dtype, and the grid for a small vector or matrix."""
+        _set_text(self.value_edit, editor_text(arr))
+        self.dtype.blockSignals(True)
+        self.dtype.setCurrentText(dtype or "float32")
+        self.dtype.blockSignals(False)
+        small = 1 <= arr.ndim <= 2 and 0 < arr.size <= MAX_TABLE_CELLS
+        if small and not self.table.hasFocus():
+            self.table.set_array(arr)
+        self.table.setVisible(small)
+
+    def _refresh_readouts(self, node: Any) -> None:
+        """What the last evaluation computed: value, .grad, grad_fn, the local derivative
+        (from the catalog), the error."""
+        doc = self.controller.doc
         r = self.controller.result
         tensor = r.tensor(node.id) if r else None
         value = tensor if tensor is not None else (r.values.get(node.id) if r else None)
         self.value_view.setPlainText(_row_text(value) if value is not None else "—")
         self.value_map.set_value(value)
+        self._refresh_grad(node, r)
+        fn = r.grad_fn_name(node.id) if r else None
+        self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
+        self.derivative.setText(node_text.derivative_line(doc, node.id))
+        err = (r.errors.get(node.id) or self.controller.refusal.get(node.id)
+               or r.warnings.get(node.id)) if r else None
+        self.error.setText(err or "")
+        self.error.setVisible(bool(err))
+
+    def _refresh_grad(self, node: Any, r: Any) -> None:
+        """`.grad` — or, for a node that is not a leaf, ∂output/∂node, titled as such — how
+        an accumulated one was reached, and the gradient editor."""
+        doc = self.controller.doc
         grad = r.grads.get(node.id) if r else None
         if grad is None and r is not None and r.node_grads.get(node.id) is not None:
             out = doc.node(doc.output).name if doc.output in doc else "output"
@@ -253,13 +279,6 @@ class Inspector(QScrollArea):
         self.grad_history.setText(f"accumulated: {how}" if how else "")
         self.grad_history.setVisible(bool(how))
         self.gradient_editor.show_for(node.id)
-        fn = r.grad_fn_name(node.id) if r else None
-        self.grad_fn.setText(f"grad_fn = <{fn}>" if fn else "grad_fn = None")
-        self.derivative.setText(node_text.derivative_line(doc, node.id))
-        err = (r.errors.get(node.id) or self.controller.refusal.get(node.id)
-               or r.warnings.get(node.id)) if r else None
-        self.error.setText(err or "")
-        self.error.setVisible(bool(err))
 
     def _build_params(self, params: tuple[Param, ...], values: dict[str, Any]) -> None:
         keys = [p.name for p in params]
@@ -311,22 +330,32 @@ class Inspector(QScrollArea):
     def _commit_value_text(self) -> None:
         node = self._node()
         if node is not None and node.value is not None:
-            if self.value_edit.text() != value_to_text(node.value):
+            if self.value_edit.text() != editor_text(node.value):
                 self._commit_value(self.value_edit.text())
 
     def _commit_value(self, text: str) -> None:
         node = self._node()
         if node is None:
             return
-        if not self.controller.push("set_value", node.id, text):
+        try:
+            value = read_editor_text(text, node.value.dtype if node.value is not None
+                                     else np.dtype(np.float32))
+        except GraphError as e:
+            self.controller.statusMessage.emit(str(e))
+            self.refresh()
+            return
+        # an empty array keeps the node's dtype; text follows the parser's rules
+        dtype = node.dtype if isinstance(value, np.ndarray) else None
+        if not self.controller.push("set_value", node.id, value, dtype):
             self.refresh()
 
     def _commit_dtype(self, _index: int) -> None:
         node = self._node()
         if node is None or node.value is None or self.dtype.currentText() == node.dtype:
             return
-        if not self.controller.push("set_value", node.id, node.value.tolist(),
-                                    self.dtype.currentText()):
+        # an empty value as itself: its list, [], would lose a shape like (0, 3)
+        value = node.value if node.value.size == 0 else node.value.tolist()
+        if not self.controller.push("set_value", node.id, value, self.dtype.currentText()):
             self.refresh()
 
     def _commit_requires_grad(self, on: bool) -> None:
@@ -384,6 +413,8 @@ def _row_text(value: Any) -> str:
     arr = formatting.as_array(value)
     if arr is None:
         return formatting.full_text(value)
+    if arr.size == 0 and arr.shape != (0,):  # numpy prints every empty array as []
+        return f"[], size=({', '.join(map(str, arr.shape))})"
     with np.printoptions(precision=4, suppress=True, linewidth=UNWRAPPED, threshold=400):
         return np.array2string(arr, separator=", ")
 

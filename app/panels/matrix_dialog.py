@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QDialog,
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 #: larger matrices keep the heatmap but list only this many rows/columns of numbers
 MAX_TABLE = 60
+#: the most of the screen (each way) the dialog takes to show a big matrix whole
+SCREEN_SHARE = 0.9
 
 
 class MatrixDialog(QDialog):
@@ -92,7 +94,49 @@ class MatrixDialog(QDialog):
                                 else f"∂²/∂{m.rows[i]}∂{m.cols[j]} = {v!r}")
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
-        self.adjustSize()
+        self.fit_to_contents()
+
+    def fit_to_contents(self) -> None:
+        """As large as the table needs to show every number, up to SCREEN_SHARE of the
+        screen, with scrollbars beyond (`adjustSize` stops at two thirds of the screen, which
+        showed 6 of a 10×20 Jacobian's columns in a window a third of the screen wide)."""
+        t = self.table
+        # the table's own hint reads its headers' current widths, stale until it is laid out
+        # (12 px for a row header that needs 36): ask the headers what they need instead
+        frame = 2 * t.frameWidth()
+        need = QSize(t.verticalHeader().sizeHint().width() + t.horizontalHeader().length(),
+                     t.horizontalHeader().sizeHint().height() + t.verticalHeader().length())
+        want = self.sizeHint() + (need + QSize(frame, frame) - t.sizeHint()).expandedTo(
+            QSize(0, 0))
+        avail = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        limit = QSize(int(avail.width() * SCREEN_SHARE), int(avail.height() * SCREEN_SHARE))
+        if self.heatmap.isVisibleTo(self):  # its cells grow with the width it will get
+            m = self.layout().contentsMargins()
+            inner = min(want.width(), limit.width()) - m.left() - m.right()
+            want.setHeight(want.height() + self.heatmap.height_for_width(inner)
+                           - self.heatmap.sizeHint().height())
+        if want.width() > limit.width():  # room for the scrollbar the cut will need
+            want.setHeight(want.height() + t.horizontalScrollBar().sizeHint().height())
+        if want.height() > limit.height():
+            want.setWidth(want.width() + t.verticalScrollBar().sizeHint().width())
+        size = want.boundedTo(limit)
+        self.resize(size.expandedTo(self.minimumSizeHint()))
+        if self.isVisible():
+            self._keep_on_screen()
+
+    def _keep_on_screen(self) -> None:
+        """A grown window is moved back inside the screen (centred on the main window, a big
+        matrix's window would stick out of it)."""
+        avail = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        frame = self.frameGeometry()
+        x = max(min(frame.x(), avail.right() + 1 - frame.width()), avail.left())
+        y = max(min(frame.y(), avail.bottom() + 1 - frame.height()), avail.top())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._keep_on_screen()
 
 
 def _number(v: float) -> str:

@@ -403,6 +403,17 @@ class TrainPanel(QWidget):
                 " Run starts a new run from its values now." if self._stale else ""))
         elif self._stale:
             self._update_buttons()
+            self._show_status(self._over_text())
+
+    def _over_text(self) -> str:
+        """What the status line says of a stopped run the graph has moved on from: its
+        "Done"/"Paused at"/error line described the run, no longer the graph (Differentiate
+        adds nodes and a new output; an edit may fix what made a run diverge)."""
+        tr = self.trainer
+        assert tr is not None
+        loss = "" if tr.loss is None else f", loss {tr.loss:.6g}"
+        return (f"The graph changed since the last run (step {tr.step_count}{loss}): "
+                "Run starts a new run.")
 
     def _document_replaced(self) -> None:
         self._unsubscribe()
@@ -443,7 +454,8 @@ class TrainPanel(QWidget):
         if self.running:
             return
         doc = self.controller.doc
-        ids = self.trainer.params if self.trainer is not None else trainable(doc)
+        live = self.trainer is not None and not self._stale
+        ids = self.trainer.params if live else trainable(doc)  # a stale run's are history
         if ids:
             names = ", ".join(doc.node(i).name for i in ids if i in doc)
             out = doc.node(doc.output).name if doc.output in doc else "the output"

@@ -236,3 +236,26 @@ def test_choosing_another_output_ends_backward_from_selected(window):
     assert window.controller.backward_outputs is None
     assert not items[out]._is_output and not items[out1]._is_output
     assert float(window.controller.result.grads[x1]) == 1  # ∂y2/∂x1
+
+
+def test_an_empty_output_gets_an_empty_gradient_of_its_shape(window):
+    """An output of shape (0, 3): Ones committed `[]` (shape (0,)) and was refused, and its
+    gradient showed as `[]`, which reads back as (0,)."""
+    window.build_expression("y = w * 2")
+    doc = window.controller.doc
+    assert window.controller.push("set_value", doc.by_name("w").id,
+                                  np.zeros((0, 3), np.float32))
+    QApplication.processEvents()
+    window.controller.select_only([doc.output])
+    ed = window.inspector.gradient_editor
+    assert not ed.table.isVisible()  # no grid of zero rows
+    ed.ones.click()
+    QApplication.processEvents()
+    assert doc.output_gradient is not None and doc.output_gradient.shape == (0, 3)
+    ed.show_for(doc.output)
+    assert ed.edit.text() == "empty (0, 3)"
+    window.act_undo.trigger()
+    QApplication.processEvents()
+    ed.edit.setText("empty (0, 3)")
+    ed._commit_text()
+    assert doc.output_gradient.shape == (0, 3)

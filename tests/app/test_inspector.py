@@ -235,3 +235,58 @@ def test_inspector_title_reads_name_dash_op(window):
     x = window.controller.doc.by_name("x")
     window.controller.select_only([x.id])
     assert window.inspector.title.text() == "x — variable"
+
+
+def test_an_empty_matrix_keeps_its_shape_in_the_value_editor(window):
+    """A (0, 3) value showed as `[]`, which reads back as shape (0,): committing the field,
+    or changing the dtype, silently made it a different value."""
+    type_expression(window, "sum(w)")
+    w = _node(window, "w").id
+    assert window.controller.push("set_value", w, np.zeros((0, 3), np.float32))
+    _inspect(window, "w")
+    edit = window.inspector.value_edit
+    assert edit.text() == "empty (0, 3)"
+    assert window.inspector.table.isHidden()  # no grid of zero rows
+    window.controller.evaluate_now()
+    assert window.inspector.grad_view.toPlainText() == "[], size=(0, 3)"
+    depth = window.controller.undo_stack.count()
+    _type_into(edit, "empty (0, 3)")  # the same text: no edit
+    assert window.controller.undo_stack.count() == depth
+    _type_into(edit, "[1.0, 2.0]")
+    assert _node(window, "w").value.shape == (2,)
+    _type_into(edit, "empty(0,3)")  # typed back: the shape, in the node's dtype
+    v = _node(window, "w").value
+    assert v.shape == (0, 3) and v.dtype == np.float32
+    window.inspector.dtype.setCurrentText("float64")
+    window.inspector._commit_dtype(0)
+    v = _node(window, "w").value
+    assert v.shape == (0, 3) and v.dtype == np.float64
+
+
+def test_an_empty_text_for_a_shape_with_elements_is_refused_with_a_reason(window):
+    type_expression(window, "sum(w)")
+    _inspect(window, "w")
+    before = np.array(_node(window, "w").value, copy=True)
+    depth = window.controller.undo_stack.count()
+    _type_into(window.inspector.value_edit, "empty (2, 3)")
+    np.testing.assert_array_equal(_node(window, "w").value, before)
+    assert window.controller.undo_stack.count() == depth
+    assert "6 elements" in window.statusBar().currentMessage()
+
+
+def test_an_all_zero_heatmap_reads_as_a_grid_of_zeros_in_the_light_theme(qtbot):
+    """All-zero cells are the pale zero colour; with background-coloured separators on the
+    light theme the heatmap looked like an empty box (only "all 0" below said otherwise).
+    Its cells are now separated by the frame's colour, at any cell size."""
+    t = theme.current()
+    for arr, width in ((np.zeros((3, 4)), 280), (np.zeros((4, 30)), 200), (np.zeros(9), 280)):
+        view = _view(qtbot, arr)
+        view.resize(width, 200)
+        img = view.grab().toImage()
+        first, last = view.cell_rect((0,) * arr.ndim), view.cell_rect(tuple(n - 1 for n in
+                                                                           arr.shape))
+        inside = [img.pixelColor(x, y) for x in range(first.left(), last.right())
+                  for y in range(first.top(), last.bottom())]
+        lines = sum(c == t.node_border for c in inside)
+        assert lines >= 0.03 * len(inside), (arr.shape, lines, len(inside))
+        assert _pixel(view, (0,) * arr.ndim) == neutral(t)  # the cells stay the zero colour

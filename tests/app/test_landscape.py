@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from app.panels.plots import landscape_export
 from core.graph.parser import parse
@@ -238,6 +239,20 @@ def test_runners_ending_at_the_same_loss_are_a_tie(window, qtbot):
     _race(page, qtbot, only={"sgd", "momentum"}, steps=500)  # both reach z = 0 exactly
     assert page.winner.text().startswith("Tie: ")
     assert "SGD" in page.winner.text() and "Momentum" in page.winner.text()
+
+
+def test_a_long_winner_line_leaves_the_note_room(window, qtbot):
+    """A four-way tie's line took the whole head row unwrapped and squeezed the note
+    beside it to a word a line (nine lines tall in a dock 750 px wide)."""
+    page = _open(window, "25_himmelblau")
+    _race(page, qtbot, only={"sgd", "momentum", "adam", "rmsprop"}, steps=500)
+    assert page.winner.text().startswith("Tie: ")
+    window.plots.resize(754, 340)
+    page.resize(740, 320)
+    QApplication.processEvents()
+    line = page.note.fontMetrics().lineSpacing()
+    assert page.note.height() <= 3 * line + 4
+    assert page.note.width() > page.winner.width()
 
 
 def test_a_landscape_lesson_opens_on_the_landscape_page(window):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+
 from app.application.main_window import menu_of
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
@@ -42,3 +44,38 @@ def test_hessian_of_rosenbrock(window):
     t = window.matrix_dialog.table
     assert [[t.item(i, j).text() for j in range(2)] for i in range(2)] == [
         ["1902", "600"], ["600", "200"]]
+
+
+def _matrix(rows: int, cols: int):
+    import numpy as np
+
+    from core.graph.matrices import DerivativeMatrix
+
+    m = np.random.default_rng(0).normal(size=(rows, cols))
+    return DerivativeMatrix("jacobian", m, [f"y[{i}]" for i in range(rows)],
+                            [f"x[{j}]" for j in range(cols)], "J = ∂y/∂x")
+
+
+def test_the_matrix_window_sizes_to_its_numbers_up_to_the_screen(window, qtbot):
+    """A 10×20 Jacobian opened in a window two thirds of the screen at most (adjustSize's
+    limit) showing 6 of its 20 columns; it now takes what it needs, up to 90% of the
+    screen, and scrolls beyond; a small matrix shows whole, without scrollbars."""
+    from app.panels.matrix_dialog import MatrixDialog
+
+    dlg = MatrixDialog(window)
+    qtbot.addWidget(dlg)
+    avail = dlg.screen().availableGeometry()
+    dlg.show_matrix(_matrix(10, 20))
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    t = dlg.table
+    need = t.verticalHeader().width() + t.horizontalHeader().length() + 2 * t.frameWidth()
+    assert need > avail.width()  # too wide for this screen: as wide as allowed, scrolling
+    assert dlg.width() >= 0.85 * avail.width()  # (the SCREEN_SHARE, 0.9, of its width)
+    assert t.horizontalScrollBar().maximum() > 0
+    assert dlg.frameGeometry().right() <= avail.right() + 1
+    dlg.grab().save("/tmp/r3p-matrix-10x20.png")
+    dlg.show_matrix(_matrix(3, 4))  # reused for a small one: shrinks to it, all in view
+    QApplication.processEvents()
+    assert t.horizontalScrollBar().maximum() == 0 and t.verticalScrollBar().maximum() == 0
+    assert dlg.width() < avail.width() * 2 / 3

@@ -197,3 +197,29 @@ def test_theme_switch_recolours_the_dock(window):
     finally:
         theme.apply(app, dark=False)
         p.apply_theme()
+
+
+def _axes_shown(plot) -> list[bool]:
+    return [plot.getAxis(name).isVisible() for name in ("left", "bottom")]
+
+
+def test_an_empty_plot_draws_no_axes_only_its_sentence(window):
+    """The empty Edits plot drew a 0…1 by 0…10 frame of ticks and grid lines round its
+    sentence, as if it plotted something; the axes come with the first point."""
+    p = window.plots
+    p.show_page("edits")
+    _settle()
+    assert p._edits_empty.visible() and _axes_shown(p.plot) == [False, False]
+    p.apply_theme()  # (labelling an axis through PlotItem shows it again)
+    assert _axes_shown(p.plot) == [False, False]
+    p.append("out", 1.0)
+    _settle()
+    assert _axes_shown(p.plot) == [True, True]
+    p.clear()
+    assert _axes_shown(p.plot) == [False, False]
+    p.start_training("SGD")
+    _settle()
+    assert _axes_shown(p.loss_plot) == [False, False] == _axes_shown(p.param_plot)
+    p.set_training([1.0, 0.5], {"x": [0.0, 0.5, 0.7]})
+    _settle()
+    assert _axes_shown(p.loss_plot) == [True, True] == _axes_shown(p.param_plot)

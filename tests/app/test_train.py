@@ -275,3 +275,35 @@ def test_train_reset_puts_back_a_large_parameter(app_window):
     assert not np.allclose(doc.node(v).value, start)
     panel.reset()
     np.testing.assert_array_equal(doc.node(v).value, start)
+
+
+def test_differentiate_after_a_run_clears_its_done_status(quad, qtbot):
+    """A finished run's "Done: step 500 / 500" stayed in the Train dock after Differentiate
+    (a new output, new nodes): the run is over for this graph, and the dock said otherwise."""
+    panel = quad.train_panel
+    _configure(panel, "sgd", 0.1, 50)
+    _run_to_end(qtbot, panel)
+    assert panel.status.text().startswith("Done: step 50 / 50")
+    quad.act_differentiate.trigger()
+    quad.controller.evaluate_now()
+    doc = quad.controller.doc
+    assert "Done" not in panel.status.text()
+    assert "changed since" in panel.status.text() and "Run starts a new run" in panel.status.text()
+    assert panel.run_button.text() == "Run"
+    # what Run would minimise now: the new output, not the finished run's
+    assert doc.node(doc.output).name in panel.params_label.text()
+    old = panel.trainer
+    panel.step_once()
+    assert panel.trainer is not old and "step 1 / 50" in panel.status.text()
+
+
+def test_an_error_status_goes_once_the_graph_is_edited(quad, qtbot):
+    """A diverged run's red error stayed red (and claimed the run) after the graph was fixed."""
+    panel = quad.train_panel
+    _configure(panel, "sgd", 100.0, 500)
+    _run_to_end(qtbot, panel)
+    assert panel._status_error
+    doc = quad.controller.doc
+    assert quad.controller.push("set_value", doc.by_name("c").id, 2.0)
+    assert not panel._status_error
+    assert "changed since" in panel.status.text()

@@ -357,22 +357,45 @@ def _beside(parent: QWidget, plot: pg.PlotWidget, legend: CurveLegend) -> QWidge
 class PlotsPanel(QWidget):
     """The bottom dock's plots: edit history and training curves (see module docstring)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._series: dict[str, list[float]] = {}  # edits page: name -> values
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._param_curves: dict[str, pg.PlotDataItem] = {}  # training page
+        self._loss: list[float] = []
+        self._params: dict[str, list[float]] = {}
+        self._training_caption = ""
+        self._log_note = ""
+        self._extra_pages: dict[str, int] = {}  # add_page: name -> page index
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._build_edits_page())
+        self.pages.addWidget(self._build_training_page())
+        head = self._build_header()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 6)
+        lay.setSpacing(2)
+        lay.addLayout(head)
+        lay.addWidget(self.pages, 1)
+        self._page_changed(0)
+        self._show_edits_range()
+        self._show_training_ranges()
+        self.apply_theme()
+
+    def _build_edits_page(self) -> QWidget:
+        """The output's value after each edit, its legend beside it."""
         self.plot = _plot_widget(self)
         self.edits_legend = CurveLegend(self)
         self._edits_empty = _Placeholder(self.plot, NO_EDITS)
+        return _beside(self, self.plot, self.edits_legend)
 
-        # training page: loss | parameters (legend beside it)
+    def _build_training_page(self) -> QWidget:
+        """Loss | parameters, the parameters' legend beside them."""
         self.loss_plot = _plot_widget(self)
         self.loss_curve = self.loss_plot.plot([], [], connect="finite")
         self._loss_empty = _Placeholder(self.loss_plot, NO_RUN)
         self.param_plot = _plot_widget(self)
         self.param_legend = CurveLegend(self)
         self._param_empty = _Placeholder(self.param_plot, NO_RUN)
-        self._param_curves: dict[str, pg.PlotDataItem] = {}
-        self._loss: list[float] = []
-        self._params: dict[str, list[float]] = {}
         training = QWidget(self)
         row = QHBoxLayout(training)
         row.setContentsMargins(0, 0, 0, 0)
@@ -381,19 +404,16 @@ class PlotsPanel(QWidget):
         row.addWidget(self.param_plot, 1)  # the two plots equally wide, the legend beside
         row.addSpacing(-4)
         row.addWidget(self.param_legend, 0)
+        return training
 
-        self.pages = QStackedWidget(self)
-        self.pages.addWidget(_beside(self, self.plot, self.edits_legend))
-        self.pages.addWidget(training)
-
-        # header: page switch, log toggle, what is shown
+    def _build_header(self) -> QHBoxLayout:
+        """The page switch (Edits, Training, then `add_page`'s), what is shown, the log
+        toggle."""
         self.edits_button = QPushButton("Edits", self)
         self.training_button = QPushButton("Training", self)
         self._page_buttons = QButtonGroup(self)
         for i, b in enumerate((self.edits_button, self.training_button)):
-            b.setCheckable(True)
-            b.setFlat(True)
-            b.setCursor(Qt.CursorShape.PointingHandCursor)
+            _page_button(b)
             self._page_buttons.addButton(b, i)
         self.edits_button.setChecked(True)
         self._page_buttons.idClicked.connect(self.pages.setCurrentIndex)
@@ -406,7 +426,6 @@ class PlotsPanel(QWidget):
         self.caption.setObjectName("hint")
         head = QHBoxLayout()
         self._head = head
-        self._extra_pages: dict[str, int] = {}  # add_page: name -> page index
         head.setContentsMargins(0, 0, 0, 0)
         head.setSpacing(2)
         head.addWidget(self.edits_button)
@@ -414,30 +433,14 @@ class PlotsPanel(QWidget):
         head.addSpacing(10)
         head.addWidget(self.caption, 1)
         head.addWidget(self.log_loss)
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 2, 6, 6)
-        lay.setSpacing(2)
-        lay.addLayout(head)
-        lay.addWidget(self.pages, 1)
-        self._series: dict[str, list[float]] = {}
-        self._curves: dict[str, pg.PlotDataItem] = {}
-        self._training_caption = ""
-        self._log_note = ""
-        self._page_changed(0)
-        self._show_edits_range()
-        self._show_training_ranges()
-        self.apply_theme()
+        return head
 
     def add_page(self, name: str, title: str, widget: QWidget) -> int:
         """Another page with its header button after Training (the Landscape view, issue
         10); `show_page(name)` switches to it. The page brings its own caption, and its
         `apply_theme()`, if it has one, is called with the panel's."""
         index = self.pages.addWidget(widget)
-        button = QPushButton(title, self)
-        button.setCheckable(True)
-        button.setFlat(True)
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button = _page_button(QPushButton(title, self))
         self._page_buttons.addButton(button, index)
         self._head.insertWidget(index, button)
         self._extra_pages[name] = index
@@ -456,8 +459,8 @@ class PlotsPanel(QWidget):
                 ax = plot.getAxis(axis)
                 ax.setPen(pg.mkPen(t.node_border))
                 ax.setTextPen(pg.mkPen(t.subtext))
-        self.loss_plot.setLabel("left", "loss", color=t.subtext.name())
-        self.param_plot.setLabel("left", "parameters", color=t.subtext.name())
+        _label(self.loss_plot, "loss")
+        _label(self.param_plot, "parameters")
         self._label_edits_axis()
         for i, (name, curve) in enumerate(self._curves.items()):
             self._style_edit_curve(curve, i)
@@ -534,12 +537,13 @@ class PlotsPanel(QWidget):
     def _label_edits_axis(self) -> None:
         names = list(self._curves)
         label = names[0] if len(names) == 1 else "value" if names else ""
-        self.plot.setLabel("left", label, color=theme.current().subtext.name())
+        _label(self.plot, label)
 
     def _show_edits_range(self) -> None:
         """x: the edits there are, a lone point centred (not at the left end of 0…10)."""
         n = max((len(s) for s in self._series.values()), default=0)
         self.plot.getAxis("bottom").last = n - 1 if n else None
+        _show_axes(self.plot, n > 0)
         if n == 0:
             self.plot.setXRange(*EMPTY_X, padding=0)
             self.plot.setYRange(*EMPTY_Y, padding=0.05)
@@ -617,6 +621,8 @@ class PlotsPanel(QWidget):
         (on a log scale that includes a run whose losses are all ≤ 0)."""
         log = self.log_loss.isChecked()
         ys = np.asarray(self._loss, dtype=float)
+        _show_axes(self.loss_plot, bool(self._loss))  # all ≤ 0 on a log scale: steps still
+        _show_axes(self.param_plot, bool(self._param_curves))
         drawable = np.isfinite(ys) & (ys > 0) if log else np.isfinite(ys)
         if drawable.any():
             self._loss_empty.hide()
@@ -650,6 +656,27 @@ class PlotsPanel(QWidget):
 
 
 _ARGB = QColor.NameFormat.HexArgb
+
+
+def _page_button(button: QPushButton) -> QPushButton:
+    """A flat, checkable page switch of the header."""
+    button.setCheckable(True)
+    button.setFlat(True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
+def _label(plot: pg.PlotWidget, text: str) -> None:
+    """The left axis' title, without showing a hidden axis (PlotItem.setLabel shows it)."""
+    plot.getAxis("left").setLabel(text, color=theme.current().subtext.name())
+
+
+def _show_axes(plot: pg.PlotWidget, on: bool) -> None:
+    """Axes (and the grid they draw) only with data: an empty plot's 0…1 frame of ticks
+    read as a plot of something; its sentence alone says what will appear."""
+    for name in ("left", "bottom"):
+        if plot.getAxis(name).isVisible() != on:
+            plot.showAxis(name, on)
 
 
 def _alpha(color: QColor, a: int) -> QColor:

@@ -24,6 +24,7 @@ from app.application import theme
 from app.panels.plots.dock import PlotAxis
 from app.panels.plots.race_job import RaceResult
 from app.panels.plots.race_panel import runner_title
+from app.panels.plots.surface_job import Surface
 from core.graph.landscape import LossGrid
 
 #: runner colours: the theme's
@@ -35,6 +36,8 @@ LOG_DECADES = 2.0
 #: (short lines: the placeholder sits in a plot a third of the dock wide)
 NO_RACE = ("No race yet.\nTick optimizers on the right and press Race:\neach runs from the "
            "current values,\nits path drawn on the loss landscape.")
+#: the loss plot before a race (the surface beside it is already drawn)
+NO_LOSSES = "Each runner's loss per step\nappears here after a race."
 
 
 def _plot(parent: QWidget, whole_x: bool = False) -> pg.PlotWidget:
@@ -62,6 +65,8 @@ class LandscapePlots(QWidget):
         #: (title, colour) per runner, in order: the page draws the legend line from it
         self.legend: list[tuple[str, QColor]] = []
         self.result: RaceResult | None = None
+        #: the landscape drawn before any race (`show_surface`), or None
+        self.surface_shown: Surface | None = None
         self.step = 0
         self._items: list[Any] = []  # everything drawn for the current result
         self._runner_items: dict[str, dict[str, Any]] = {}
@@ -74,6 +79,8 @@ class LandscapePlots(QWidget):
         self.levels = np.zeros(0)
         self.empty = pg.TextItem(NO_RACE, anchor=(0.5, 0.5))
         self.surface.addItem(self.empty, ignoreBounds=True)
+        self.loss_empty = pg.TextItem(NO_LOSSES, anchor=(0.5, 0.5))
+        self.loss_plot.addItem(self.loss_empty, ignoreBounds=True)
         self.step_line = pg.InfiniteLine(angle=90, movable=False)
         self.loss_plot.addItem(self.step_line, ignoreBounds=True)
         # axes do not move during playback: cache their drawing (a frame repaints the
@@ -101,8 +108,9 @@ class LandscapePlots(QWidget):
                 ax.setTextPen(pg.mkPen(t.subtext))
         self.step_line.setPen(pg.mkPen(t.subtext, width=1, style=Qt.PenStyle.DashLine))
         self.empty.setColor(t.subtext)
-        self.loss_plot.setLabel("bottom", "step", color=t.subtext.name())
-        self.loss_plot.setLabel("left", "loss", color=t.subtext.name())
+        self.loss_empty.setColor(t.subtext)
+        _label(self.loss_plot.getAxis("bottom"), "step")
+        _label(self.loss_plot.getAxis("left"), "loss (log scale)" if self.loss_log else "loss")
 
     # ---- content -------------------------------------------------------------------------------
     def clear(self, message: str = NO_RACE) -> None:
@@ -118,14 +126,27 @@ class LandscapePlots(QWidget):
         self.isocurves = []
         self.legend = []
         self.result = None
-        self.surface.setLabel("bottom", "")
-        self.surface.setLabel("left", "")
+        self.surface_shown = None
+        _label(self.surface.getAxis("bottom"), "")
+        _label(self.surface.getAxis("left"), "")
         self.surface.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
         self.loss_plot.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
         self.empty.setText(message, theme.current().subtext)
         self.empty.setPos(0.5, 0.5)
-        self.empty.show()
+        self.loss_empty.setPos(5.0, 0.5)
         self.step_line.hide()
+        self._show_empty(True)
+
+    def _show_empty(self, on: bool, losses: bool | None = None) -> None:
+        """An empty plot shows its sentence and no axes (a 0…1 frame of ticks read as a plot
+        of something); `losses` is the loss plot's state when it differs from the
+        surface's (before a race the surface is drawn, the losses are not)."""
+        losses = on if losses is None else losses
+        self.empty.setVisible(on)
+        self.loss_empty.setVisible(losses)
+        for plot, empty in ((self.surface, on), (self.loss_plot.plotItem, losses)):
+            for name in ("left", "bottom"):
+                plot.showAxis(name, not empty)
 
     def _add(self, plot: pg.PlotWidget, item: Any) -> Any:
         plot.addItem(item)
@@ -135,48 +156,57 @@ class LandscapePlots(QWidget):
     def show_result(self, res: RaceResult) -> None:
         """Draw a computed race at step 0."""
         self.clear()
-        self.empty.hide()
+        self._show_empty(False)
         self.result = res
-        names = res.names
         g = res.grid
         assert g is not None
-        if g.ys is None:
-            self._curve(g, names[res.axes[0]])
-        else:
-            self._heatmap(g, names[res.axes[0]], names[res.axes[1]])
-        total = max(tr.steps for tr in res.race.trajectories.values())
-        finite = self._set_loss_scale(res)
+        self._draw_surface(g, [res.names[a] for a in res.axes])
+        self._scale_loss_axis(res)
         for i, (label, tr) in enumerate(res.race.trajectories.items()):
-            self._add_runner(label, tr, QColor(RUNNER_COLORS[i % len(RUNNER_COLORS)]),
-                             on_heatmap=g.ys is not None)
-        self._add_start_and_minimum(res)
-        self.loss_plot.setXRange(0, max(total, 1), padding=0.02)
-        ys = finite if not self.loss_log else np.log10(finite)
-        if ys.size:
-            lo, hi = float(ys.min()), float(ys.max())
-            pad = 0.05 * (hi - lo) or 0.5
-            self.loss_plot.setYRange(lo - pad, hi + pad, padding=0)
+            self._add_runner(i, label, tr, one=g.ys is None)
+        self._mark_start(res)
+        self._mark_minimum(g)
+        self._frame_losses(res)
         self.step_line.show()
         self.show_step(0)
 
-    def _set_loss_scale(self, res: RaceResult) -> np.ndarray:
-        """A log scale for losses spanning more than LOG_DECADES decades; returns the
-        finite losses of all runners (for the range)."""
+    def show_surface(self, s: Surface) -> None:
+        """The landscape before any race: the surface around the current point, marked
+        (the race that follows draws its own over it)."""
+        self.clear()
+        self._show_empty(False, losses=True)
+        self.surface_shown = s
+        self._draw_surface(s.grid, list(s.names))
+        if s.grid.ys is None:
+            self._marker((s.point[0], s.loss), "current", theme.current().text)
+        else:
+            self._marker((s.point[0], s.point[1]), "current", theme.MARKER_FILL)
+        self._mark_minimum(s.grid)
+
+    # ---- the steps of drawing ------------------------------------------------------------------
+    def _draw_surface(self, g: LossGrid, names: list[str]) -> None:
+        """The curve (one coordinate) or the heatmap with contours (two)."""
+        if g.ys is None:
+            self._curve(g, names[0])
+        else:
+            self._heatmap(g, names[0], names[1])
+
+    def _scale_loss_axis(self, res: RaceResult) -> None:
+        """A log scale for the losses when they span more than LOG_DECADES decades."""
         losses = np.concatenate([tr.loss for tr in res.race.trajectories.values()])
         finite = losses[np.isfinite(losses)]
         self.loss_log = bool(finite.size and finite.min() > 0
                              and math.log10(finite.max() / finite.min()) > LOG_DECADES)
         self.loss_plot.setLogMode(y=self.loss_log)
-        self.loss_plot.setLabel("left", "loss (log scale)" if self.loss_log else "loss",
-                                color=theme.current().subtext.name())
-        return finite
+        _label(self.loss_plot.getAxis("left"), "loss (log scale)" if self.loss_log else "loss")
 
-    def _add_runner(self, label: str, tr: Any, color: QColor, on_heatmap: bool) -> None:
-        """One optimizer's path and point on the surface (a dashed tangent on a curve), its
-        loss curve and its legend entry."""
+    def _add_runner(self, i: int, label: str, tr: Any, one: bool) -> None:
+        """A runner's items, empty until `show_step` fills them: its path (a trail of
+        points and a tangent on a curve, a line on a heatmap), its point, its loss curve."""
+        color = QColor(RUNNER_COLORS[i % len(RUNNER_COLORS)])
         items: dict[str, Any] = {}
-        outline = pg.mkPen(theme.PATH_OUTLINE, width=4.5)
-        if on_heatmap:  # a plain curve item: a frame sets its data, nothing more
+        if not one:  # a plain curve item: a frame sets its data, nothing more
+            outline = pg.mkPen(theme.PATH_OUTLINE, width=4.5)
             items["path"] = self._add(self.surface, pg.PlotCurveItem(
                 pen=pg.mkPen(color, width=2.2), shadowPen=outline, skipFiniteCheck=True))
         else:
@@ -188,28 +218,45 @@ class LandscapePlots(QWidget):
             size=12, pen=pg.mkPen(theme.MARKER_EDGE, width=1.5), brush=pg.mkBrush(color)))
         for it in items.values():
             it.setZValue(20 if it is items["point"] else 10)
-        curve = self._add(self.loss_plot, pg.PlotDataItem([], [], pen=pg.mkPen(color, width=2)))
         self._runner_items[label] = items
-        self._loss_curves[label] = curve
+        self._loss_curves[label] = self._add(
+            self.loss_plot, pg.PlotDataItem([], [], pen=pg.mkPen(color, width=2)))
         self.legend.append((f"{runner_title(label)} (lr {tr.settings.get('lr'):g})", color))
 
-    def _add_start_and_minimum(self, res: RaceResult) -> None:
-        """The start marker, and a star on the grid's minimum when it is inside the grid
-        (on the edge it is not a minimum)."""
-        g, t = res.grid, theme.current()
+    def _mark_start(self, res: RaceResult) -> None:
+        """Where every runner set off (on the curve: at its loss)."""
         first = res.race.trajectories[next(iter(res.race.trajectories))]
         start = first.params[0]
-        if g.ys is None:
-            self._marker((start[res.axes[0]], float(first.loss[0])), "start", t.text)
-            mx, mz = g.minimum()
-            if math.isfinite(mz) and g.xs[0] < mx < g.xs[-1]:
-                self._marker((mx, mz), "min", t.text, star=True)
+        if res.grid is not None and res.grid.ys is None:
+            self._marker((start[res.axes[0]], float(first.loss[0])), "start",
+                         theme.current().text)
         else:
             self._marker((start[res.axes[0]], start[res.axes[1]]), "start", theme.MARKER_FILL)
-            mx, my, mz = g.minimum()
-            inside = (g.xs[0] < mx < g.xs[-1]) and (g.ys[0] < my < g.ys[-1])
-            if math.isfinite(mz) and inside:
-                self._marker((mx, my), "grid min", theme.MARKER_FILL, star=True)
+
+    def _mark_minimum(self, g: LossGrid) -> None:
+        """The grid's lowest point, when it lies inside the grid (on the edge it is not a
+        minimum, only where the grid stops)."""
+        if g.ys is None:
+            mx, mz = g.minimum()
+            if math.isfinite(mz) and g.xs[0] < mx < g.xs[-1]:
+                self._marker((mx, mz), "min", theme.current().text, star=True)
+            return
+        mx, my, mz = g.minimum()
+        inside = (g.xs[0] < mx < g.xs[-1]) and (g.ys[0] < my < g.ys[-1])
+        if math.isfinite(mz) and inside:
+            self._marker((mx, my), "grid min", theme.MARKER_FILL, star=True)
+
+    def _frame_losses(self, res: RaceResult) -> None:
+        """The loss plot's view: every step, every finite loss (in log10 on a log scale)."""
+        total = max(tr.steps for tr in res.race.trajectories.values())
+        self.loss_plot.setXRange(0, max(total, 1), padding=0.02)
+        losses = np.concatenate([tr.loss for tr in res.race.trajectories.values()])
+        finite = losses[np.isfinite(losses)]
+        ys = finite if not self.loss_log else np.log10(finite)
+        if ys.size:
+            lo, hi = float(ys.min()), float(ys.max())
+            pad = 0.05 * (hi - lo) or 0.5
+            self.loss_plot.setYRange(lo - pad, hi + pad, padding=0)
 
     def _marker(self, pos: tuple[float, float], text: str, color: QColor,
                 star: bool = False) -> None:
@@ -232,8 +279,8 @@ class LandscapePlots(QWidget):
         t = theme.current()
         self._add(self.surface, pg.PlotDataItem(g.xs, g.z, pen=pg.mkPen(t.text, width=2),
                                                 connect="finite"))
-        self.surface.setLabel("bottom", name, color=t.subtext.name())
-        self.surface.setLabel("left", "loss", color=t.subtext.name())
+        _label(self.surface.getAxis("bottom"), name)
+        _label(self.surface.getAxis("left"), "loss")
         z = g.z[np.isfinite(g.z)]
         self.surface.setXRange(float(g.xs[0]), float(g.xs[-1]), padding=0)
         if z.size:
@@ -286,8 +333,8 @@ class LandscapePlots(QWidget):
         self.surface_view.addItem(self.colorbar, row=0, col=1)
         self.colorbar.getAxis("right").setTextPen(pg.mkPen(t.subtext))
         self.colorbar.getAxis("right").setPen(pg.mkPen(t.node_border))
-        self.surface.setLabel("bottom", xname, color=t.subtext.name())
-        self.surface.setLabel("left", yname, color=t.subtext.name())
+        _label(self.surface.getAxis("bottom"), xname)
+        _label(self.surface.getAxis("left"), yname)
         self.surface.setXRange(float(g.xs[0]), float(g.xs[-1]), padding=0)
         self.surface.setYRange(float(g.ys[0]), float(g.ys[-1]), padding=0)
 
@@ -331,3 +378,8 @@ def _alpha(color: QColor, a: int) -> QColor:
     c.setAlpha(a)
     return c
 
+
+def _label(axis: pg.AxisItem, text: str) -> None:
+    """An axis title in the theme's colour; not through PlotItem.setLabel, which also shows
+    the axis (an empty plot keeps its axes hidden)."""
+    axis.setLabel(text, color=theme.current().subtext.name())

@@ -34,6 +34,7 @@ from app.document import undo_commands as uc
 from app.panels.plots.landscape_plots import LandscapePlots
 from app.panels.plots.race_job import RaceJob, RaceResult, compute
 from app.panels.plots.race_panel import RacePanel, runner_title
+from app.panels.plots.surface_job import Surface, SurfaceJob, preview_ranges, previewable
 from core.graph import Change, GraphError
 from core.graph.train import trainable
 from core.graph.values import dtype_name
@@ -41,6 +42,9 @@ from core.graph.values import dtype_name
 if TYPE_CHECKING:
     from app.application.main_window import MainWindow
     from app.document.controller import GraphController
+
+#: the surface before a race is recomputed at most this often (edits, a training run)
+SURFACE_MS = 120
 
 
 # ---- the page ----------------------------------------------------------------------------------
@@ -52,6 +56,26 @@ class LandscapePage(QWidget):
     def __init__(self, controller: GraphController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.job: RaceJob | None = None
+        self.result: RaceResult | None = None
+        self.command: uc.TrainRun | None = None
+        self._writing = False
+        self.stale = False
+        self._generation = 0  # bumped by edits and new documents: older jobs are void
+        self._epoch = 0  # bumped by new documents only
+        self._seek_after: int | None = None
+        self.surface_job: SurfaceJob | None = None
+        self._surface_again = False  # asked for while a surface was being computed
+        self._build_widgets()
+        self._build_layout()
+        self._columns_timer = _single_shot(self, 0, self.refresh_columns)
+        # the surface before a race follows edits and training, at most every SURFACE_MS
+        self._surface_timer = _single_shot(self, SURFACE_MS, self.refresh_surface)
+        self._connect()
+        self._unsubscribe = controller.doc.subscribe(self._on_change)
+        self._document_replaced()
+
+    def _build_widgets(self) -> None:
         self.panel = RacePanel(self)
         self.panel.setFixedWidth(250)
         self.plots = LandscapePlots(self)
@@ -60,52 +84,28 @@ class LandscapePage(QWidget):
         self.note.setWordWrap(True)
         self.winner = QLabel(self)
         self.winner.setObjectName("raceWinner")
-        self.figure = self._make_figure()
-        self.job: RaceJob | None = None
-        self.result: RaceResult | None = None
-        self.command: uc.TrainRun | None = None
-        self._writing = False
-        self.stale = False
-        self._generation = 0  # bumped by edits and new documents: older jobs are void
-        self._seek_after: int | None = None
-        self._columns_timer = QTimer(self)
-        self._columns_timer.setSingleShot(True)
-        self._columns_timer.setInterval(0)
-        self._columns_timer.timeout.connect(self.refresh_columns)
-        self._lay_out()
-        self.panel.raceRequested.connect(self.start_race)
-        self.panel.coordsChanged.connect(self._coords_changed)
-        self.panel.lrChanged.connect(self.change_lr)
-        self.panel.player.stepChanged.connect(self._show_step)
-        self.panel.canvasRunnerChanged.connect(lambda _t: self._show_step(self.step))
-        self.panel.exportRequested.connect(self._export)
-        self._unsubscribe = controller.doc.subscribe(self._on_change)
-        controller.documentReplaced.connect(self._document_replaced)
-        self._document_replaced()
-
-    def _make_figure(self) -> QWidget:
-        """The legend line over the plots: what an exported GIF shows."""
-        figure = QWidget(self)
-        self.legend = QLabel(figure)
+        self.winner.setWordWrap(True)  # a four-way tie is long: it wraps beside the note
+        self.figure = QWidget(self)  # legend line + plots: what the GIF shows
+        self.legend = QLabel(self.figure)
         self.legend.setObjectName("raceLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.plots.setParent(figure)
-        fig = QVBoxLayout(figure)
+        self.plots.setParent(self.figure)
+
+    def _build_layout(self) -> None:
+        """The note and the winner over the figure (legend line + plots), the race panel
+        on the right."""
+        fig = QVBoxLayout(self.figure)
         fig.setContentsMargins(0, 0, 0, 0)
         fig.setSpacing(1)
         fig.addWidget(self.legend)
         fig.addWidget(self.plots, 1)
-        return figure
-
-    def _lay_out(self) -> None:
-        """Note and winner over the figure on the left, the race panel on the right."""
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(2)
         head = QHBoxLayout()
         head.setSpacing(8)
-        head.addWidget(self.note, 1)
-        head.addWidget(self.winner)
+        head.addWidget(self.note, 3)  # (the winner never squeezes the note to a word a line)
+        head.addWidget(self.winner, 2)
         left.addLayout(head)
         left.addWidget(self.figure, 1)
         row = QHBoxLayout(self)
@@ -113,6 +113,16 @@ class LandscapePage(QWidget):
         row.setSpacing(6)
         row.addLayout(left, 1)
         row.addWidget(self.panel)
+
+    def _connect(self) -> None:
+        self.panel.raceRequested.connect(self.start_race)
+        self.panel.coordsChanged.connect(self._coords_changed)
+        self.panel.lrChanged.connect(self.change_lr)
+        self.panel.player.stepChanged.connect(self._show_step)
+        self.panel.canvasRunnerChanged.connect(lambda _t: self._show_step(self.step))
+        self.panel.exportRequested.connect(self._export)
+        self.controller.documentReplaced.connect(self._document_replaced)
+        self.controller.evaluated.connect(lambda _r: self._surface_timer.start())
 
     # ---- state ---------------------------------------------------------------------------------
     @property
@@ -216,7 +226,10 @@ class LandscapePage(QWidget):
 
     def _coords_changed(self) -> None:
         res = self.result
-        if res is None or self.busy or self.stale or self.panel.coords() == res.axes:
+        if res is None:  # before a race: the surface over the new coordinates
+            self._surface_timer.start()
+            return
+        if self.busy or self.stale or self.panel.coords() == res.axes:
             return
         self._launch(RaceJob(res.race.doc, {}, 0, self.panel.coords(), race=res.race),
                      seek=self.step)
@@ -275,6 +288,7 @@ class LandscapePage(QWidget):
 
     def _document_replaced(self) -> None:
         self._generation += 1
+        self._epoch += 1
         self._unsubscribe()
         self._unsubscribe = self.controller.doc.subscribe(self._on_change)
         self.result = None
@@ -290,6 +304,52 @@ class LandscapePage(QWidget):
         watch = meta.get("watch")
         self.note.setText(str(watch) + "  Press Race." if isinstance(watch, str) else
                           "The loss over one or two parameters, and optimizers racing on it.")
+        self._surface_timer.start()
+
+    # ---- the landscape before a race -----------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._surface_timer.start()
+
+    def refresh_surface(self) -> None:
+        """Draw the landscape before any race (`surface_job`): while the page is shown, no
+        race is, and the document has a scalar output over one or two float parameters."""
+        if self.result is not None or self.busy or not self.isVisible():
+            return
+        if self.surface_job is not None:  # one at a time; the newest state comes after
+            self._surface_again = True
+            return
+        doc = self.controller.doc
+        r = self.controller.result
+        cols = previewable(doc, r.values.get(doc.output) if r is not None and doc.output
+                           else None)
+        if not cols:
+            if self.plots.surface_shown is not None:
+                self.plots.clear()
+            return
+        chosen = [cols[a] for a in self.panel.coords() if a < len(cols)] or cols[:1]
+        columns, names = [c for c, _ in chosen], [n for _, n in chosen]
+        point = [float(np.asarray(doc.node(i).value).reshape(-1)[k]) for i, k in columns]
+        shown = self.plots.surface_shown
+        keep = _ranges(shown) if shown is not None and list(shown.names) == names else None
+        job = SurfaceJob(doc.copy(), columns, names, preview_ranges(point, keep))
+        job.generation = self._epoch
+        self.surface_job = job
+        job.done.connect(self._surface_done)  # a bound slot: dropped if the page goes
+        job.start()
+
+    def _surface_done(self, surface: Surface | str) -> None:
+        job, self.surface_job = self.surface_job, None
+        again, self._surface_again = self._surface_again, False
+        if job is None or job.generation != self._epoch:
+            return  # another document's
+        if isinstance(surface, Surface) and self.result is None and not self.busy:
+            # (values a tick old during a training run are fine: the next one follows)
+            self.plots.show_surface(surface)
+        elif isinstance(surface, str) and self.result is None:
+            self.plots.clear()
+        if again:
+            self._surface_timer.start()
 
     # ---- text ----------------------------------------------------------------------------------
     def _show_legend(self) -> None:
@@ -393,6 +453,23 @@ def install(window: MainWindow) -> LandscapePage:
     page.act_race.triggered.connect(race)
     window.add_menu_actions("Graph", [page.act_race])
     return page
+
+
+def _single_shot(parent: QWidget, ms: int, slot) -> QTimer:
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(ms)
+    timer.timeout.connect(slot)
+    return timer
+
+
+def _ranges(s: Surface) -> list[tuple[float, float]]:
+    """The ranges a surface was computed over."""
+    g = s.grid
+    out = [(float(g.xs[0]), float(g.xs[-1]))]
+    if g.ys is not None:
+        out.append((float(g.ys[0]), float(g.ys[-1])))
+    return out
 
 
 __all__ = ["LandscapePage", "LandscapePlots", "RaceResult", "compute", "install"]

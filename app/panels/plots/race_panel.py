@@ -125,9 +125,19 @@ class RacePanel(QWidget):
     canvasRunnerChanged = Signal(str)
     exportRequested = Signal(str)  # "png" | "svg" | "csv" | "gif"
 
-    def __init__(self, parent: QWidget | None = None) -> None:  # noqa: PLR0915 - long today, to split (issue 13)
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.player = Player(self)
+        self._quiet = False  # set_columns/set_loaded/apply_lesson: no signals for our changes
+        grid = self._build_optimizer_rows()
+        self._build_race_controls()
+        self._build_playback()
+        self._build_export()
+        self._build_layout(grid)
+        self.set_loaded([])
+
+    def _build_optimizer_rows(self) -> QGridLayout:
+        """One row per optimizer: a tick (race it) and its learning rate."""
         self.checks: dict[str, QCheckBox] = {}
         self.lrs: dict[str, LogSpinBox] = {}
         grid = QGridLayout()
@@ -147,6 +157,10 @@ class RacePanel(QWidget):
             grid.addWidget(lr, row, 1)
             self.checks[spec.name] = box
             self.lrs[spec.name] = lr
+        return grid
+
+    def _build_race_controls(self) -> None:
+        """Steps, the two coordinates, Race."""
         self.steps = QSpinBox(self)
         self.steps.setRange(1, 20000)
         self.steps.setValue(200)
@@ -163,6 +177,9 @@ class RacePanel(QWidget):
                                     "then play the race on the landscape")
         self.race_button.clicked.connect(self.raceRequested)
 
+    def _build_playback(self) -> None:
+        """Play/Pause, Step, speed, the scrubber and its step label, whose values the canvas
+        shows."""
         self.play_button = QPushButton("Play", self)
         self.play_button.clicked.connect(self.player.toggle)
         self.step_button = QPushButton("Step", self)
@@ -184,6 +201,11 @@ class RacePanel(QWidget):
         self.canvas_runner.currentIndexChanged.connect(
             lambda _i: self.canvasRunnerChanged.emit(self.shown_runner())
             if self.shown_runner() else None)
+        self.player.stepChanged.connect(self._show_step)
+        self.player.playingChanged.connect(
+            lambda on: self.play_button.setText("Pause" if on else "Play"))
+
+    def _build_export(self) -> None:
         self.export_button = QToolButton(self)
         self.export_button.setText("Export")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -192,47 +214,29 @@ class RacePanel(QWidget):
                            ("csv", "Trajectories as CSV…"), ("gif", "Race as animated GIF…")):
             menu.addAction(text, lambda k=kind: self.exportRequested.emit(k))
         self.export_button.setMenu(menu)
-        self.player.stepChanged.connect(self._show_step)
-        self.player.playingChanged.connect(
-            lambda on: self.play_button.setText("Pause" if on else "Play"))
 
-        coords = QHBoxLayout()
-        coords.setSpacing(4)
-        coords.addWidget(QLabel("x", self))
-        coords.addWidget(self.x_coord, 1)
-        coords.addWidget(QLabel("y", self))
-        coords.addWidget(self.y_coord, 1)
-        top = QHBoxLayout()
-        top.setSpacing(4)
-        top.addWidget(QLabel("Steps", self))
-        top.addWidget(self.steps)
-        top.addWidget(self.race_button, 1)
-        play = QHBoxLayout()
-        play.setSpacing(4)
-        play.addWidget(self.play_button)
-        play.addWidget(self.step_button)
-        play.addWidget(self.speed, 1)
-        scrub = QHBoxLayout()
-        scrub.setSpacing(4)
-        scrub.addWidget(self.scrubber, 1)
-        scrub.addWidget(self.step_label)
-        shown = QHBoxLayout()
-        shown.setSpacing(4)
-        shown.addWidget(QLabel("Canvas", self))
-        shown.addWidget(self.canvas_runner, 1)
-        shown.addWidget(self.export_button)
+    def _build_layout(self, grid: QGridLayout) -> None:
+        """Optimizer rows, then one line each: steps + Race, x/y, playback, scrubber,
+        canvas runner + export."""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 0, 0, 0)
         lay.setSpacing(3)
         lay.addLayout(grid)
-        lay.addLayout(top)
-        lay.addLayout(coords)
-        lay.addLayout(play)
-        lay.addLayout(scrub)
-        lay.addLayout(shown)
+        lines = (
+            (QLabel("Steps", self), self.steps, (self.race_button, 1)),
+            (QLabel("x", self), (self.x_coord, 1), QLabel("y", self), (self.y_coord, 1)),
+            (self.play_button, self.step_button, (self.speed, 1)),
+            ((self.scrubber, 1), self.step_label),
+            (QLabel("Canvas", self), (self.canvas_runner, 1), self.export_button),
+        )
+        for widgets in lines:
+            line = QHBoxLayout()
+            line.setSpacing(4)
+            for w in widgets:
+                widget, stretch = w if isinstance(w, tuple) else (w, 0)
+                line.addWidget(widget, stretch)
+            lay.addLayout(line)
         lay.addStretch(1)
-        self._quiet = False
-        self.set_loaded([])
 
     # ---- settings ------------------------------------------------------------------------------
     def settings(self) -> dict[str, dict[str, Any]]:
