@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from core.graph.params import index_from_key
+
 if TYPE_CHECKING:
     from core.graph.catalog import OpSpec
 
@@ -173,8 +175,6 @@ def read_to_dtype(spec: OpSpec, rec: EngineRecord) -> NodePlan:
 
 
 def _index_param(rec: EngineRecord) -> tuple[Any, ...]:
-    from core.graph.catalog import index_from_key  # the catalog imports this module
-
     idx = index_from_key(rec.params.get("key"))
     if idx is None:
         raise EngineMapError(f"cannot show {rec.grad_fn_name} ({rec.op}): its index "

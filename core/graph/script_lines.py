@@ -120,7 +120,6 @@ def node_code(spec: OpSpec, args: Mapping[str, Any], params: Mapping[str, Any],
     """The expression computing a node from its inputs' variable names: the catalog's
     PyTorch template, or its `core_template` for a script on our engine."""
     if flavor == "core" and "core_template" in spec.extra:
-        from core.graph.catalog import source_value  # the catalog imports this module
 
         return spec.extra["core_template"].format(
             **{k: repr(source_value(v)) for k, v in params.items()}, **args)
@@ -144,5 +143,25 @@ def docstring_text(text: str) -> str:
     return "".join(out)
 
 
+
+class _SourceFloat(float):
+    """A nan/±inf parameter whose repr is Python source (`float('inf')`), not the bare
+    `inf` that is a NameError in an exported script."""
+
+    def __repr__(self) -> str:
+        return f"float('{float(self)!r}')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self) if not spec else float.__format__(self, spec)
+
+
+def source_value(v: Any) -> Any:
+    """A parameter value whose repr is valid source in an exported script."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return _SourceFloat(v)
+    return v
+
 __all__ = ["HELPERS", "bound", "docstring_text", "helper_sources", "literal", "node_code", "source",
-           "tensor_code", "value_code"]
+           "source_value", "tensor_code", "value_code"]

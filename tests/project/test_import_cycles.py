@@ -19,8 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: facade over core.graph.matrices (the tests and scripts call `ev.jacobian(...)` as torch's
 #: users call `torch.autograd.functional.jacobian`), and matrices makes an Evaluator for a
 #: document: the one deferred import each way is the whole circle.
-ALLOWED = [{"core.graph.evaluate", "core.graph.matrices"},
-           {"core.graph.catalog", "core.graph.engine_map", "core.graph.script_lines"}]  # TODO
+ALLOWED = [{"core.graph.evaluate", "core.graph.matrices"}]
 
 
 def _module_of(path: Path) -> str:
