@@ -694,12 +694,15 @@ class MainWindow(WindowHooks, QMainWindow):
             self.restoreState(state)
         auto = s.value("autoBackward", True)
         self.act_auto.setChecked(auto in (True, "true", "1", 1))
+        self.controller.set_keep_graph(settings.flag("keepGraph", False), announce=False)
+        self.act_keep_graph.setChecked(self.controller.keep_graph)
 
     def save_layout(self) -> None:
         s = settings.settings()
         s.setValue("geometry", self.saveGeometry())
         s.setValue("windowState", self.saveState())
         s.setValue("autoBackward", self.act_auto.isChecked())
+        s.setValue("keepGraph", self.act_keep_graph.isChecked())
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

@@ -375,7 +375,12 @@ class GraphController(QObject):
         """`retain_graph=True` for the passes from now on (see `core.graph.grad_state`)."""
         return self.session.grads.retain_graph
 
-    def set_keep_graph(self, on: bool) -> None:
+    def set_keep_graph(self, on: bool, announce: bool = True) -> None:
+        """`announce=False` when restoring the saved preference at start: a status message
+        then would explain a toggle nobody just pressed."""
+        if not announce or on == self.session.grads.retain_graph:
+            self.session.grads.retain_graph = on
+            return
         self.session.grads.retain_graph = on
         if self.auto_backward:  # the program changed: run it again, keeping the graph or not
             self.evaluate_now()

@@ -15,3 +15,31 @@ def test_output_header_says_out_once(window):
     assert out.name == "out"
     assert out.symbol.lower() not in {"out", "output"}
     assert out.name not in out.symbol
+
+
+def test_keep_graph_is_remembered_across_restarts(window, qtbot):
+    """Keep Graph (Ctrl+Shift+K) was forgotten on restart, unlike Auto Backward: it is saved
+    with the window's settings and restored quietly (no status message for a toggle nobody
+    just pressed)."""
+    from app.application import settings
+    from app.application.main_window import MainWindow
+
+    assert not window.act_keep_graph.isChecked()
+    window.act_keep_graph.trigger()
+    window.save_layout()
+    try:
+        again = MainWindow(restore_settings=True)
+        qtbot.addWidget(again)
+        assert again.act_keep_graph.isChecked()
+        assert again.controller.keep_graph
+        assert "Keep graph" not in again.statusBar().currentMessage()
+        again.act_keep_graph.trigger()  # and off is remembered too
+        again.save_layout()
+        third = MainWindow(restore_settings=True)
+        qtbot.addWidget(third)
+        assert not third.act_keep_graph.isChecked() and not third.controller.keep_graph
+    finally:
+        s = settings.settings()
+        for key in ("keepGraph", "geometry", "windowState"):
+            s.remove(key)
+        s.sync()
