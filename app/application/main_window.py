@@ -15,12 +15,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.application import document_state, icons, settings, shortcuts, theme
+from app.application.lesson_banner import LessonBanner
 from app.application.resources import EXAMPLES
 from app.application.window_hooks import WindowHooks
 from app.canvas.empty_hint import EmptyHint
@@ -48,43 +47,6 @@ from app.panels.script_dock import install as install_script_dock
 from core.graph import GraphError
 
 STATUS_MS = 6000
-
-
-class LessonBanner(QWidget):
-    """The explanation of an example lesson, shown above the canvas until dismissed."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("lessonBanner")
-        self.title = QLabel(self)
-        self.title.setFont(theme.ui_font(10.5, bold=True))
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        close = QPushButton("Hide", self)
-        close.setFlat(True)
-        close.clicked.connect(self.hide)
-        col = QVBoxLayout()
-        col.setSpacing(2)
-        col.addWidget(self.title)
-        col.addWidget(self.text)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(14, 8, 10, 8)
-        row.addLayout(col, 1)
-        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_lesson(self, title: str, text: str) -> None:
-        self.title.setText(title)
-        self.text.setText(text)
-        self.setVisible(bool(text or title))
-
-    def apply_theme(self) -> None:
-        t = theme.current()
-        bg = t.accent.lighter(185) if not t.is_dark else t.accent.darker(300)
-        self.setStyleSheet(f"#lessonBanner {{ background: {bg.name()}; "
-                           f"border-bottom: 1px solid {t.node_border.name()}; }}")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
 
 class MainWindow(WindowHooks, QMainWindow):

@@ -43,3 +43,25 @@ def test_keep_graph_is_remembered_across_restarts(window, qtbot):
         for key in ("keepGraph", "geometry", "windowState"):
             s.remove(key)
         s.sync()
+
+
+def test_lesson_banner_is_its_own_module_and_shows_the_lesson(window):
+    """Issue #13: the banner lives in app/application/lesson_banner.py, not in the window's
+    file, and still shows a lesson's title and explanation (and hides on Hide)."""
+    import inspect
+
+    from helpers import lesson
+
+    from app.application import lesson_banner, main_window
+
+    assert type(window.banner) is lesson_banner.LessonBanner
+    assert "class LessonBanner" not in inspect.getsource(main_window)
+    assert window.open_example(lesson("quadratic"))
+    meta = window.controller.doc.meta
+    assert window.banner.isVisible()
+    assert window.banner.title.text() == meta["title"]
+    assert window.banner.text.text() == str(meta.get("explanation") or meta["description"])
+    hide = [b for b in window.banner.findChildren(lesson_banner.QPushButton)
+            if b.text() == "Hide"]
+    hide[0].click()
+    assert not window.banner.isVisible()

@@ -1,0 +1,51 @@
+"""The lesson banner: an example lesson's title and explanation, shown above the canvas.
+
+A lesson is a document plus the words that say what to look at; the banner keeps those words
+in view while the person works, until they hide it or open something else
+(`document_state` hands it the next document's text, or hides it). Its own module, not the
+window's, so the window only places it (issue #13).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.application import theme
+
+
+class LessonBanner(QWidget):
+    """The explanation of an example lesson, shown above the canvas until dismissed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lessonBanner")
+        self.title = QLabel(self)
+        self.title.setFont(theme.ui_font(10.5, bold=True))
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        close = QPushButton("Hide", self)
+        close.setFlat(True)
+        close.clicked.connect(self.hide)
+        col = QVBoxLayout()
+        col.setSpacing(2)
+        col.addWidget(self.title)
+        col.addWidget(self.text)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 8, 10, 8)
+        row.addLayout(col, 1)
+        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_lesson(self, title: str, text: str) -> None:
+        self.title.setText(title)
+        self.text.setText(text)
+        self.setVisible(bool(text or title))
+
+    def apply_theme(self) -> None:
+        t = theme.current()
+        bg = t.accent.lighter(185) if not t.is_dark else t.accent.darker(300)
+        self.setStyleSheet(f"#lessonBanner {{ background: {bg.name()}; "
+                           f"border-bottom: 1px solid {t.node_border.name()}; }}")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
