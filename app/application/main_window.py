@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.application import document_state, icons, settings, shortcuts, theme
 from app.application.lesson_banner import LessonBanner
+from app.application.narrow import scrolling
 from app.application.resources import EXAMPLES
 from app.application.window_hooks import WindowHooks
 from app.canvas.empty_hint import EmptyHint
@@ -83,7 +84,7 @@ class MainWindow(WindowHooks, QMainWindow):
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self.add_dock("Inspector", "inspectorDock", self.inspector,
                                             Qt.DockWidgetArea.RightDockWidgetArea)
-        self.plots_dock = self.add_dock("Plots", "plotsDock", self.plots,
+        self.plots_dock = self.add_dock("Plots", "plotsDock", scrolling(self.plots),
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 320],
                          Qt.Orientation.Horizontal)
@@ -303,7 +304,7 @@ class MainWindow(WindowHooks, QMainWindow):
         from app.panels.train_panel import TrainPanel
 
         self.train_panel = TrainPanel(self.controller, self.plots, self)
-        self.train_dock = self.add_dock("Train", "trainDock", self.train_panel,
+        self.train_dock = self.add_dock("Train", "trainDock", scrolling(self.train_panel),
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.inspector_dock, self.train_dock, Qt.Orientation.Vertical)
         # the Train dock needs its form's height; the inspector (value heatmaps) gets the rest

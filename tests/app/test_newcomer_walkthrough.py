@@ -65,3 +65,54 @@ def test_lesson_banner_is_its_own_module_and_shows_the_lesson(window):
             if b.text() == "Hide"]
     hide[0].click()
     assert not window.banner.isVisible()
+
+
+def _settle(qtbot) -> None:
+    qtbot.wait(30)
+
+
+def test_window_goes_down_to_800_px_while_stepping(window, qtbot):
+    """While stepping the window could not be made narrower than ~1100 px (the step bar's
+    minimum, on top of the Train and Plots docks' forms). Now it goes to 800 px: the step bar
+    keeps its transport and step number and drops its words, the Train and Plots docks scroll
+    sideways instead of holding the window wide, and nothing is squeezed below its minimum."""
+    type_expression(window, "a*x + b")
+    for start, bar in ((window.stepper.start, window.step_bar),
+                       (window.forward_stepper.start, window.forward_bar)):
+        assert start()
+        window.resize(800, 700)
+        _settle(qtbot)
+        assert window.width() <= 810, window.minimumSizeHint()
+        assert bar.isVisible() and bar.width() >= bar.minimumSizeHint().width()
+        assert all(b.isVisible() for b in bar.buttons)
+        assert bar.position.isVisible() and "Step 1 /" in bar.position.text()
+        assert bar.stop.isVisible() or bar.stop_icon.isVisible()
+        for panel in (window.train_panel, window.plots):  # scrolled, never squeezed
+            assert panel.width() >= panel.minimumSizeHint().width()
+        window.resize(1380, 860)  # wide again: every word back
+        _settle(qtbot)
+        assert bar.title.isVisible() and bar.stop.isVisible() and not bar.stop_icon.isVisible()
+        assert bar.slider.isVisible()
+        for dock, panel in ((window.train_dock, window.train_panel),
+                            (window.plots_dock, window.plots)):
+            area = dock.widget()  # a scroll bar only while the dock is narrower than its form
+            narrow = area.maximumViewportSize().width() < panel.minimumSizeHint().width()
+            assert area.horizontalScrollBar().isVisible() == narrow
+        window.grab().save("/tmp/newcomer-stepping-wide.png")
+        (window.stepper if bar is window.step_bar else window.forward_stepper).stop()
+
+
+def test_step_bar_drops_scrubber_speed_and_stop_label_last(window):
+    """The order things go as the bar narrows: hint, title, Stop's label, speed, scrubber."""
+    bar = window.step_bar
+    full = bar._full_minimum().width()
+    bar.fit_width(full)
+    assert not bar.stop.isHidden() and bar.stop_icon.isHidden() and not bar.speed.isHidden()
+    bar.fit_width(bar.minimumSizeHint().width())
+    assert bar.stop.isHidden() and not bar.stop_icon.isHidden()
+    assert bar.speed.isHidden() and bar.slider.isHidden() and bar.title.isHidden()
+    assert not any(b.isHidden() for b in bar.buttons) and not bar.position.isHidden()
+    # the forward bar has one speed only: it never shows the choice
+    fwd = window.forward_bar
+    fwd.fit_width(fwd._full_minimum().width() + 100)
+    assert fwd.speed.isHidden() and not fwd.slider.isHidden()
