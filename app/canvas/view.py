@@ -21,6 +21,7 @@ MIN_SCALE = 0.1
 MAX_SCALE = 4.0
 MAX_FIT_SCALE = 1.2  # a three-node graph framed at 300% looks like a toy; 120% reads well
 FIT_MARGIN = 36.0
+REVEAL_MARGIN = 40  # viewport pixels left around a node scrolled into view
 
 
 class CanvasView(QGraphicsView):
@@ -106,6 +107,16 @@ class CanvasView(QGraphicsView):
         self.scale(scale, scale)
         self.centerOn(rect.center())
         self.zoomChanged.emit(self.zoom())
+
+    def reveal(self, rects: list[QRectF]) -> None:
+        """Bring these scene rectangles into view, the last one surely (an inserted node after
+        the neighbour it pushed). While the view frames the whole graph it frames it again
+        (the graph grew); otherwise it scrolls only as far as needed, keeping the zoom."""
+        if self.auto_fit:
+            self._frame()
+            return
+        for rect in rects:
+            self.ensureVisible(rect, REVEAL_MARGIN, REVEAL_MARGIN)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

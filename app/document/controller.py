@@ -189,7 +189,19 @@ class GraphController(QObject):
         if not self.push_macro(plan.text, steps):
             return None
         self.select_only([node_id])
+        self._reveal([wire.key.dst, node_id])
         return node_id
+
+    def _reveal(self, node_ids: list[str]) -> None:
+        """Scroll each view so these nodes are in it, the last one first in line: an insert
+        into a wire pushes nodes right and could leave the new node off-screen with nothing
+        scrolling to it. A view still framing the whole graph frames it again."""
+        for view in self.scene.views():
+            reveal = getattr(view, "reveal", None)
+            rects = [self.scene.nodes[i].sceneBoundingRect() for i in node_ids
+                     if i in self.scene.nodes]
+            if reveal is not None and rects:
+                reveal(rects)
 
     def dissolve_selection(self) -> bool:
         """Ctrl+Delete: remove the selected one-input node and wire its input to what it fed

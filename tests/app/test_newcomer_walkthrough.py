@@ -116,3 +116,66 @@ def test_step_bar_drops_scrubber_speed_and_stop_label_last(window):
     fwd = window.forward_bar
     fwd.fit_width(fwd._full_minimum().width() + 100)
     assert fwd.speed.isHidden() and not fwd.slider.isHidden()
+
+
+def _visible(window):
+    return window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+
+
+def _zoomed_on_the_last_wire(window, qtbot):
+    """a*x + b built, then zoomed in (as with the wheel) with the add → out wire at the
+    right of the view: where a newcomer drops an op to insert it."""
+    type_expression(window, "a*x + b")
+    qtbot.wait(20)
+    doc = window.controller.doc
+    add, out = doc.by_name("add").id, doc.output
+    window.view.zoom_by(2.0)
+    window.view.centerOn(window.scene.nodes[add].sceneBoundingRect().center())
+    qtbot.wait(10)
+    wire = next(w for k, w in window.scene.wires.items() if k.src == add and k.dst == out)
+    point = wire.path().pointAtPercent(0.6)
+    assert _visible(window).contains(point)
+    return doc, add, out, point
+
+
+def _inserted(doc, op):
+    (node,) = [i for i in doc.nodes if doc.node(i).op == op]
+    return node
+
+
+def test_an_op_dropped_on_a_wire_stays_in_view_and_level(window, qtbot):
+    """Dropped on a wire near the view's edge, the new node (pushed right with what follows)
+    ended up outside the view and nothing scrolled to it; it also sat lower than the wire.
+    Now the view scrolls to it, keeps the zoom, and its input is level with the source."""
+    from helpers import drop_op
+
+    doc, add, out, point = _zoomed_on_the_last_wire(window, qtbot)
+    zoom = window.view.zoom()
+    drop_op(window, "neg", point)
+    qtbot.wait(10)
+    neg = _inserted(doc, "neg")
+    assert _visible(window).contains(window.scene.nodes[neg].sceneBoundingRect())
+    assert window.view.zoom() == zoom
+    src_y = window.scene.nodes[add].output.scene_anchor().y()
+    in_y = window.scene.nodes[neg].input_port("x").scene_anchor().y()
+    assert abs(src_y - in_y) < 2
+    a, n, o = (window.scene.nodes[i].sceneBoundingRect() for i in (add, neg, out))
+    assert a.right() < n.left() and n.right() < o.left()  # between its neighbours
+
+
+def test_tab_over_a_wire_inserts_in_view_and_a_framed_graph_is_framed_again(window, qtbot):
+    """Tab over a wire (quick add) takes the same path; and while the view frames the whole
+    graph (just built, nothing zoomed), the pushed-out nodes are framed again."""
+    type_expression(window, "a*x + b")
+    qtbot.wait(20)
+    doc = window.controller.doc
+    add, out = doc.by_name("add").id, doc.output
+    wire = next(w for k, w in window.scene.wires.items() if k.src == add and k.dst == out)
+    assert window.view.auto_fit
+    window.open_quick_add(wire.path().pointAtPercent(0.6))
+    window.quick_add.opChosen.emit("exp")
+    window.quick_add.hide()
+    qtbot.wait(10)
+    shown = _visible(window)
+    for node_id in doc.nodes:
+        assert shown.contains(window.scene.nodes[node_id].sceneBoundingRect()), node_id
