@@ -413,6 +413,7 @@ class GraphController(QObject):
         if res.refused:
             outs = self.backward_outputs or [self.doc.output]
             self._show_refusal({o: res.refused for o in outs if o in self.scene.nodes})
+            self._reveal(outs)  # the message is on the output node: it must be in view
             self.statusMessage.emit(f"Backward again refused: {res.refused}")
             return None
         self.last_eval_ms = (time.perf_counter() - t0) * 1000

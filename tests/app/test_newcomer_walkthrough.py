@@ -179,3 +179,18 @@ def test_tab_over_a_wire_inserts_in_view_and_a_framed_graph_is_framed_again(wind
     shown = _visible(window)
     for node_id in doc.nodes:
         assert shown.contains(window.scene.nodes[node_id].sceneBoundingRect()), node_id
+
+
+def test_a_refused_backward_again_brings_the_output_node_into_view(window, qtbot):
+    """Backward Again with Keep Graph off is refused with PyTorch's message on the output
+    node — which, scrolled away (after stepping through the left of a zoomed graph), nobody
+    saw; the status bar cut the message short. The view now scrolls to the output."""
+    doc, _add, out, _point = _zoomed_on_the_last_wire(window, qtbot)
+    first = window.scene.nodes[doc.by_name("a").id].sceneBoundingRect()
+    window.view.centerOn(first.center())  # the left end of the graph, as after stepping
+    qtbot.wait(10)
+    assert not _visible(window).contains(window.scene.nodes[out].sceneBoundingRect())
+    assert not window.act_keep_graph.isChecked()
+    window.act_backward_again.trigger()
+    assert "refused" in window.statusBar().currentMessage()
+    assert _visible(window).contains(window.scene.nodes[out].sceneBoundingRect())
