@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QStyle, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QStackedWidget, QStyle, QWidget
 
 #: How narrow a scrolling dock may get (a strip wide enough to show that something is there).
 NARROW = 120
@@ -69,3 +69,24 @@ class SidewaysScroll(QScrollArea):
 def scrolling(widget: QWidget) -> SidewaysScroll:
     """`widget` in a `SidewaysScroll`, for `add_dock`."""
     return SidewaysScroll(widget)
+
+
+def size_by_current_page(pages: QStackedWidget) -> None:
+    """A stack of pages asks for the room of the page it shows, not of its widest page.
+
+    QStackedWidget's minimum is the largest of all its pages': once the Plots dock's
+    Landscape page had a race in it, the Edits page (a single curve) scrolled sideways in a
+    narrow dock. Pages not shown are sized `Ignored`, so they do not count (Qt's usual
+    idiom); the one shown counts as before."""
+    own: dict[int, QSizePolicy] = {}  # each page's own policy, given back when it is shown
+    ignored = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def follow(index: int) -> None:
+        for i in range(pages.count()):
+            page = pages.widget(i)
+            own.setdefault(id(page), page.sizePolicy())
+            page.setSizePolicy(own[id(page)] if i == index else ignored)
+        pages.updateGeometry()
+
+    pages.currentChanged.connect(follow)
+    follow(pages.currentIndex())

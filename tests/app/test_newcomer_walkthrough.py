@@ -194,3 +194,27 @@ def test_a_refused_backward_again_brings_the_output_node_into_view(window, qtbot
     window.act_backward_again.trigger()
     assert "refused" in window.statusBar().currentMessage()
     assert _visible(window).contains(window.scene.nodes[out].sceneBoundingRect())
+
+
+def test_the_plots_dock_asks_for_the_shown_page_only(window, qtbot):
+    """After a look at the Landscape page (its race controls beside two plots), the Edits page
+    — one curve — scrolled sideways in a narrow Plots dock: the stack of pages asked for its
+    widest page's width. Now it asks for the page it shows."""
+    from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+    plots = window.plots
+    page = QWidget()  # a page as wide as a race's legend, plots and controls make Landscape
+    inner = QWidget(page)
+    inner.setMinimumWidth(900)
+    QHBoxLayout(page).addWidget(inner)
+    plots.add_page("wide", "Wide", page)
+    plots.show_page("wide")
+    qtbot.wait(10)
+    wide = plots.minimumSizeHint().width()
+    assert wide >= 900
+    plots.show_page("edits")
+    qtbot.wait(10)
+    assert plots.minimumSizeHint().width() < 500
+    plots.show_page("wide")
+    qtbot.wait(10)
+    assert plots.minimumSizeHint().width() == wide  # shown, it counts again
