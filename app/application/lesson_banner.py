@@ -8,7 +8,8 @@ window's, so the window only places it (issue #13).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.application import theme
@@ -37,6 +38,21 @@ class LessonBanner(QWidget):
         row.addLayout(col, 1)
         row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
+
+    # A word-wrapped explanation grows taller as the canvas column narrows. QMainWindow sizes
+    # the central column by its minimum, which knows nothing of height-for-width: in a small
+    # window the banner was cut mid-sentence and pushed the canvas under the Plots dock. Its
+    # minimum is therefore the height its text needs at its present width; the docks give.
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        hint = super().minimumSizeHint()
+        if self.width() > 0 and self.hasHeightForWidth():
+            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # another width, another height for the text
 
     def show_lesson(self, title: str, text: str) -> None:
         self.title.setText(title)

@@ -22,6 +22,7 @@ MAX_SCALE = 4.0
 MAX_FIT_SCALE = 1.2  # a three-node graph framed at 300% looks like a toy; 120% reads well
 FIT_MARGIN = 36.0
 REVEAL_MARGIN = 40  # viewport pixels left around a node scrolled into view
+MIN_HEIGHT = 150  # pixels; below this a graph of a few nodes is unreadable at any zoom
 
 
 class CanvasView(QGraphicsView):
@@ -56,6 +57,9 @@ class CanvasView(QGraphicsView):
         # or pan by the user hands control to them.
         self.auto_fit = True
         self.centerOn(0, 0)
+        # the canvas is what the window is for: when the window gets small the docks give
+        # up height first (QMainWindow takes it from the central widget until its minimum)
+        self.setMinimumHeight(MIN_HEIGHT)
 
     # ---- navigation ----------------------------------------------------------------------------
     def zoom(self) -> float:

@@ -218,3 +218,23 @@ def test_the_plots_dock_asks_for_the_shown_page_only(window, qtbot):
     plots.show_page("wide")
     qtbot.wait(10)
     assert plots.minimumSizeHint().width() == wide  # shown, it counts again
+
+
+def test_a_small_window_cuts_neither_the_lesson_text_nor_the_canvas(window, qtbot):
+    """At 800 × 600 with a lesson open and stepping, the banner's explanation was cut
+    mid-sentence and the canvas, 65 px tall, ran on under the Plots dock: the central column
+    was sized by a minimum that ignored the wrapped text's height. Now the banner gets the
+    height its text needs, the canvas keeps at least 150 px, and the docks give way."""
+    from helpers import lesson
+
+    assert window.open_example(lesson("quadratic"))
+    assert window.stepper.start()
+    window.resize(800, 600)
+    qtbot.wait(50)
+    banner, view = window.banner, window.view
+    assert banner.isVisible()
+    assert banner.height() >= banner.heightForWidth(banner.width())
+    assert view.height() >= 150
+    column = window.centralWidget()
+    assert view.geometry().bottom() < column.height()  # nothing runs past the column
+    window.grab().save("/tmp/newcomer-800x600.png")
