@@ -112,11 +112,12 @@ class CanvasView(QGraphicsView):
         self.centerOn(rect.center())
         self.zoomChanged.emit(self.zoom())
 
-    def reveal(self, rects: list[QRectF]) -> None:
+    def reveal(self, rects: list[QRectF], reframe: bool = True) -> None:
         """Bring these scene rectangles into view, the last one surely (an inserted node after
         the neighbour it pushed). While the view frames the whole graph it frames it again
-        (the graph grew); otherwise it scrolls only as far as needed, keeping the zoom."""
-        if self.auto_fit:
+        (the graph grew) if `reframe`; otherwise it scrolls only as far as needed, keeping
+        the zoom."""
+        if self.auto_fit and reframe:
             self._frame()
             return
         for rect in rects:

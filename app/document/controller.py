@@ -65,6 +65,7 @@ class GraphController(QObject):
         self._backward_once = False
         self.backward_outputs: list[str] | None = None  # Backward from selected: several
         self.refusal: dict[str, str] = {}  # output id -> why Backward again was refused
+        self._pending_reveal: tuple[list[str], bool] | None = None  # see _reveal
         self._eval_timer = QTimer(self)
         self._eval_timer.setSingleShot(True)
         self._eval_timer.setInterval(0)  # coalesce the changes of one edit into one evaluation
@@ -165,6 +166,7 @@ class GraphController(QObject):
         steps = auto_output.add_steps(self.doc, op, node_id, (x, y))
         if self.push_steps(f"add {op}", steps):
             self.select_only([node_id])
+            self._reveal([node_id], reframe=False)  # dropped at the edge: all of it in view
             return node_id
         return None
 
@@ -192,16 +194,21 @@ class GraphController(QObject):
         self._reveal([wire.key.dst, node_id])
         return node_id
 
-    def _reveal(self, node_ids: list[str]) -> None:
+    def _reveal(self, node_ids: list[str], reframe: bool = True) -> None:
         """Scroll each view so these nodes are in it, the last one first in line: an insert
         into a wire pushes nodes right and could leave the new node off-screen with nothing
-        scrolling to it. A view still framing the whole graph frames it again."""
+        scrolling to it. A view still framing the whole graph frames it again (`reframe`;
+        not for a node just dropped, which must stay under the cursor). Once the evaluation
+        an edit scheduled has run: its numbers (or an error) can widen the nodes."""
+        if self._eval_timer.isActive():
+            self._pending_reveal = (list(node_ids), reframe)
+            return
         for view in self.scene.views():
             reveal = getattr(view, "reveal", None)
             rects = [self.scene.nodes[i].sceneBoundingRect() for i in node_ids
                      if i in self.scene.nodes]
             if reveal is not None and rects:
-                reveal(rects)
+                reveal(rects, reframe)
 
     def dissolve_selection(self) -> bool:
         """Ctrl+Delete: remove the selected one-input node and wire its input to what it fed
@@ -520,6 +527,9 @@ class GraphController(QObject):
         if self.refusal:
             self._show_refusal({}, emit=False)
         self.evaluated.emit(res)
+        pending, self._pending_reveal = self._pending_reveal, None
+        if pending is not None:
+            self._reveal(*pending)
 
     def _show_result(self) -> None:
         changed = self.result.changed

@@ -238,3 +238,19 @@ def test_a_small_window_cuts_neither_the_lesson_text_nor_the_canvas(window, qtbo
     column = window.centralWidget()
     assert view.geometry().bottom() < column.height()  # nothing runs past the column
     window.grab().save("/tmp/newcomer-800x600.png")
+
+
+def test_an_op_dropped_at_the_edge_of_the_canvas_is_scrolled_fully_into_view(window, qtbot):
+    """Dropped near the canvas's right edge (where the output of a graph built left to right
+    goes), the new node hung half outside the view. The view now scrolls just enough, and
+    keeps its zoom, so the node stays under the cursor."""
+    from helpers import drop_op
+
+    vp = window.view.viewport().rect()
+    edge = window.view.mapToScene(vp.right() - 10, vp.center().y())
+    zoom = window.view.zoom()
+    drop_op(window, "output", edge)
+    qtbot.wait(10)
+    (node_id,) = window.controller.doc.nodes
+    assert _visible(window).contains(window.scene.nodes[node_id].sceneBoundingRect())
+    assert window.view.zoom() == zoom
