@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.application import document_state, icons, settings, shortcuts, theme
+from app.application import document_state, icons, narrow, settings, shortcuts, theme
 from app.application.lesson_banner import LessonBanner
-from app.application.narrow import scrolling, size_by_current_page
+from app.application.narrow import scrolling
 from app.application.resources import EXAMPLES
 from app.application.window_hooks import WindowHooks
 from app.canvas.empty_hint import EmptyHint
@@ -108,7 +108,7 @@ class MainWindow(WindowHooks, QMainWindow):
         self.script_dock = install_script_dock(self)  # the Script dock (code → graph)
         self.act_run_script = self.script_dock.act_run
         self._build_landscape()
-        size_by_current_page(self.plots.pages)  # every page is in by now
+        self.dock_regrowth = narrow.install(self)  # small windows (every dock is in by now)
         document_state.install(self)
         self.apply_theme()
         self._update_title()

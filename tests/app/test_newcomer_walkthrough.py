@@ -254,3 +254,27 @@ def test_an_op_dropped_at_the_edge_of_the_canvas_is_scrolled_fully_into_view(win
     (node_id,) = window.controller.doc.nodes
     assert _visible(window).contains(window.scene.nodes[node_id].sceneBoundingRect())
     assert window.view.zoom() == zoom
+
+
+def test_docks_get_back_what_a_small_window_took(window, qtbot):
+    """Down to 800 × 600 and back: the Plots dock stayed at its minimum height (its axis
+    labels on top of each other) and the right column at its narrowest (the inspector
+    clipped); QMainWindow grows only the canvas. The docks now get their room back."""
+    from helpers import lesson
+    from PySide6.QtCore import Qt
+
+    window.resize(1380, 860)
+    assert window.open_example(lesson("quadratic"))
+    assert window.stepper.start()  # the step dock shows in the inspector's place
+    qtbot.wait(500)  # the docks settle once the resizing pauses
+    window.resizeDocks([window.plots_dock], [260], Qt.Orientation.Vertical)  # a roomy plot
+    qtbot.wait(500)
+    right, plots = window.inspector_dock.width(), window.plots_dock.height()
+    window.resize(800, 600)
+    qtbot.wait(500)  # the docks settle once the resizing pauses
+    assert window.step_dock.width() < right - 20 and window.plots_dock.height() < plots - 20
+    window.resize(1380, 860)
+    qtbot.wait(500)  # the docks settle once the resizing pauses
+    assert abs(window.step_dock.width() - right) <= 4
+    assert abs(window.plots_dock.height() - plots) <= 4
+    window.grab().save("/tmp/newcomer-back-to-full-size.png")
