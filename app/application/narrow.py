@@ -157,6 +157,7 @@ class DockRegrowth(QObject):
                 self._timer.start()  # settle once the burst pauses
             elif self._timer.isActive() or self.window.size() != self._stable_window:
                 self._note_taken(watched, event)  # the window's resize moved this dock
+                self._timer.start()  # and the burst lasts while the docks still move
         return super().eventFilter(watched, event)
 
     def _note_taken(self, dock: QObject, event: QResizeEvent) -> None:

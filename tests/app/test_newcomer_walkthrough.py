@@ -230,7 +230,7 @@ def test_a_small_window_cuts_neither_the_lesson_text_nor_the_canvas(window, qtbo
     assert window.open_example(lesson("quadratic"))
     assert window.stepper.start()
     window.resize(800, 600)
-    qtbot.wait(50)
+    qtbot.wait(400)  # the banner's height follows a width that lasts
     banner, view = window.banner, window.view
     assert banner.isVisible()
     assert banner.height() >= banner.heightForWidth(banner.width())
@@ -278,3 +278,4 @@ def test_docks_get_back_what_a_small_window_took(window, qtbot):
     assert abs(window.step_dock.width() - right) <= 4
     assert abs(window.plots_dock.height() - plots) <= 4
     window.grab().save("/tmp/newcomer-back-to-full-size.png")
+
