@@ -1,4 +1,6 @@
-"""Docks that scroll sideways instead of holding the window wide.
+"""A window that goes down to 800 × 600 and back: docks that scroll sideways instead of
+holding the window wide, a stack of pages sized by the page shown, and docks given back the
+room a shrinking window took (`install` puts all three in place).
 
 A dock's minimum width is its widget's, and QMainWindow adds the docks' minimums up: the
 Plots dock's Landscape page (its race controls beside the plot) and the Train dock's form
