@@ -15,12 +15,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
@@ -28,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.application import document_state, icons, settings, shortcuts, theme
+from app.application import document_state, icons, narrow, settings, shortcuts, theme
+from app.application.lesson_banner import LessonBanner
+from app.application.narrow import scrolling
 from app.application.resources import EXAMPLES
 from app.application.window_hooks import WindowHooks
 from app.canvas.empty_hint import EmptyHint
@@ -48,43 +48,6 @@ from app.panels.script_dock import install as install_script_dock
 from core.graph import GraphError
 
 STATUS_MS = 6000
-
-
-class LessonBanner(QWidget):
-    """The explanation of an example lesson, shown above the canvas until dismissed."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("lessonBanner")
-        self.title = QLabel(self)
-        self.title.setFont(theme.ui_font(10.5, bold=True))
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        close = QPushButton("Hide", self)
-        close.setFlat(True)
-        close.clicked.connect(self.hide)
-        col = QVBoxLayout()
-        col.setSpacing(2)
-        col.addWidget(self.title)
-        col.addWidget(self.text)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(14, 8, 10, 8)
-        row.addLayout(col, 1)
-        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_lesson(self, title: str, text: str) -> None:
-        self.title.setText(title)
-        self.text.setText(text)
-        self.setVisible(bool(text or title))
-
-    def apply_theme(self) -> None:
-        t = theme.current()
-        bg = t.accent.lighter(185) if not t.is_dark else t.accent.darker(300)
-        self.setStyleSheet(f"#lessonBanner {{ background: {bg.name()}; "
-                           f"border-bottom: 1px solid {t.node_border.name()}; }}")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
 
 class MainWindow(WindowHooks, QMainWindow):
@@ -121,7 +84,7 @@ class MainWindow(WindowHooks, QMainWindow):
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self.add_dock("Inspector", "inspectorDock", self.inspector,
                                             Qt.DockWidgetArea.RightDockWidgetArea)
-        self.plots_dock = self.add_dock("Plots", "plotsDock", self.plots,
+        self.plots_dock = self.add_dock("Plots", "plotsDock", scrolling(self.plots),
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 320],
                          Qt.Orientation.Horizontal)
@@ -145,6 +108,7 @@ class MainWindow(WindowHooks, QMainWindow):
         self.script_dock = install_script_dock(self)  # the Script dock (code → graph)
         self.act_run_script = self.script_dock.act_run
         self._build_landscape()
+        self.dock_regrowth = narrow.install(self)  # small windows (every dock is in by now)
         document_state.install(self)
         self.apply_theme()
         self._update_title()
@@ -341,7 +305,7 @@ class MainWindow(WindowHooks, QMainWindow):
         from app.panels.train_panel import TrainPanel
 
         self.train_panel = TrainPanel(self.controller, self.plots, self)
-        self.train_dock = self.add_dock("Train", "trainDock", self.train_panel,
+        self.train_dock = self.add_dock("Train", "trainDock", scrolling(self.train_panel),
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.inspector_dock, self.train_dock, Qt.Orientation.Vertical)
         # the Train dock needs its form's height; the inspector (value heatmaps) gets the rest
@@ -694,12 +658,15 @@ class MainWindow(WindowHooks, QMainWindow):
             self.restoreState(state)
         auto = s.value("autoBackward", True)
         self.act_auto.setChecked(auto in (True, "true", "1", 1))
+        self.controller.set_keep_graph(settings.flag("keepGraph", False), announce=False)
+        self.act_keep_graph.setChecked(self.controller.keep_graph)
 
     def save_layout(self) -> None:
         s = settings.settings()
         s.setValue("geometry", self.saveGeometry())
         s.setValue("windowState", self.saveState())
         s.setValue("autoBackward", self.act_auto.isChecked())
+        s.setValue("keepGraph", self.act_keep_graph.isChecked())
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

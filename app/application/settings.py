@@ -1,4 +1,5 @@
-"""Persistent preferences (QSettings): window layout, recent files, theme choice.
+"""Persistent preferences (QSettings): window layout, recent files, theme choice, the autograd
+toggles (Auto Backward, Keep Graph).
 
 Always the INI format so tests can point QSettings at a temporary folder and leave the user's real
 settings alone.
@@ -41,3 +42,12 @@ def clear_recent() -> None:
     s = settings()
     s.setValue("recentFiles", [])
     s.sync()
+
+
+def flag(key: str, default: bool) -> bool:
+    """A stored on/off preference. The INI format gives booleans back as the strings "true" /
+    "false", so they are read here, once, rather than compared at every caller."""
+    value = settings().value(key, default)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1")
+    return bool(value)

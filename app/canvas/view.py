@@ -21,6 +21,8 @@ MIN_SCALE = 0.1
 MAX_SCALE = 4.0
 MAX_FIT_SCALE = 1.2  # a three-node graph framed at 300% looks like a toy; 120% reads well
 FIT_MARGIN = 36.0
+REVEAL_MARGIN = 40  # viewport pixels left around a node scrolled into view
+MIN_HEIGHT = 150  # pixels; below this a graph of a few nodes is unreadable at any zoom
 
 
 class CanvasView(QGraphicsView):
@@ -55,6 +57,9 @@ class CanvasView(QGraphicsView):
         # or pan by the user hands control to them.
         self.auto_fit = True
         self.centerOn(0, 0)
+        # the canvas is what the window is for: when the window gets small the docks give
+        # up height first (QMainWindow takes it from the central widget until its minimum)
+        self.setMinimumHeight(MIN_HEIGHT)
 
     # ---- navigation ----------------------------------------------------------------------------
     def zoom(self) -> float:
@@ -106,6 +111,17 @@ class CanvasView(QGraphicsView):
         self.scale(scale, scale)
         self.centerOn(rect.center())
         self.zoomChanged.emit(self.zoom())
+
+    def reveal(self, rects: list[QRectF], reframe: bool = True) -> None:
+        """Bring these scene rectangles into view, the last one surely (an inserted node after
+        the neighbour it pushed). While the view frames the whole graph it frames it again
+        (the graph grew) if `reframe`; otherwise it scrolls only as far as needed, keeping
+        the zoom."""
+        if self.auto_fit and reframe:
+            self._frame()
+            return
+        for rect in rects:
+            self.ensureVisible(rect, REVEAL_MARGIN, REVEAL_MARGIN)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

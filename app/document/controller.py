@@ -65,6 +65,7 @@ class GraphController(QObject):
         self._backward_once = False
         self.backward_outputs: list[str] | None = None  # Backward from selected: several
         self.refusal: dict[str, str] = {}  # output id -> why Backward again was refused
+        self._pending_reveal: tuple[list[str], bool] | None = None  # see _reveal
         self._eval_timer = QTimer(self)
         self._eval_timer.setSingleShot(True)
         self._eval_timer.setInterval(0)  # coalesce the changes of one edit into one evaluation
@@ -165,6 +166,7 @@ class GraphController(QObject):
         steps = auto_output.add_steps(self.doc, op, node_id, (x, y))
         if self.push_steps(f"add {op}", steps):
             self.select_only([node_id])
+            self._reveal([node_id], reframe=False)  # dropped at the edge: all of it in view
             return node_id
         return None
 
@@ -189,7 +191,24 @@ class GraphController(QObject):
         if not self.push_macro(plan.text, steps):
             return None
         self.select_only([node_id])
+        self._reveal([wire.key.dst, node_id])
         return node_id
+
+    def _reveal(self, node_ids: list[str], reframe: bool = True) -> None:
+        """Scroll each view so these nodes are in it, the last one first in line: an insert
+        into a wire pushes nodes right and could leave the new node off-screen with nothing
+        scrolling to it. A view still framing the whole graph frames it again (`reframe`;
+        not for a node just dropped, which must stay under the cursor). Once the evaluation
+        an edit scheduled has run: its numbers (or an error) can widen the nodes."""
+        if self._eval_timer.isActive():
+            self._pending_reveal = (list(node_ids), reframe)
+            return
+        for view in self.scene.views():
+            reveal = getattr(view, "reveal", None)
+            rects = [self.scene.nodes[i].sceneBoundingRect() for i in node_ids
+                     if i in self.scene.nodes]
+            if reveal is not None and rects:
+                reveal(rects, reframe)
 
     def dissolve_selection(self) -> bool:
         """Ctrl+Delete: remove the selected one-input node and wire its input to what it fed
@@ -395,7 +414,12 @@ class GraphController(QObject):
         """`retain_graph=True` for the passes from now on (see `core.graph.grad_state`)."""
         return self.session.grads.retain_graph
 
-    def set_keep_graph(self, on: bool) -> None:
+    def set_keep_graph(self, on: bool, announce: bool = True) -> None:
+        """`announce=False` when restoring the saved preference at start: a status message
+        then would explain a toggle nobody just pressed."""
+        if not announce or on == self.session.grads.retain_graph:
+            self.session.grads.retain_graph = on
+            return
         self.session.grads.retain_graph = on
         if self.auto_backward:  # the program changed: run it again, keeping the graph or not
             self.evaluate_now()
@@ -416,6 +440,7 @@ class GraphController(QObject):
         if res.refused:
             outs = self.backward_outputs or [self.doc.output]
             self._show_refusal({o: res.refused for o in outs if o in self.scene.nodes})
+            self._reveal(outs)  # the message is on the output node: it must be in view
             self.statusMessage.emit(f"Backward again refused: {res.refused}")
             return None
         self.last_eval_ms = (time.perf_counter() - t0) * 1000
@@ -522,6 +547,9 @@ class GraphController(QObject):
         if self.refusal:
             self._show_refusal({}, emit=False)
         self.evaluated.emit(res)
+        pending, self._pending_reveal = self._pending_reveal, None
+        if pending is not None:
+            self._reveal(*pending)
 
     def _show_result(self) -> None:
         changed = self.result.changed

@@ -198,9 +198,6 @@ def _add_bar(fs: ForwardStepper, window: MainWindow) -> Any:
     bar = StepBar([fs.act_first, fs.act_prev, fs.act_next, fs.act_last], ["Normal"],
                   fs.act_stop, window)
     bar.title.setText("Stepping through forward")
-    bar.speed.hide()
-    # icon only ("Esc to stop" says it): the bar's width must not squeeze the palette
-    bar.stop.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     bar.indexRequested.connect(fs.go)
     window.add_above_canvas(bar)
     return bar

@@ -49,9 +49,13 @@ class StepBar(QWidget):
         self._add_position(row, speeds)
         row.addStretch(0)
         row.addWidget(self.hint)
-        self.stop = self._button(stop)
-        self.stop.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        row.addWidget(self.stop)
+        self._add_stops(row, stop)
+        # what goes first when the bar is narrow, in that order; a single speed is no choice
+        self._optional: list[QWidget] = [self.hint, self.title, self.stop, self.slider]
+        if len(speeds) > 1:
+            self._optional.insert(3, self.speed)
+        else:
+            self.speed.hide()
         self._updating = False
         self.hide()
 
@@ -97,25 +101,49 @@ class StepBar(QWidget):
         row.addWidget(self.position)
         row.addWidget(self.speed)
 
+    def _add_stops(self, row: QHBoxLayout, stop: QAction) -> None:
+        """Stop with its label, and the same Stop icon only, which takes the labelled one's
+        place when the bar is narrow."""
+        self.stop = self._button(stop)
+        self.stop.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        row.addWidget(self.stop)
+        self.stop_icon = self._button(stop)
+        self.stop_icon.setAutoRaise(True)
+        self.stop_icon.hide()
+        row.addWidget(self.stop_icon)
+
     # ---- width -------------------------------------------------------------------------------
-    # The bar sits in the central column. Its full minimum (title, transport, hint, Stop) was
-    # wider than the canvas at the default window size, so showing it made QMainWindow take the
-    # width from the docks: the palette narrowed and elided op names. The bar instead asks only
-    # for its controls and drops the words ("Esc to stop", then the title) when it is narrow.
-    def _extra_width(self, label: QLabel) -> int:
-        return label.sizeHint().width() + self.layout().spacing()
+    # The bar sits in the central column, so its minimum width is the window's minimum minus the
+    # docks'. Its full minimum (title, transport, scrubber, speed, hint, labelled Stop) was wider
+    # than the canvas at the default size, and even without its words it held the window at
+    # ~1100 px while stepping. It asks only for the transport buttons, the step number and an
+    # icon-only Stop, and shows the rest as room allows: "Esc to stop" goes first, then the
+    # title, Stop's label, the speed, the scrubber (F10/←/Home/End still move through steps).
+    def _extra_width(self, widget: QWidget) -> int:
+        """What showing `widget` adds to the row: its minimum (a set minimum, else its hint),
+        plus the row's spacing."""
+        own = widget.minimumWidth() or widget.minimumSizeHint().width()
+        if isinstance(widget, QLabel):
+            own = max(own, widget.sizeHint().width())
+        return own + self.layout().spacing()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         full = self._full_minimum()
-        compact = full.width() - self._extra_width(self.hint) - self._extra_width(self.title)
+        compact = (full.width() - sum(self._extra_width(w) for w in self._optional)
+                   + self._extra_width(self.stop_icon))
         return QSize(compact, full.height())
 
     def _full_minimum(self) -> QSize:
-        """The layout's minimum with every label shown (hidden ones counted back in)."""
+        """The layout's minimum with every optional part shown and the icon-only Stop hidden
+        (however they are shown right now)."""
         size = QSize(self.layout().minimumSize())
-        for label in (self.hint, self.title):
-            if label.isHidden():
-                size.setWidth(size.width() + self._extra_width(label))
+        width = size.width()
+        for widget in self._optional:
+            if widget.isHidden():
+                width += self._extra_width(widget)
+        if not self.stop_icon.isHidden():
+            width -= self._extra_width(self.stop_icon)
+        size.setWidth(width)
         return size
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
@@ -123,10 +151,19 @@ class StepBar(QWidget):
         self.fit_width(event.size().width())
 
     def fit_width(self, width: int) -> None:
-        """Show the hint and the title only when the bar has room for them."""
-        full = self._full_minimum().width()
-        self.hint.setVisible(width >= full)
-        self.title.setVisible(width >= full - self._extra_width(self.hint))
+        """Show the optional parts, in the order they are dropped, while they fit in `width`."""
+        need = self._full_minimum().width()
+        hidden: set[int] = set()
+        for widget in self._optional:
+            if width >= need:
+                break
+            hidden.add(id(widget))
+            need -= self._extra_width(widget)
+            if widget is self.stop:
+                need += self._extra_width(self.stop_icon)
+        for widget in self._optional:
+            widget.setVisible(id(widget) not in hidden)
+        self.stop_icon.setVisible(id(self.stop) in hidden)
 
     def show_position(self, index: int, count: int, node_name: str) -> None:
         """Step `index` (0-based) of `count`, on node `node_name`."""

@@ -652,7 +652,7 @@ def _spec_list() -> list[OpSpec]:
                    a["bias"], a["a"], a["b"]),  # core has no top-level addmm yet
                template="torch.addmm({bias}, {a}, {b})", palette=False,
                extra={"core_template": "torch.ops.addmm({bias}, {a}, {b})"}),
-        OpSpec("output", "outputs", "out", "marks a result; backward starts from the chosen one",
+        OpSpec("output", "outputs", "→", "marks a result; backward starts from the chosen one",
                ("∂out/∂value = 1 (the output passes its input through)",), (Port("value"),),
                passthrough=True,
                # passes its input through: no engine op
