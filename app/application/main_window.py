@@ -6,6 +6,7 @@ It only assembles widgets and actions; editing goes through `GraphController`, f
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from app.panels.plots.dock import PlotsPanel
 from app.panels.quick_add import QuickAddPopup
 from app.panels.script_dock import install as install_script_dock
 from core.graph import GraphError
+from core.graph.commands import Edit
 
 STATUS_MS = 6000
 
@@ -680,25 +682,25 @@ class MainWindow(WindowHooks, QMainWindow):
         event.accept()
 
 
-def _expression_steps(steps: list, choose_output: bool) -> list:
+def _expression_steps(steps: list[Edit], choose_output: bool) -> list[Edit]:
     """The parser's planned edits placed by the app's layout (where the parser put them, sized
     for our nodes), plus choosing the new output node when the document has none yet (so
     backward runs right away)."""
-    adds = {kw["node_id"]: kw["pos"] for kind, _a, kw in steps if kind == "add_node"}
+    adds = {s.kwargs["node_id"]: s.kwargs["pos"] for s in steps if s.kind == "add_node"}
     xs = [p[0] for p in adds.values()]
     ys = [p[1] for p in adds.values()]
     origin = (min(xs), (min(ys) + max(ys)) / 2) if adds else (0.0, 0.0)
     moved = arrange_steps(steps, origin)
-    out: list = []
+    out: list[Edit] = []
     output_id = None
-    for kind, args, kw in steps:
-        if kind == "add_node":
-            kw = {**kw, "pos": moved[kw["node_id"]]}
-            if kw.get("op") == "output":
-                output_id = kw["node_id"]
-        out.append((kind, tuple(args), kw))
+    for s in steps:
+        if s.kind == "add_node":
+            s = replace(s, kwargs={**s.kwargs, "pos": moved[s.kwargs["node_id"]]})
+            if s.kwargs.get("op") == "output":
+                output_id = s.kwargs["node_id"]
+        out.append(s)
     if choose_output and output_id is not None:
-        out.append(("set_output", (output_id,), {}))
+        out.append(Edit("set_output", (output_id,)))
     return out
 
 

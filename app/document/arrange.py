@@ -1,5 +1,5 @@
-"""Feeding the app's layout (`app.document.node_spacing`) with node geometry: measured items
-or estimates.
+"""Feeding core's layered layout (`core.graph.layout`) with node geometry: measured items or
+estimates.
 
 The layout is pure arithmetic on boxes; this module knows where the boxes come from. For nodes on
 the canvas it measures the items (so a matrix preview's height counts); for an expression's nodes,
@@ -9,17 +9,18 @@ the node item lays out with.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import replace
 
 import networkx as nx
 from PySide6.QtCore import QRectF
 
 from app.canvas.items.node_item import HEADER_H, MIN_W, ROW_H
 from app.canvas.scene import CanvasScene
-from app.document.node_spacing import Box, layout
 from core.graph import Document
 from core.graph.catalog import spec
+from core.graph.commands import Edit
+from core.graph.layout import Box, layered_layout, layout
 
 EST_BLOCK_H = 2 * 15.0 + 8  # a value line and a gradient line
 
@@ -55,21 +56,20 @@ def arrange_document(doc: Document, scene: CanvasScene,
         if w:
             pair = (key.src, key.dst)
             labels[pair] = max(labels.get(pair, 0.0), w)
-    return layout(doc.graph, item_boxes(scene), origin, labels,
-                  [f.members for f in doc.frames.values()])
+    return layered_layout(doc, origin, item_boxes(scene), labels)
 
 
-def arrange_steps(steps: Sequence[tuple[str, Any, Mapping[str, Any]]],
-                  origin: tuple[float, float]) -> dict[str, tuple[float, float]]:
+def arrange_steps(steps: Sequence[Edit], origin: tuple[float, float]
+                  ) -> dict[str, tuple[float, float]]:
     """Positions for the nodes an expression plans to add (parser steps), estimated boxes."""
     g = nx.DiGraph()
     ops: dict[str, str] = {}
-    for kind, args, kw in steps:
-        if kind == "add_node":
-            g.add_node(kw["node_id"])
-            ops[kw["node_id"]] = kw.get("op", "")
-        elif kind == "connect" and args[0] in ops and args[1] in ops:
-            src, dst, port = args[0], args[1], str(args[2])
+    for s in steps:
+        if s.kind == "add_node":
+            g.add_node(s.kwargs["node_id"])
+            ops[s.kwargs["node_id"]] = s.kwargs.get("op", "")
+        elif s.kind == "connect" and s.args[0] in ops and s.args[1] in ops:
+            src, dst, port = s.args[0], s.args[1], str(s.args[2])
             if g.has_edge(src, dst):
                 g[src][dst]["ports"].add(port)
             else:
@@ -86,10 +86,9 @@ def arrange_steps(steps: Sequence[tuple[str, Any, Mapping[str, Any]]],
 BELOW_GAP = 80.0  # between the drawn graph and a block of new nodes placed under it
 
 
-def place_below(steps: Sequence[tuple[str, Any, Mapping[str, Any]]], scene: CanvasScene
-                ) -> list[tuple[str, Any, Mapping[str, Any]]]:
-    """`steps` with their added nodes laid out by the app's layout (sized for our nodes,
-    with room for the gradient pills) as a block under the graph drawn on `scene`, left
+def place_below(steps: Sequence[Edit], scene: CanvasScene) -> list[Edit]:
+    """`steps` with their added nodes laid out for the sizes our nodes are drawn with (and
+    room for the gradient pills) as a block under the graph drawn on `scene`, left
     edges aligned. Differentiate's nodes came with core's grid positions, made for smaller
     boxes: the new graph was drawn crowded, its wires and pills squashed between nodes."""
     rect = QRectF()
@@ -102,10 +101,10 @@ def place_below(steps: Sequence[tuple[str, Any, Mapping[str, Any]]], scene: Canv
     top = min(y for _x, y in pos.values())
     x0 = rect.left() if not rect.isNull() else 0.0
     y0 = rect.bottom() + BELOW_GAP if not rect.isNull() else 0.0
-    out: list[tuple[str, Any, Mapping[str, Any]]] = []
-    for kind, args, kw in steps:
-        if kind == "add_node" and kw.get("node_id") in pos:
-            x, y = pos[kw["node_id"]]
-            kw = {**kw, "pos": (x - left + x0, y - top + y0)}
-        out.append((kind, args, kw))
+    out: list[Edit] = []
+    for s in steps:
+        if s.kind == "add_node" and s.kwargs.get("node_id") in pos:
+            x, y = pos[s.kwargs["node_id"]]
+            s = replace(s, kwargs={**s.kwargs, "pos": (x - left + x0, y - top + y0)})
+        out.append(s)
     return out

@@ -23,6 +23,7 @@ from app.document import auto_output, node_text, wire_insert
 from app.document import undo_commands as uc
 from app.document.session import EvalResult, EvalSession
 from core.graph import Change, Document, GraphError, Wire
+from core.graph.commands import Edit
 
 
 def port_layout(doc: Document, node_id: str) -> list[tuple[str, str]]:
@@ -136,7 +137,7 @@ class GraphController(QObject):
         self.undo_stack.push(cmd)
         return True
 
-    def push_macro(self, text: str, steps: Sequence[uc.Step]) -> bool:
+    def push_macro(self, text: str, steps: Sequence[Edit]) -> bool:
         """Several edits as one undo step; refused as a whole with the first reason."""
         if not steps:
             return False
@@ -148,11 +149,11 @@ class GraphController(QObject):
         self.undo_stack.push(cmd)
         return True
 
-    def push_steps(self, text: str, steps: Sequence[uc.Step]) -> bool:
+    def push_steps(self, text: str, steps: Sequence[Edit]) -> bool:
         """One edit as itself (its own undo text), several as one macro named `text`."""
         if len(steps) == 1:
-            kind, args, kwargs = steps[0]
-            return self.push(kind, *args, **kwargs)
+            (step,) = steps
+            return self.push(step.kind, *step.args, **step.kwargs)
         return self.push_macro(text, steps)
 
     def add_op(self, op: str, pos: QPointF) -> str | None:
@@ -187,7 +188,7 @@ class GraphController(QObject):
             self.statusMessage.emit(f"Cannot insert {op} into the wire: {e}")
             return None
         steps = auto_output.choose_added_output(
-            self.doc, plan.steps + ([("move", (moves,), {})] if moves else []))
+            self.doc, plan.steps + ([Edit("move", (moves,))] if moves else []))
         if not self.push_macro(plan.text, steps):
             return None
         self.select_only([node_id])
@@ -238,8 +239,8 @@ class GraphController(QObject):
 
     def request_reconnect(self, old: Wire, src: str, _src_port: Any, dst: str,
                           port: Any) -> None:
-        self.push_macro("reconnect", [("disconnect", (old.dst, old.port), {}),
-                                      ("connect", (src, dst, str(port)), {})])
+        self.push_macro("reconnect", [Edit("disconnect", (old.dst, old.port)),
+                                      Edit("connect", (src, dst, str(port)))])
 
     def request_disconnect(self, wire: Wire) -> None:
         self.push("disconnect", wire.dst, wire.port)
@@ -258,9 +259,9 @@ class GraphController(QObject):
         nodes = [i for i in self.doc.nodes if i in selected]
         wires = [w.key for w in self.scene.selected_wires()
                  if w.key.dst not in nodes and w.key.src not in nodes]
-        steps: list[uc.Step] = [("disconnect", (w.dst, w.port), {}) for w in wires]
+        steps = [Edit("disconnect", (w.dst, w.port)) for w in wires]
         if nodes:
-            steps.append(("remove_nodes", (nodes,), {}))
+            steps.append(Edit("remove_nodes", (nodes,)))
             steps += auto_output.after_remove_steps(self.doc, nodes)
         if len(steps) == 1 and nodes:
             self.push("remove_nodes", nodes)

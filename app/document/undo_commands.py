@@ -17,8 +17,6 @@ from core.graph import Command, Document
 from core.graph.commands import MERGE_NONE, Edit, make_command
 from core.graph.values import dtype_name
 
-Step = Edit | tuple[str, Sequence[Any], Mapping[str, Any]]
-
 
 class DocCommand(QUndoCommand):
     """Runs a `core.graph` command; merges when the core command says so (moves)."""
@@ -50,7 +48,7 @@ def make(doc: Document, kind: str, *args: Any, **kwargs: Any) -> DocCommand:
     return DocCommand(make_command(doc, kind, *args, **kwargs))
 
 
-def macro(doc: Document, text: str, steps: Sequence[Step]) -> DocCommand:
+def macro(doc: Document, text: str, steps: Sequence[Edit]) -> DocCommand:
     """Several edits as one undo step, all-or-nothing (paste, reconnect, expression bar)."""
     return DocCommand(make_command(doc, "macro", text, list(steps)))
 

@@ -43,7 +43,7 @@ def make_room(scene: CanvasScene, doc: Document, wire: Wire, op: str,
     import networkx as nx
 
     from app.document.arrange import estimate_box
-    from app.document.node_spacing import LABEL_ROOM
+    from core.graph.layout import LABEL_ROOM
 
     top = drop.y() - HEADER_H / 2
     src, dst = scene.nodes.get(wire.src), scene.nodes.get(wire.dst)

@@ -44,6 +44,7 @@ from app.document import undo_commands as uc
 from app.document.controller import GraphController
 from app.panels.plots.dock import PlotsPanel
 from core.graph import Change, GraphError
+from core.graph.commands import Edit
 from core.graph.train import OPTIMIZERS, Trainer, trainable
 from core.graph.values import dtype_name
 
@@ -281,7 +282,7 @@ class TrainPanel(QWidget):
         tr = self.trainer
         if tr is not None:
             doc = self.controller.doc
-            steps = [("set_value", (i, v, dtype_name(v)), {})
+            steps = [Edit("set_value", (i, v, dtype_name(v)))
                      for i, v in tr.start_values().items()
                      if i in doc and not np.array_equal(doc.node(i).value, v)]
             if steps:

@@ -11,8 +11,8 @@ column to the next and the constraints stay acyclic); then everything is pushed 
 enough (a pass downwards and one upwards, averaged: both are legal, so is their mean). Only y
 changes, so the layers, and with them the wires' left-to-right flow, stay as laid out.
 
-Both layouts use it: core's grid (`core.graph.layout`, nominal node sizes) and the app's
-(`app.document.node_spacing`, the sizes the nodes are drawn with).
+The layered layout (`core.graph.layout`) uses it, with the sizes the app draws the nodes with
+or, without a drawing, the nominal box.
 """
 
 from __future__ import annotations

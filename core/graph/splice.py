@@ -1,6 +1,6 @@
 """Splicing edits people expect from a node editor: put a node into a wire, take one out.
 
-Both are planned here, in core, as the steps of one `Macro` (`(kind, args, kwargs)` for
+Both are planned here, in core, as the steps of one `Macro` (`Edit`s for
 `commands.make_command(doc, "macro", ...)`), so an app, a script or a test gets the same edit and
 the same refusals; the app only supplies the gesture (a drop on a wire, Ctrl+Delete).
 
@@ -15,10 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.graph.commands import COMMANDS, Macro
+from core.graph.commands import COMMANDS, Edit, Macro
 from core.graph.document import Document, GraphError, Wire
-
-Step = tuple[str, tuple[Any, ...], dict[str, Any]]
 
 
 @dataclass
@@ -26,7 +24,7 @@ class SplicePlan:
     """The steps of one undoable edit and the text for the undo menu."""
 
     text: str
-    steps: list[Step] = field(default_factory=list)
+    steps: list[Edit] = field(default_factory=list)
 
 
 def first_input(op: str) -> str | None:
@@ -50,11 +48,11 @@ def insert_into_wire(doc: Document, wire: Wire, op: str, node_id: str,
     port = first_input(op)
     if port is None:
         raise GraphError(f"{op} has no input, so it cannot go into a wire")
-    steps: list[Step] = [
-        ("add_node", (op,), {"pos": pos, "node_id": node_id, **node_kwargs}),
-        ("disconnect", (wire.dst, wire.port), {}),
-        ("connect", (wire.src, node_id, port), {}),
-        ("connect", (node_id, wire.dst, wire.port), {}),
+    steps = [
+        Edit("add_node", (op,), {"pos": pos, "node_id": node_id, **node_kwargs}),
+        Edit("disconnect", (wire.dst, wire.port)),
+        Edit("connect", (wire.src, node_id, port)),
+        Edit("connect", (node_id, wire.dst, wire.port)),
     ]
     return SplicePlan(f"insert {op} into {doc.node(wire.src).name} → "
                       f"{doc.node(wire.dst).name}", steps)
@@ -82,9 +80,9 @@ def dissolve(doc: Document, node_id: str) -> SplicePlan:
         raise GraphError(f"{node.name} is the output: choose another output before "
                          "dissolving it")
     src = wired[0].src
-    steps: list[Step] = [("disconnect", (w.dst, w.port), {}) for w in fed]
-    steps.append(("remove_nodes", ([node_id],), {}))
-    steps += [("connect", (src, w.dst, w.port), {}) for w in fed]
+    steps = [Edit("disconnect", (w.dst, w.port)) for w in fed]
+    steps.append(Edit("remove_nodes", ([node_id],)))
+    steps += [Edit("connect", (src, w.dst, w.port)) for w in fed]
     return SplicePlan(f"dissolve {node.name}", steps)
 
 

@@ -4,7 +4,6 @@ core's grid positions, sized for smaller boxes) and without avoidable wire cross
 
 from __future__ import annotations
 
-import networkx as nx
 import pytest
 from helpers import lesson
 from PySide6.QtCore import QRectF
@@ -12,7 +11,6 @@ from PySide6.QtCore import QRectF
 from app.application.resources import EXAMPLES
 from app.canvas.items.node_item import NodeItem
 from app.document.arrange import arrange_steps
-from app.document.node_spacing import Box, layout
 from core.graph import serialize
 from core.graph.parser import insert_command
 
@@ -112,21 +110,11 @@ def test_simple_lessons_have_no_avoidable_crossings(window, name, forced):
     assert _crossings(window) == (forced, 0)
 
 
-def test_layout_orders_by_port():
-    """b → m.a and x → m.b must not cross at m's inputs: b goes above x."""
-    g = nx.DiGraph()
-    g.add_edge("x", "m", ports={"b"})
-    g.add_edge("b", "m", ports={"a"})
-    box = Box(100, 60, 30, {"a": 35, "b": 50})
-    pos = layout(g, {"x": Box(100, 50, 25), "b": Box(100, 50, 25), "m": box})
-    assert pos["b"][1] < pos["x"][1]
-
-
 def test_expression_layout_places_every_planned_node():
     from core.graph import Document
 
     planned = insert_command(Document(), "a*x**2 + b*x + c", origin=(0.0, 0.0))
     pos = arrange_steps(planned.steps, (0.0, 0.0))
-    adds = [kw["node_id"] for kind, _a, kw in planned.steps if kind == "add_node"]
+    adds = [s.kwargs["node_id"] for s in planned.steps if s.kind == "add_node"]
     assert set(pos) == set(adds)
     assert len({(round(x), round(y)) for x, y in pos.values()}) == len(adds)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.graph import Document, GraphError, History, Macro
-from core.graph.commands import make_command
+from core.graph.commands import Edit, make_command
 
 from .helpers.snapshot import snapshot as to_dict
 
@@ -20,22 +20,23 @@ def _doc():
 
 
 EDITS = [
-    ("add_node", ("tanh",), {"pos": (3, 4)}),
-    ("remove_node", ("X",), {}),
-    ("remove_nodes", (["X", "SQ"],), {}),
-    ("disconnect", ("SQ", "base"), {}),
-    ("set_value", ("X", "[1, 2, 3]"), {}),
-    ("set_requires_grad", ("X", False), {}),
-    ("set_param", ("SQ", "exponent", "3"), {}),
-    ("rename", ("SQ", "square"), {}),
-    ("move", ("SQ", (10, 20)), {}),
-    ("set_output", (None,), {}),
-    ("set_output", ("X",), {"gradient": 1.0}),
+    Edit("add_node", ("tanh",), {"pos": (3, 4)}),
+    Edit("remove_node", ("X",)),
+    Edit("remove_nodes", (["X", "SQ"],)),
+    Edit("disconnect", ("SQ", "base")),
+    Edit("set_value", ("X", "[1, 2, 3]")),
+    Edit("set_requires_grad", ("X", False)),
+    Edit("set_param", ("SQ", "exponent", "3")),
+    Edit("rename", ("SQ", "square")),
+    Edit("move", ("SQ", (10, 20))),
+    Edit("set_output", (None,)),
+    Edit("set_output", ("X",), {"gradient": 1.0}),
 ]
 
 
-@pytest.mark.parametrize("kind, args, kwargs", EDITS)
-def test_redo_undo_roundtrip(kind, args, kwargs):
+@pytest.mark.parametrize("edit", EDITS, ids=[e.kind for e in EDITS])
+def test_redo_undo_roundtrip(edit):
+    kind, args, kwargs = edit.kind, edit.args, edit.kwargs
     d, x, sq = _doc()
     sub = {"X": x, "SQ": sq}
     args = tuple(sub.get(a, a) if isinstance(a, str) else
@@ -80,8 +81,8 @@ def test_macro_all_or_nothing():
     d, x, sq = _doc()
     before = to_dict(d)
     nid = d.new_id()
-    good = Macro(d, "insert tanh", [("add_node", ("tanh",), {"node_id": nid}),
-                                    ("connect", (sq, nid, "x"), {})])
+    good = Macro(d, "insert tanh", [Edit("add_node", ("tanh",), {"node_id": nid}),
+                                    Edit("connect", (sq, nid, "x"))])
     assert to_dict(d) == before  # the trial run left nothing behind
     h = History()
     h.push(good)
@@ -89,7 +90,7 @@ def test_macro_all_or_nothing():
     h.undo()
     assert to_dict(d) == before
     with pytest.raises(GraphError, match="already wired"):
-        Macro(d, "bad", [("add_node", ("tanh",), {}), ("connect", (x, sq, "base"), {})])
+        Macro(d, "bad", [Edit("add_node", ("tanh",)), Edit("connect", (x, sq, "base"))])
     assert to_dict(d) == before
 
 

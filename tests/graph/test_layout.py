@@ -1,7 +1,17 @@
 """Layered layout: left to right, inputs next to consumers, fewer crossings."""
 
+import networkx as nx
+
 from core.graph import Document
-from core.graph.layout import crossings, layered_layout, layers, order_layers
+from core.graph.layout import (
+    NODE_SIZE,
+    Box,
+    crossings,
+    layered_layout,
+    layers,
+    layout,
+    order_layers,
+)
 from core.graph.parser import parse
 
 
@@ -17,7 +27,8 @@ def test_inputs_sit_next_to_their_consumer():
     pos = layered_layout(doc)
     c = doc.by_name("c").id
     add = doc.by_name("add").id
-    assert pos[add][0] - pos[c][0] == 180.0
+    columns = sorted({x for x, _y in pos.values()})
+    assert columns.index(pos[add][0]) - columns.index(pos[c][0]) == 1
 
 
 def test_barycenter_removes_crossings():
@@ -45,3 +56,63 @@ def test_layout_command_is_undoable():
     assert len({n.pos for n in doc}) == len(doc)
     cmd.undo()
     assert {n.pos for n in doc} == {(0.0, 0.0)}
+
+
+def test_parsed_port_order_trap_does_not_cross_at_the_inputs():
+    """`b → mul.a` and `x → mul.b` with x also feeding sin (inserted first, so first in its
+    layer): whole-node barycenters left x above b, the two wires crossing right at mul."""
+    doc = parse("y = sin(x) + b*x")
+    pos = layered_layout(doc)
+    mul = next(n.id for n in doc if n.op == "mul")
+    ins = doc.inputs_of(mul)
+    a, b = ins["a"], ins["b"]
+    assert (doc.node(a).name, doc.node(b).name) == ("b", "x")
+    assert pos[a][0] == pos[b][0]  # one column: the order decides the crossing
+    assert pos[a][1] < pos[b][1]
+
+
+def test_layout_orders_by_port():
+    """b → m.a and x → m.b must not cross at m's inputs: b goes above x."""
+    g = nx.DiGraph()
+    g.add_edge("x", "m", ports={"b"})
+    g.add_edge("b", "m", ports={"a"})
+    box = Box(100, 60, 30, {"a": 35, "b": 50})
+    pos = layout(g, {"x": Box(100, 50, 25), "b": Box(100, 50, 25), "m": box})
+    assert pos["b"][1] < pos["x"][1]
+
+
+def test_layout_spaces_layers_by_the_widest_box_and_rows_by_heights():
+    g = nx.DiGraph()
+    g.add_edge("u", "w", ports={"a"})
+    g.add_edge("v", "w", ports={"b"})
+    boxes = {"u": Box(300, 200, 100), "v": Box(100, 50, 25), "w": Box(120, 60, 30,
+                                                                      {"a": 20, "b": 40})}
+    pos = layout(g, boxes)
+    assert pos["w"][0] - pos["u"][0] >= 300
+    top, bottom = sorted((pos["u"], pos["v"]), key=lambda p: p[1])
+    first = boxes["u"] if top is pos["u"] else boxes["v"]
+    assert bottom[1] - top[1] >= first.h  # tall boxes do not overlap
+
+
+def test_big_graph_is_laid_out_without_overlaps_in_a_column():
+    """Past the dummy budget the longest wires go without dummies; still a layout."""
+    import random
+
+    rng = random.Random(3)
+    d = Document()
+    ids = [d.add_node("variable", name=f"v{i}") for i in range(10)]
+    for k in range(900):
+        n = d.add_node("add", name=f"s{k}")
+        d.connect(ids[-1], n, "a")
+        d.connect(rng.choice(ids[:10]), n, "b")  # long wires back to the inputs
+        ids.append(n)
+    pos = layered_layout(d)
+    assert set(pos) == set(d.nodes)
+    for w in d.wires:
+        assert pos[w.src][0] < pos[w.dst][0]
+    columns: dict[float, list[float]] = {}
+    for x, y in pos.values():
+        columns.setdefault(x, []).append(y)
+    for ys in columns.values():
+        ys.sort()
+        assert all(b - a >= NODE_SIZE[1] for a, b in zip(ys, ys[1:], strict=False))

@@ -3,7 +3,7 @@ order (found by the app's monkey test: delete + undo moved the node and its wire
 so the saved file changed and Differentiate walked the graph in another order)."""
 
 from core.graph import Document, History
-from core.graph.commands import make_command
+from core.graph.commands import Edit, make_command
 from core.graph.serialize import dumps
 
 
@@ -54,9 +54,9 @@ def test_macro_of_disconnects_and_removal_undoes_exactly():
     d, ids = _doc()
     before = _state(d)
     h = History()
-    h.push(make_command(d, "macro", "delete", [("disconnect", (ids["s"], "b"), {}),
-                                              ("disconnect", (ids["m"], "a"), {}),
-                                              ("remove_nodes", ([ids["y"]],), {})]))
+    h.push(make_command(d, "macro", "delete", [Edit("disconnect", (ids["s"], "b")),
+                                              Edit("disconnect", (ids["m"], "a")),
+                                              Edit("remove_nodes", ([ids["y"]],))]))
     h.undo()
     assert _state(d) == before
 
