@@ -33,21 +33,36 @@ _literal = literal
 _tensor_code = tensor_code
 
 
-def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901, PLR0912 - long today, to split (issue 13)
+def script(doc: Document, flavor: str = "torch") -> str:
     """The document as Python source. `flavor` is "torch" or "core"."""
     if flavor not in ("torch", "core"):
         raise ValueError(f"flavor must be 'torch' or 'core', got {flavor!r}")
+    order = doc.topo_order()
+    body, used_helpers, missing = _body(doc, order, flavor)
+    done = [nid for nid in order if doc.node(nid).name not in missing]
+    prints = ["", "# values"] + [f'print("{doc.node(nid).name} =", {doc.node(nid).name}.detach())'
+                                 for nid in done]
+    prints += _backward_lines(doc, done)
+    helpers = helper_sources(used_helpers, flavor)
+    return "\n".join(_head(doc, flavor) + helpers + [""] + body + prints) + "\n"
+
+
+def _head(doc: Document, flavor: str) -> list[str]:
+    """The docstring (title, how to run it) and the import."""
     title = docstring_text(str(doc.meta.get("title", "a Chainrule graph")))
     head = [f'"""{title} — exported from Chainrule.', ""]
     if flavor == "torch":
-        head += ["Runs with PyTorch: python this_file.py", '"""', "", "import torch"]
-    else:
-        head += ["Runs on Chainrule's engine, which mirrors PyTorch: python this_file.py",
-                 '"""', "", "import core as torch"]
+        return head + ["Runs with PyTorch: python this_file.py", '"""', "", "import torch"]
+    return head + ["Runs on Chainrule's engine, which mirrors PyTorch: python this_file.py",
+                   '"""', "", "import core as torch"]
+
+
+def _body(doc: Document, order: list[str], flavor: str) -> tuple[list[str], set[str], list[str]]:
+    """A line per node in topological order (each frame's lines as one commented block),
+    the ops whose helper functions the script needs, and the nodes left out (unwired)."""
     body: list[str] = []
     used_helpers: set[str] = set()
     names = {n.id: n.name for n in doc}
-    order = doc.topo_order()
     missing: list[str] = []
     for nid, comment in framed_order(doc, order):
         if nid is None:
@@ -67,32 +82,35 @@ def script(doc: Document, flavor: str = "torch") -> str:  # noqa: C901, PLR0912 
         args = {p: _names_of(s, names) for p, s in sources.items() if s is not None}
         used_helpers.add(node.op)
         body.append(f"{node.name} = {node_code(spec, args, node.params, flavor)}")
-    prints = ["", "# values"]
-    done = [nid for nid in order if doc.node(nid).name not in missing]
-    for nid in done:
-        n = names[nid]
-        prints.append(f'print("{n} =", {n}.detach())')
+    return body, used_helpers, missing
+
+
+def _backward_lines(doc: Document, done: list[str]) -> list[str]:
+    """Backward from the output (with its gradient= if it has one; a non-scalar output
+    without one says why it cannot) and a print of every .grad it fills."""
     out = doc.output
-    if out is not None and out in done and any(
-            doc.node(v).requires_grad for v in doc.ancestors(out) | {out}):
-        o = names[out]
-        prints += ["", "# backward from the chosen output"]
-        pad = ""
-        if doc.output_gradient is not None:
-            prints.append(f"{o}.backward(gradient={tensor_code(doc.output_gradient)})")
-        else:
-            prints += [f"if {o}.numel() != 1:",
-                       f'    print("{o} is not a scalar: backward needs a gradient argument")',
-                       "else:",
-                       f"    {o}.backward()"]
-            pad = "    "
-        prints.append(f"{pad}# gradients")
-        for nid in done:
-            node = doc.node(nid)
-            if node.requires_grad and nid in doc.ancestors(out) | {out}:
-                prints.append(f'{pad}print("{node.name}.grad =", {node.name}.grad)')
-    helpers = helper_sources(used_helpers, flavor)
-    return "\n".join(head + helpers + [""] + body + prints) + "\n"
+    if out is None or out not in done:
+        return []
+    feeding = doc.ancestors(out) | {out}
+    if not any(doc.node(v).requires_grad for v in feeding):
+        return []
+    o = doc.node(out).name
+    lines = ["", "# backward from the chosen output"]
+    pad = ""
+    if doc.output_gradient is not None:
+        lines.append(f"{o}.backward(gradient={tensor_code(doc.output_gradient)})")
+    else:
+        lines += [f"if {o}.numel() != 1:",
+                  f'    print("{o} is not a scalar: backward needs a gradient argument")',
+                  "else:",
+                  f"    {o}.backward()"]
+        pad = "    "
+    lines.append(f"{pad}# gradients")
+    for nid in done:
+        node = doc.node(nid)
+        if node.requires_grad and nid in feeding:
+            lines.append(f'{pad}print("{node.name}.grad =", {node.name}.grad)')
+    return lines
 
 
 def _names_of(src: str | list[str], names: dict[str, str]) -> str | list[str]:

@@ -11,6 +11,7 @@ with these; nothing here knows a node type.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,61 +51,77 @@ class Param:
     description: str = ""
     choices: tuple[str, ...] = ()
 
-    def coerce(self, value: Any) -> Any:  # noqa: C901, PLR0912 - long today, to split (issue 13)
+    def coerce(self, value: Any) -> Any:
         """Return `value` converted to this parameter's type, or raise `ParamError`.
 
         Accepts the typed value or its text as typed in an editor ("2", "0, 1", "None"),
         so the app can hand over what the user typed; text is parsed, never evaluated.
         """
-        t = self.type
         if isinstance(value, str):
-            value = _parse_param_text(value, t, self.name)
-        if t in ("float", "float?"):
-            if value is None and t == "float?":
-                return None
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ParamError(f"parameter {self.name!r} must be a number, got {value!r:.40}")
-            try:
-                return float(value)
-            except OverflowError:  # an integer with hundreds of digits
-                raise ParamError(f"parameter {self.name!r}: {_digits(value)} is too large "
-                                 "for a float") from None
-        if t in ("int", "int?"):
-            if value is None and t == "int?":
-                return None
-            if isinstance(value, bool) or not isinstance(value, int):
-                if isinstance(value, float) and value.is_integer():
-                    return _int64(int(value), self.name)
-                extra = " or None" if t == "int?" else ""
-                raise ParamError(f"parameter {self.name!r} must be an integer{extra}, "
-                                 f"got {value!r}")
-            return _int64(value, self.name)
-        if t == "bool":
-            if not isinstance(value, bool):
-                raise ParamError(f"parameter {self.name!r} must be true or false, got {value!r}")
-            return value
-        if t == "ints":
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = (value,)
-            if not isinstance(value, (list, tuple)) or not all(
-                isinstance(v, int) and not isinstance(v, bool) for v in value
-            ):
-                raise ParamError(f"parameter {self.name!r} must be a list of integers, "
-                                 f"got {value!r}")
-            return tuple(_int64(v, self.name) for v in value)
-        if t == "index":
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = (value,)
-            if not isinstance(value, (list, tuple)):
-                raise ParamError(f"parameter {self.name!r} must be a list of indices, "
-                                 f"got {value!r}")
-            return tuple(index_part(v, self.name) for v in value)
-        if t == "choice":
-            if value not in self.choices:
-                raise ParamError(f"parameter {self.name!r} must be one of "
-                                 f"{', '.join(self.choices)}; got {value!r}")
-            return value
-        raise ParamError(f"parameter {self.name!r} has unknown type {t!r}")
+            value = _parse_param_text(value, self.type, self.name)
+        if value is None and self.type in ("float?", "int?"):
+            return None
+        convert = _COERCE.get(self.type)
+        if convert is None:
+            raise ParamError(f"parameter {self.name!r} has unknown type {self.type!r}")
+        return convert(self, value)
+
+
+def _to_float(p: Param, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ParamError(f"parameter {p.name!r} must be a number, got {value!r:.40}")
+    try:
+        return float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        raise ParamError(f"parameter {p.name!r}: {_digits(value)} is too large "
+                         "for a float") from None
+
+
+def _to_int(p: Param, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            return _int64(int(value), p.name)
+        extra = " or None" if p.type == "int?" else ""
+        raise ParamError(f"parameter {p.name!r} must be an integer{extra}, got {value!r}")
+    return _int64(value, p.name)
+
+
+def _to_bool(p: Param, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ParamError(f"parameter {p.name!r} must be true or false, got {value!r}")
+    return value
+
+
+def _to_ints(p: Param, value: Any) -> tuple[int, ...]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise ParamError(f"parameter {p.name!r} must be a list of integers, got {value!r}")
+    return tuple(_int64(v, p.name) for v in value)
+
+
+def _to_index(p: Param, value: Any) -> tuple[Any, ...]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, (list, tuple)):
+        raise ParamError(f"parameter {p.name!r} must be a list of indices, got {value!r}")
+    return tuple(index_part(v, p.name) for v in value)
+
+
+def _to_choice(p: Param, value: Any) -> str:
+    if value not in p.choices:
+        raise ParamError(f"parameter {p.name!r} must be one of {', '.join(p.choices)}; "
+                         f"got {value!r}")
+    return value
+
+
+#: How `Param.coerce` converts a value of each parameter kind (None for "float?"/"int?" is
+#: handled before): one function per kind, so a new kind is one entry here and in PARAM_TYPES.
+_COERCE: dict[str, Callable[[Param, Any], Any]] = {
+    "float": _to_float, "float?": _to_float, "int": _to_int, "int?": _to_int,
+    "bool": _to_bool, "ints": _to_ints, "index": _to_index, "choice": _to_choice,
+}
 
 
 def _parse_param_text(text: str, t: str, name: str) -> Any:
