@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from app.application import theme
 from app.document import undo_commands as uc
 from app.document.controller import GraphController
+from app.panels.own_writes import OwnWrites
 from app.panels.plots.dock import PlotsPanel
 from core.graph import Change, GraphError
 from core.graph.commands import Edit
@@ -111,7 +112,7 @@ class TrainPanel(QWidget):
         self.trainer: Trainer | None = None
         self.command: uc.TrainRun | None = None
         self._stale = False  # the document changed under the run: next Run starts afresh
-        self._writing = False  # our own writes are not "the user edited the graph"
+        self._own_writes = OwnWrites()  # our writes are not "the user edited the graph"
         self._target = 0  # step count at which the current Run stops
         self._unsubscribe = controller.doc.subscribe(self._on_change)
         self.timer = QTimer(self)
@@ -384,16 +385,8 @@ class TrainPanel(QWidget):
         self._update_buttons()
 
     # ---- the document changing under us --------------------------------------------------------
-    @contextmanager
-    def _own_writes(self) -> Iterator[None]:
-        self._writing = True
-        try:
-            yield
-        finally:
-            self._writing = False
-
     def _on_change(self, change: Change) -> None:
-        if self._writing or self.trainer is None:
+        if self._own_writes.active or self.trainer is None:
             return
         if not (change.kind == "node_changed" and change.field in ("pos", "name")):
             self._stale = True  # the loop's graph or start values are not the document's

@@ -21,8 +21,6 @@ that step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.application import theme
 from app.document import undo_commands as uc
+from app.panels.own_writes import OwnWrites
 from app.panels.plots.landscape_plots import LandscapePlots
 from app.panels.plots.race_job import RaceJob, RaceResult, compute
 from app.panels.plots.race_panel import RacePanel, runner_title
@@ -59,7 +58,7 @@ class LandscapePage(QWidget):
         self.job: RaceJob | None = None
         self.result: RaceResult | None = None
         self.command: uc.TrainRun | None = None
-        self._writing = False
+        self._own_writes = OwnWrites()  # our writes are not "the user edited the graph"
         self.stale = False
         self._generation = 0  # bumped by edits and new documents: older jobs are void
         self._epoch = 0  # bumped by new documents only
@@ -262,18 +261,10 @@ class LandscapePage(QWidget):
     def _finish_canvas(self) -> None:
         self.command = None
 
-    @contextmanager
-    def _own_writes(self) -> Iterator[None]:
-        self._writing = True
-        try:
-            yield
-        finally:
-            self._writing = False
-
     def _on_change(self, change: Change) -> None:
         if change.kind == "node_changed" and change.field in ("pos", "name"):
             return
-        if not self._writing:
+        if not self._own_writes.active:
             self._generation += 1
             if change.kind != "node_changed":
                 # never read the document inside its own change notification (a removal

@@ -10,14 +10,13 @@ delivers the result through a queued Qt signal. Nothing here draws.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
 
-from core.graph import Document, GraphError
+from app.panels.plots.worker_job import WorkerJob
+from core.graph import Document
 from core.graph.landscape import LossGrid, loss_grid
 from core.graph.race import Race
 
@@ -69,34 +68,14 @@ def compute(doc: Document, settings: dict[str, dict[str, Any]], steps: int,
     return RaceResult(race, grid, axes, names, held=held)
 
 
-class _Bridge(QObject):
-    done = Signal(object)
-
-
-class RaceJob:
+class RaceJob(WorkerJob):
     """`compute` on a daemon thread; `done(result or message)` arrives on the UI thread.
     The document is a copy taken on the UI thread, so edits meanwhile cannot race it."""
 
+    failure = "the race failed (see the log)"
+    thread_name = "chainrule-race"
+
     def __init__(self, doc: Document, settings: dict[str, dict[str, Any]], steps: int,
                  axes: list[int] | None, race: Race | None = None) -> None:
-        self.bridge = _Bridge()
-        self.done = self.bridge.done
-        self.generation = 0  # the page's document generation it was started in
-        self._args = (doc, settings, steps, axes, race)
-        self.thread = threading.Thread(target=self._run, name="chainrule-race", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def _run(self) -> None:
-        result: RaceResult | str = "the race failed (see the log)"
-        try:
-            result = compute(*self._args)
-        except GraphError as e:
-            result = str(e)
-        finally:
-            try:
-                self.bridge.done.emit(result)
-            except RuntimeError:  # the page was closed meanwhile: nobody to tell
-                pass
+        super().__init__(compute, doc, settings, steps, axes, race)
 

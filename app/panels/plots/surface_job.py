@@ -12,15 +12,14 @@ paths, over it. Nothing here draws.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
 
 from app.application import formatting
 from app.panels.plots.race_job import GRID_1D, GRID_2D
+from app.panels.plots.worker_job import WorkerJob
 from core.graph import Document, GraphError
 from core.graph.landscape import LossGrid, loss_grid
 from core.graph.train import trainable
@@ -113,34 +112,13 @@ def _interior_minimum(g: LossGrid) -> bool:
     return bool(inside and (g.ys is None or g.ys[0] < low[1] < g.ys[-1]))
 
 
-class _Bridge(QObject):
-    done = Signal(object)
-
-
-class SurfaceJob:
+class SurfaceJob(WorkerJob):
     """`compute_surface` on a daemon thread; `done(Surface or message)` arrives on the UI
     thread. The document is a copy taken on the UI thread: edits meanwhile cannot race it."""
 
+    failure = "the landscape could not be computed"
+    thread_name = "chainrule-surface"
+
     def __init__(self, doc: Document, columns: Sequence[Column], names: Sequence[str],
                  ranges: Sequence[tuple[float, float]]) -> None:
-        self.bridge = _Bridge()
-        self.done = self.bridge.done
-        self.generation = 0  # the page's document generation it was started in
-        self._args = (doc, list(columns), list(names), list(ranges))
-        self.thread = threading.Thread(target=self._run, name="chainrule-surface",
-                                       daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def _run(self) -> None:
-        result: Surface | str = "the landscape could not be computed"
-        try:
-            result = compute_surface(*self._args)
-        except GraphError as e:
-            result = str(e)
-        finally:
-            try:
-                self.bridge.done.emit(result)
-            except RuntimeError:  # the page was closed meanwhile: nobody to tell
-                pass
+        super().__init__(compute_surface, doc, list(columns), list(names), list(ranges))
