@@ -37,8 +37,6 @@ def test_a_two_parameter_lesson_shows_its_heatmap_and_the_current_point(window, 
     assert "current" in [m.toPlainText() for m in markers]
     assert not plots.empty.isVisible() and plots.loss_empty.isVisible()
     assert plots.surface.getAxis("bottom").isVisible()
-    page.resize(1000, 330)
-    page.grab().save("/tmp/r3p-landscape-before-race.png")
 
 
 def test_a_one_parameter_lesson_shows_its_curve_with_the_point_on_it(window, qtbot):
