@@ -19,7 +19,7 @@ import numpy as np
 
 from core.graph.document import Document, GraphError, Wire
 from core.graph.replay import BackwardResult, ReplayStep
-from core.graph.wire_slots import ALIAS, NONE, PASS, STEP, Slot
+from core.graph.wire_slots import ALIAS, NO_SLOT, PASS, STEP, Slot
 
 if TYPE_CHECKING:
     from core.graph.evaluate import Evaluator
@@ -146,7 +146,7 @@ def read_trace(ev: Evaluator, res: BackwardResult, steps: Sequence[Any], relevan
         elif nid in leaf_set:
             acc = acc_steps.get(id(tensors[nid]))
             total = _arr(acc.grad_output) if acc is not None else None
-        elif any(m[0] == PASS for m in slots.values()):
+        elif any(m.kind == PASS for m in slots.values()):
             total = _sum([wire_grads.get(w) for w in outgoing[nid]])
         else:
             t = tensors.get(nid)
@@ -154,7 +154,7 @@ def read_trace(ev: Evaluator, res: BackwardResult, steps: Sequence[Any], relevan
             total = _arr(s.grad_output) if s is not None else None
         totals[nid] = total
         for port, src in ins[nid].items():
-            wire_grads[Wire(src, nid, port)] = _wire_grad(slots.get(port, (NONE,)), by_node,
+            wire_grads[Wire(src, nid, port)] = _wire_grad(slots.get(port, NO_SLOT), by_node,
                                                           total)
     res.node_grads = totals
     res.wire_grads = wire_grads
@@ -166,12 +166,12 @@ def read_trace(ev: Evaluator, res: BackwardResult, steps: Sequence[Any], relevan
 def _wire_grad(slot: Slot, by_node: dict[int, Any], total: np.ndarray | None
                ) -> np.ndarray | None:
     """The gradient along one wire, read from its slot in the trace."""
-    kind = slot[0]
+    kind = slot.kind
     if kind == STEP:
-        s = by_node.get(id(slot[1]))
-        return _arr(s.grad_inputs[slot[2]]) if s is not None else None
+        s = by_node.get(id(slot.fn))
+        return _arr(s.grad_inputs[slot.index]) if s is not None else None
     if kind == ALIAS:
-        s = by_node.get(id(slot[1]))
+        s = by_node.get(id(slot.fn))
         return _arr(s.grad_output) if s is not None else None
     if kind == PASS:
         return total
@@ -186,12 +186,12 @@ def _owners(ev: Evaluator) -> tuple[dict[int, str], set[int]]:
     slots_of, owned = ev.wire_slots, ev.owned
     for nid, t in ev.tensors.items():
         m = slots_of.get(nid, {})
-        if t.grad_fn is not None and not any(v[0] == PASS for v in m.values()):
+        if t.grad_fn is not None and not any(v.kind == PASS for v in m.values()):
             owner.setdefault(id(t.grad_fn), nid)
         for v in m.values():
-            if v[0] == ALIAS:  # the clone on an input wire of a composite node
-                owner[id(v[1])] = nid
-                clones.add(id(v[1]))
+            if v.kind == ALIAS:  # the clone on an input wire of a composite node
+                owner[id(v.fn)] = nid
+                clones.add(id(v.fn))
         for inner in owned.get(nid, []):
             owner.setdefault(id(inner), nid)
     return owner, clones
@@ -226,7 +226,7 @@ def replay_steps(ev: Evaluator, steps: Sequence[Any], res: BackwardResult,
         m = slots_of.get(nid, {})
         sends = [(Wire(src, nid, p), res.wire_grads.get(Wire(src, nid, p)))
                  for p, src in wires_in.get(nid, {}).items()
-                 if m.get(p, (NONE,))[0] in (STEP, ALIAS)]
+                 if m.get(p, NO_SLOT).kind in (STEP, ALIAS)]
         step = ReplayStep(len(out), "node", nid, name, res.node_grads.get(nid), sends,
                           [(name, grad_out)])
         emitted[nid] = step
@@ -246,7 +246,7 @@ def _seed_steps(ev: Evaluator, res: BackwardResult, wires_in: dict[str, dict[str
         slots = ev.wire_slots.get(o, {})
         seed_wires = [(Wire(s, o, p), res.wire_grads.get(Wire(s, o, p)))
                       for p, s in wires_in.get(o, {}).items()
-                      if slots.get(p, (NONE,))[0] == PASS]
+                      if slots.get(p, NO_SLOT).kind == PASS]
         out.append(ReplayStep(len(out), "seed", o, "gradient",
                               res.gradients.get(o, res.gradient), seed_wires))
     return out
@@ -263,7 +263,7 @@ def _insert_pass_steps(ev: Evaluator, out: list[ReplayStep], res: BackwardResult
         if nid in (res.outputs or [res.output]):
             continue
         m = slots_of.get(nid, {})
-        pass_ports = [p for p, v in m.items() if v[0] == PASS]
+        pass_ports = [p for p, v in m.items() if v.kind == PASS]
         total = res.node_grads.get(nid)
         if not pass_ports or total is None:
             continue

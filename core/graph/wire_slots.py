@@ -6,27 +6,36 @@ engine ops, or the engine converted an input — from a `clone` put on that inpu
 step receives exactly that wire's contribution. The evaluator finds the slots once per
 forward of a node (`map_wires`); backward only reads them (`core.graph.backward_pass`).
 
-Slots are tagged tuples, not a dataclass: one is made per wire on every forward, and a
-dataclass instance costs ~0.35 µs more than a tuple (4% of the 500-node forward in
-benchmarks/graph_bench.py). A `typing.NamedTuple` (`Slot(kind, fn, index)`, the argument-free
-kinds as shared singletons) was measured on 2026-12-04: its constructor is a Python-level
-`__new__`, 0.2-0.4 µs against 0.05 µs for the tuple, and the 500-node forward makes 761 STEP
-slots, so the forward took 2.8-3.5% more CPU time (in-process A/B, interleaved, 800 runs
-each); kept as tuples, whose fields are named by the constants below.
+A slot is a `Slot(kind, fn, index)` named tuple. One is made per wire on every forward, so it
+is made with `tuple.__new__` (C code, ~0.12 µs) rather than the named tuple's own `__new__`
+(Python code, ~0.2-0.4 µs; 2.8-3.5% of the 500-node forward in benchmarks/graph_bench.py, as
+measured on 2026-12-04), and the kinds without a grad_fn are two shared slots.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.graph.catalog import OpSpec
 
-STEP = "step"  # (kind, grad_fn, slot): grad_inputs[slot] of grad_fn's step
-ALIAS = "alias"  # (kind, clone grad_fn): grad_output of the clone's step
+STEP = "step"  # grad_inputs[index] of fn's step
+ALIAS = "alias"  # grad_output of the step of fn, a clone's grad_fn
 PASS = "pass"  # the node forwards this input unchanged: wire grad = node's total
 NONE = "none"  # no gradient can flow (constant, detach, integer input)
 
-Slot = tuple[Any, ...]
+
+class Slot(NamedTuple):
+    """Where one wire's gradient appears: `kind` (STEP, ALIAS, PASS, NONE), the engine node
+    `fn` whose step holds it, and for STEP which of that step's inputs (`index`)."""
+
+    kind: str
+    fn: Any = None
+    index: int = 0
+
+
+_make = tuple.__new__  # Slot(...) without the named tuple's Python-level __new__ (see above)
+NO_SLOT = Slot(NONE)
+PASS_SLOT = Slot(PASS)
 
 
 def map_wires(lib: Any, spec: OpSpec, args: dict[str, Any], params: dict[str, Any],
@@ -36,25 +45,25 @@ def map_wires(lib: Any, spec: OpSpec, args: dict[str, Any], params: dict[str, An
     Returns (slots by port, the node's internal engine nodes, the output to keep): the
     last two differ from ([], out) only when the node had to be re-run on clones."""
     ports = flat_ports(spec, args)  # [(port name, tensor)] in call order
-    slots: dict[str, Slot] = {p: (NONE,) for p, t in ports if not t.requires_grad}
+    slots: dict[str, Slot] = {p: NO_SLOT for p, t in ports if not t.requires_grad}
     grad_ports = [(p, t) for p, t in ports if t.requires_grad]
     if not grad_ports:
         return slots, [], out
     passing = [p for p, t in grad_ports if t is out]
     if passing:  # the op returned an input unchanged (output node, no-op reshape...)
         for p, _ in grad_ports:
-            slots[p] = (PASS,) if p in passing else (NONE,)
+            slots[p] = PASS_SLOT if p in passing else NO_SLOT
         return slots, [], out
     g = out.grad_fn
     if g is None:  # detach, integer results: nothing flows back
         for p, _ in grad_ports:
-            slots[p] = (NONE,)
+            slots[p] = NO_SLOT
         return slots, [], out
     nf = g.next_functions
     if len(nf) == len(ports) and all(_feeds(nf[i][0], t) for i, (_, t) in enumerate(ports)):
         for i, (p, t) in enumerate(ports):
             if t.requires_grad:
-                slots[p] = (STEP, g, i)
+                slots[p] = _make(Slot, (STEP, g, i))
         return slots, [], out
     return _on_clones(lib, spec, args, params, grad_ports, slots)
 
@@ -74,7 +83,7 @@ def _on_clones(lib: Any, spec: OpSpec, args: dict[str, Any], params: dict[str, A
             new_args[port.name] = clones[port.name]
     out2 = spec.call(new_args, params, lib)
     for p, c in clones.items():
-        slots[p] = (ALIAS, c.grad_fn)
+        slots[p] = _make(Slot, (ALIAS, c.grad_fn, 0))
     owned = _internal_nodes(out2.grad_fn, {id(c.grad_fn) for c in clones.values()})
     return slots, owned, out2
 
@@ -115,4 +124,5 @@ def _internal_nodes(root: Any, stop: set[int]) -> list[Any]:
     return out
 
 
-__all__ = ["ALIAS", "NONE", "PASS", "STEP", "Slot", "flat_ports", "map_wires"]
+__all__ = ["ALIAS", "NONE", "NO_SLOT", "PASS", "PASS_SLOT", "STEP", "Slot", "flat_ports",
+           "map_wires"]

@@ -5,7 +5,7 @@ import numpy as np
 
 from core.graph.evaluate import Evaluator
 from core.graph.parser import parse
-from core.graph.wire_slots import ALIAS, NONE, PASS, STEP
+from core.graph.wire_slots import ALIAS, NONE, PASS, STEP, Slot
 
 
 def _slots(text: str, values: dict, op: str):
@@ -22,6 +22,12 @@ def test_one_engine_op_reads_its_own_step():
     assert {p: s[0] for p, s in slots.items()} == {"a": STEP, "b": STEP}
     assert slots["a"][1] is ev.tensor(mul).grad_fn and (slots["a"][2], slots["b"][2]) == (0, 1)
     assert ev.owned[mul] == []
+
+
+def test_slots_are_typed_with_named_fields():
+    _doc, ev, mul = _slots("y = w * x", {"w": 2.0, "x": 3.0}, "mul")
+    b = ev.wire_slots[mul]["b"]
+    assert type(b) is Slot and (b.kind, b.fn, b.index) == (STEP, ev.tensor(mul).grad_fn, 1)
 
 
 def test_a_composite_op_gets_a_clone_per_input_and_owns_its_inner_ops():
