@@ -29,3 +29,18 @@ def test_the_note_is_not_squeezed_in_a_narrow_dock(window, qtbot):
     assert page.note.width() >= least
     assert page.winner.y() > page.note.y()  # no room beside the note: under it
     window.plots_dock.grab().save("/tmp/r4-polish-landscape-note.png")
+
+
+def test_the_empty_plots_sentences_wrap_to_their_plots(window, qtbot):
+    """In a narrow dock "No race yet. Tick optimizers on the right…" ran past both sides of
+    its plot (a third of the dock wide) and read "t. izers on the right and p"."""
+    window.resize(700, 800)
+    window.plots.show_page("landscape")
+    plots = window.landscape.plots
+    qtbot.wait(20)
+    for plot, text in ((plots.surface, plots.empty), (plots.loss_plot.plotItem, plots.loss_empty)):
+        assert text.isVisible()
+        box = text.mapRectToScene(text.boundingRect())
+        view = plot.vb.sceneBoundingRect()
+        inside = view.left() <= box.left() and box.right() <= view.right()
+        assert inside, text.textItem.toPlainText()
