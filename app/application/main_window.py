@@ -31,6 +31,7 @@ from app.application import document_state, icons, narrow, settings, shortcuts, 
 from app.application.lesson_banner import LessonBanner
 from app.application.narrow import scrolling
 from app.application.resources import EXAMPLES
+from app.application.status_bar import StatusBar
 from app.application.window_hooks import WindowHooks
 from app.canvas.empty_hint import EmptyHint
 from app.canvas.scene import CanvasScene
@@ -250,6 +251,7 @@ class MainWindow(WindowHooks, QMainWindow):
         self.addToolBar(tb)
 
     def _build_statusbar(self) -> None:
+        self.setStatusBar(StatusBar(self))  # long messages end in "…", whole in the tooltip
         sb = self.statusBar()
         self.count_label = QLabel()
         self.eval_label = QLabel()

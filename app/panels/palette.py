@@ -6,10 +6,11 @@ accepts it and asks for a node at the drop point. Double-click / Enter adds at t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDrag, QFont
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtGui import QCursor, QDrag, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
@@ -53,7 +54,23 @@ class OpTree(QTreeWidget):
             return
         drag = QDrag(self)
         drag.setMimeData(op_mime(op))
-        drag.exec(Qt.DropAction.CopyAction)
+        self.run_drag(drag)
+        self.forget_drag()
+
+    def run_drag(self, drag: QDrag) -> Qt.DropAction:
+        """Run the drag to its drop (a test replaces this: a real drag loop waits for a mouse)."""
+        return drag.exec(Qt.DropAction.CopyAction)
+
+    def forget_drag(self) -> None:
+        """After a drag, leave no entry looking chosen: the pressed entry stayed selected and,
+        as the mouse left during the drag without a Leave event, hovered — two highlighted
+        ops in the palette while the new node sat on the canvas."""
+        self.clearSelection()
+        self.setCurrentItem(None)
+        viewport = self.viewport()
+        if not viewport.rect().contains(viewport.mapFromGlobal(QCursor.pos())):
+            QApplication.sendEvent(viewport, QEvent(QEvent.Type.Leave))
+            viewport.update()
 
 
 class PaletteWidget(QWidget):

@@ -57,6 +57,7 @@ import numpy as np
 
 from core.graph.catalog import OPS, OpSpec, ParamError
 from core.graph.frames import Frame, FrameError, check_color, check_title, frame_of
+from core.graph.script_names import BUILTIN_NAMES
 from core.graph.values import DTYPES, ValueParseError, dtype_name, parse_value
 
 #: Names a node may not take: they would shadow what the exported scripts need.
@@ -262,9 +263,10 @@ class Document:
                 return nid
 
     def unique_name(self, base: str) -> str:
-        """`base` if free, else base1, base2, ... (first free)."""
+        """`base` if free, else base1, base2, ... (first free). Never a Python built-in's
+        name (a new pow node is pow1): an exported script would have to rename it."""
         base = base if base.isidentifier() and not keyword.iskeyword(base) else "node"
-        if base not in self._names and base not in RESERVED_NAMES:
+        if base not in self._names and base not in RESERVED_NAMES and base not in BUILTIN_NAMES:
             return base
         for i in itertools.count(1):
             cand = f"{base}{i}"

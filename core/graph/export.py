@@ -2,7 +2,8 @@
 
 `to_pytorch(doc)` writes a script for real PyTorch; `to_core(doc)` the same script on
 our engine (`import core as torch`). Both build the graph line by line in topological
-order (one variable per node, named as the node), print every node's value, run
+order (one variable per node, named as the node — a built-in's name gets a trailing `_`,
+see `core.graph.script_names`), print every node's value, run
 backward from the chosen output (with its gradient argument) and print the gradients
 of the variables that require grad — the numbers the document shows.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 
 from core.graph.atomic import write_atomic
-from core.graph.document import Document
+from core.graph.document import RESERVED_NAMES, Document
 from core.graph.export_frames import framed_order
 from core.graph.node_inputs import port_sources
 from core.graph.script_lines import (
@@ -26,6 +27,7 @@ from core.graph.script_lines import (
     node_code,
     tensor_code,
 )
+from core.graph.script_names import renaming_note, variable_names
 
 # kept for callers of the old private names
 _HELPERS = HELPERS
@@ -38,13 +40,20 @@ def script(doc: Document, flavor: str = "torch") -> str:
     if flavor not in ("torch", "core"):
         raise ValueError(f"flavor must be 'torch' or 'core', got {flavor!r}")
     order = doc.topo_order()
-    body, used_helpers, missing = _body(doc, order, flavor)
+    var = script_variables(doc)
+    body, used_helpers, missing = _body(doc, order, flavor, var)
     done = [nid for nid in order if doc.node(nid).name not in missing]
-    prints = ["", "# values"] + [f'print("{doc.node(nid).name} =", {doc.node(nid).name}.detach())'
+    prints = ["", "# values"] + [f'print("{doc.node(nid).name} =", {var[nid]}.detach())'
                                  for nid in done]
-    prints += _backward_lines(doc, done)
+    prints += _backward_lines(doc, done, var)
     helpers = helper_sources(used_helpers, flavor)
-    return "\n".join(_head(doc, flavor) + helpers + [""] + body + prints) + "\n"
+    note = renaming_note(doc, var)
+    return "\n".join(_head(doc, flavor) + note + helpers + [""] + body + prints) + "\n"
+
+
+def script_variables(doc: Document) -> dict[str, str]:
+    """node id -> the variable an exported script holds its value in."""
+    return variable_names(doc, RESERVED_NAMES)
 
 
 def _head(doc: Document, flavor: str) -> list[str]:
@@ -57,12 +66,12 @@ def _head(doc: Document, flavor: str) -> list[str]:
                    '"""', "", "import core as torch"]
 
 
-def _body(doc: Document, order: list[str], flavor: str) -> tuple[list[str], set[str], list[str]]:
+def _body(doc: Document, order: list[str], flavor: str,
+          names: dict[str, str]) -> tuple[list[str], set[str], list[str]]:
     """A line per node in topological order (each frame's lines as one commented block),
     the ops whose helper functions the script needs, and the nodes left out (unwired)."""
     body: list[str] = []
     used_helpers: set[str] = set()
-    names = {n.id: n.name for n in doc}
     missing: list[str] = []
     for nid, comment in framed_order(doc, order):
         if nid is None:
@@ -72,7 +81,7 @@ def _body(doc: Document, order: list[str], flavor: str) -> tuple[list[str], set[
         spec = node.spec
         if spec.has_value:
             assert node.value is not None
-            body.append(f"{node.name} = {tensor_code(node.value, node.requires_grad)}")
+            body.append(f"{names[nid]} = {tensor_code(node.value, node.requires_grad)}")
             continue
         sources, problem = port_sources(spec, doc.inputs_of(nid))
         if problem is not None:
@@ -81,11 +90,11 @@ def _body(doc: Document, order: list[str], flavor: str) -> tuple[list[str], set[
             continue
         args = {p: _names_of(s, names) for p, s in sources.items() if s is not None}
         used_helpers.add(node.op)
-        body.append(f"{node.name} = {node_code(spec, args, node.params, flavor)}")
+        body.append(f"{names[nid]} = {node_code(spec, args, node.params, flavor)}")
     return body, used_helpers, missing
 
 
-def _backward_lines(doc: Document, done: list[str]) -> list[str]:
+def _backward_lines(doc: Document, done: list[str], names: dict[str, str]) -> list[str]:
     """Backward from the output (with its gradient= if it has one; a non-scalar output
     without one says why it cannot) and a print of every .grad it fills."""
     out = doc.output
@@ -94,14 +103,14 @@ def _backward_lines(doc: Document, done: list[str]) -> list[str]:
     feeding = doc.ancestors(out) | {out}
     if not any(doc.node(v).requires_grad for v in feeding):
         return []
-    o = doc.node(out).name
+    o, label = names[out], doc.node(out).name
     lines = ["", "# backward from the chosen output"]
     pad = ""
     if doc.output_gradient is not None:
         lines.append(f"{o}.backward(gradient={tensor_code(doc.output_gradient)})")
     else:
         lines += [f"if {o}.numel() != 1:",
-                  f'    print("{o} is not a scalar: backward needs a gradient argument")',
+                  f'    print("{label} is not a scalar: backward needs a gradient argument")',
                   "else:",
                   f"    {o}.backward()"]
         pad = "    "
@@ -109,7 +118,7 @@ def _backward_lines(doc: Document, done: list[str]) -> list[str]:
     for nid in done:
         node = doc.node(nid)
         if node.requires_grad and nid in feeding:
-            lines.append(f'{pad}print("{node.name}.grad =", {node.name}.grad)')
+            lines.append(f'{pad}print("{node.name}.grad =", {names[nid]}.grad)')
     return lines
 
 
@@ -133,4 +142,4 @@ def save_script(doc: Document, path: str | os.PathLike[str], flavor: str = "torc
     write_atomic(path, script(doc, flavor), overwrite_readonly=overwrite_readonly)
 
 
-__all__ = ["save_script", "script", "to_core", "to_pytorch"]
+__all__ = ["save_script", "script", "script_variables", "to_core", "to_pytorch"]

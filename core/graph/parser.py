@@ -22,6 +22,7 @@ from core.graph.catalog import FUNCTIONS, OPS, ParamError
 from core.graph.commands import Edit, Macro
 from core.graph.document import RESERVED_NAMES, Document, GraphError
 from core.graph.layout import apply_layout, layered_layout
+from core.graph.script_names import BUILTIN_NAMES
 
 _BINOPS: dict[type, str] = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div",
                             ast.Pow: "pow", ast.MatMult: "matmul"}
@@ -72,11 +73,12 @@ class _Builder:
     def _name(self, base: str) -> str:
         """The first free name base, base1, base2, ...; the search resumes where the last
         one for this base stopped, so naming n nodes is linear, not quadratic (100,000
-        characters of stack([1, 1, ...]) took 280 s)."""
+        characters of stack([1, 1, ...]) took 280 s). Never a built-in's name (pow1, not pow),
+        as `Document.unique_name`."""
         i = self._next.get(base, 0)
         cand = base if i == 0 else f"{base}{i}"
         while cand in self._taken or cand in self._user or self.doc.by_name(cand) is not None or (
-                cand in RESERVED_NAMES):
+                cand in RESERVED_NAMES or cand in BUILTIN_NAMES):
             i += 1
             cand = f"{base}{i}"
         self._next[base] = i + 1

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from core.graph.document import Document, GraphError
+from core.graph.document import RESERVED_NAMES, Document, GraphError
 from core.graph.node_inputs import leaf_tensor, port_sources, trainable
 from core.graph.script_lines import (
     docstring_text,
@@ -42,6 +42,7 @@ from core.graph.script_lines import (
     tensor_code,
     value_code,
 )
+from core.graph.script_names import renaming_note, variable_names
 
 #: Parameters with at most this many elements keep their value at every step (for plots);
 #: bigger ones would make the history as large as the run.
@@ -344,10 +345,12 @@ class Trainer:
         needed = doc.ancestors(out) | {out}
         order = [n for n in doc.topo_order() if n in needed]
         trained = set(self.params)
+        var = variable_names((doc.node(n) for n in order), RESERVED_NAMES)
         title = docstring_text(str(doc.meta.get("title", "a Chainrule graph")))
         head = [f'"""Training {title} — exported from Chainrule.', "",
                 f"Minimises {doc.node(out).name} with {self.describe()} for {steps} steps.",
-                "Runs with PyTorch: python this_file.py", '"""', "", "import torch", ""]
+                "Runs with PyTorch: python this_file.py", '"""', "", "import torch",
+                *renaming_note((doc.node(n) for n in order), var), ""]
         leaves: list[str] = []
         body: list[str] = []
         helpers: set[str] = set()
@@ -357,18 +360,18 @@ class Trainer:
             if spec.has_value:
                 assert node.value is not None
                 grad = node.requires_grad or nid in trained
-                leaves.append(f"{node.name} = {tensor_code(node.value, grad)}")
+                leaves.append(f"{var[nid]} = {tensor_code(node.value, grad)}")
                 continue
             sources, problem = port_sources(spec, doc.inputs_of(nid))
             if problem is not None:
                 raise GraphError(f"{node.name}: {problem}")
-            args = {p: [doc.node(i).name for i in s] if isinstance(s, list) else
-                    doc.node(s).name for p, s in sources.items() if s is not None}
+            args = {p: [var[i] for i in s] if isinstance(s, list) else var[s]
+                    for p, s in sources.items() if s is not None}
             helpers.add(node.op)
-            body.append(f"    {node.name} = {node_code(spec, args, node.params)}")
+            body.append(f"    {var[nid]} = {node_code(spec, args, node.params)}")
         helper_text = helper_sources(helpers)
-        o = doc.node(out).name
-        names = ", ".join(doc.node(i).name for i in self.params)
+        o = var[out]
+        names = ", ".join(var[i] for i in self.params)
         hyper = ", ".join(f"{k}={value_code(v)}" for k, v in self.hyper.items())
         backward = ("_loss.backward(gradient=_gradient)" if self._gradient is not None
                     else "_loss.backward()")
@@ -386,7 +389,7 @@ class Trainer:
                 f"    if _step == 1 or _step % {max(1, int(steps) // 10)} == 0:",
                 f"        print(f\"step {{_step}}: loss {{{show}.item():.6g}}\")",
                 ""]
-        loop += [f'print("{doc.node(i).name} =", {doc.node(i).name}.detach())'
+        loop += [f'print("{doc.node(i).name} =", {var[i]}.detach())'
                  for i in self.params]
         return "\n".join(head + helper_text + leaves + loop) + "\n"
 

@@ -38,7 +38,7 @@ def test_quadratic_x_shows_minus_two_and_pow_its_exponent(window):
     window.controller.run_backward()
     doc = window.controller.doc
     assert window.scene.nodes[doc.by_name("x").id].grad_text == "∇ -2"
-    pow_item = window.scene.nodes[doc.by_name("pow").id]
+    pow_item = window.scene.nodes[doc.by_name("pow1").id]
     assert pow_item.symbol == "x²"
     assert pow_item.port_note("exponent") == "= 2"
 

@@ -86,7 +86,7 @@ def test_02_shifted_square(window):
     open_lesson(window, "02_shifted_square")
     assert value_shown(window, "out") == "19"
     np.testing.assert_allclose(grad_shown(window, "x"), [8])
-    pow_id, add_id = node(window, "pow"), node(window, "add")
+    pow_id, add_id = node(window, "pow1"), node(window, "add")
     labels = [w.grad_text for k, w in window.scene.wires.items()
               if k.src == add_id and k.dst == pow_id]
     assert labels == ["8"]  # pow sends 2·(x + 2)·1 = 8 back to add

@@ -192,7 +192,7 @@ def test_room_for_a_wide_gradient_pill(window, qtbot):
     assert window.files.open(EXAMPLES / "09_detach.json")
     qtbot.wait(10)
     doc = window.controller.doc
-    z, total = doc.by_name("z").id, doc.by_name("sum").id
+    z, total = doc.by_name("z").id, doc.by_name("sum1").id
     drop_op(window, "neg", _wire_point(window, z, total))
     qtbot.wait(10)
     (neg,) = [i for i in doc.nodes if doc.node(i).op == "neg"]

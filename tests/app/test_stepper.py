@@ -168,10 +168,10 @@ def test_quadratic_leaf_shows_accumulation(window):
     st.last()
     ex = window.step_panel.explanation
     assert ex.kind == "leaf" and ex.name == "x"
-    # x feeds mul1 and pow: two gradients arrive and sum to x.grad (the engine's total)
+    # x feeds mul1 and pow1: two gradients arrive and sum to x.grad (the engine's total)
     assert len(ex.terms) == 2
     grads = [t.grad for t in ex.terms]
-    assert {t.from_name for t in ex.terms} == {"mul1", "pow"}
+    assert {t.from_name for t in ex.terms} == {"mul1", "pow1"}
     np.testing.assert_allclose(grads[0] + grads[1], bw.leaf_grads[ex.node])
     text = window.step_panel.text()
     assert "x.grad" in text and " + ".join(number_text(g) for g in grads) in text

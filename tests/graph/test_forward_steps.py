@@ -20,7 +20,7 @@ def test_retain_graph_lesson_in_topological_order_with_its_arithmetic():
     lines = _lines(load(EXAMPLES / "10_retain_graph.json"))
     assert lines == [
         "x = 3  (variable, requires_grad)", "c = 2  (constant)", "c1 = 3  (constant)",
-        "pow: 3 ** 2 = 9", "mul: 3 × 2 = 6", "add: 6 + 9 = 15", "y (add): 15 + 3 = 18",
+        "pow1 (pow): 3 ** 2 = 9", "mul: 3 × 2 = 6", "add: 6 + 9 = 15", "y (add): 15 + 3 = 18",
         "out = 18  (the output: out = its input)"]
 
 
@@ -41,7 +41,7 @@ def test_functions_big_values_and_errors():
     doc = parse("exp(x) + sum(m)", values={"x": 1.0, "m": [[1.0] * 4] * 3})
     lines = _lines(doc)
     assert "exp: exp(1) = 2.718" in lines
-    assert "sum: sum(3×4 tensor) = 12" in lines
+    assert "sum1 (sum): sum(3×4 tensor) = 12" in lines
     doc.disconnect(doc.by_name("exp").id, "x")
     assert any(t.startswith("exp: exp() → error: input 'x' is not wired") for t in _lines(doc))
     assert number([1.0, 2.5]) == "[1, 2.5]"

@@ -121,6 +121,33 @@ class PlotAxis(pg.AxisItem):
         self.last: float | None = None
         self._few_decades = False
 
+    def setLabel(self, *args, **kwargs) -> None:  # noqa: N802 (pyqtgraph's name)
+        super().setLabel(*args, **kwargs)
+        self._fit_label()
+
+    def resizeEvent(self, ev=None) -> None:  # noqa: N802 (pyqtgraph's name)
+        super().resizeEvent(ev)
+        self._fit_label()
+
+    def label_fits(self) -> bool:
+        """Whether the axis' title fits along it: a side axis' title runs up the plot's
+        height, and in a Plots dock at its minimum height "parameters" ran past both ends of
+        the plot, over the header and the tick labels."""
+        if self.label is None or not self.labelText:
+            return True
+        length = self.size().height() if self.orientation in ("left", "right") else \
+            self.size().width()
+        return self.label.boundingRect().width() <= length
+
+    def _fit_label(self) -> None:
+        """Show the title only where it fits (the whole of it is the axis' tooltip then)."""
+        if self.label is None or not self.labelText:
+            return
+        fits = self.label_fits()
+        if fits != self.label.isVisible():
+            self.showLabel(fits)
+        self.setToolTip("" if fits else self.labelText)
+
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
         levels = super().tickValues(minVal, maxVal, size)
         if not self.whole or self.logMode:

@@ -49,6 +49,14 @@ def _plot(parent: QWidget, whole_x: bool = False) -> pg.PlotWidget:
     return plot
 
 
+def _wrap_to(text: pg.TextItem, view: pg.ViewBox) -> None:
+    """Wrap `text` to the width of `view` (on screen) when its lines are wider than that."""
+    room = max(40.0, view.width() - 8)
+    text.setTextWidth(-1)  # its natural width first: lines only break where they must
+    if text.textItem.boundingRect().width() > room:
+        text.setTextWidth(room)
+
+
 class LandscapePlots(QWidget):
     """The surface (or curve) with the runners on it, and their loss curves."""
 
@@ -81,6 +89,9 @@ class LandscapePlots(QWidget):
         self.surface.addItem(self.empty, ignoreBounds=True)
         self.loss_empty = pg.TextItem(NO_LOSSES, anchor=(0.5, 0.5))
         self.loss_plot.addItem(self.loss_empty, ignoreBounds=True)
+        # the sentences wrap to their plot's width: in a narrow dock a line ran past both sides
+        for plot, text in ((self.surface, self.empty), (self.loss_plot.plotItem, self.loss_empty)):
+            plot.vb.sigResized.connect(lambda vb, t=text: _wrap_to(t, vb))
         self.step_line = pg.InfiniteLine(angle=90, movable=False)
         self.loss_plot.addItem(self.step_line, ignoreBounds=True)
         # axes do not move during playback: cache their drawing (a frame repaints the

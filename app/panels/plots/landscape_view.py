@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.application import theme
 from app.document import undo_commands as uc
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
 
 #: the surface before a race is recomputed at most this often (edits, a training run)
 SURFACE_MS = 120
+#: the note is never narrower than this many average characters: in a narrow dock it wrapped
+#: three words a line into a tall ribbon beside the plot
+NOTE_CHARS = 30
 
 
 # ---- the page ----------------------------------------------------------------------------------
@@ -81,7 +85,8 @@ class LandscapePage(QWidget):
         self.note = QLabel(self)
         self.note.setObjectName("hint")
         self.note.setWordWrap(True)
-        self.winner = QLabel(self)
+        self.note.setMinimumWidth(self.note.fontMetrics().averageCharWidth() * NOTE_CHARS)
+        self.winner = _ShownWithText(self)
         self.winner.setObjectName("raceWinner")
         self.winner.setWordWrap(True)  # a four-way tie is long: it wraps beside the note
         self.figure = QWidget(self)  # legend line + plots: what the GIF shows
@@ -101,7 +106,7 @@ class LandscapePage(QWidget):
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(2)
-        head = QHBoxLayout()
+        head = self._head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         head.setSpacing(8)
         head.addWidget(self.note, 3)  # (the winner never squeezes the note to a word a line)
         head.addWidget(self.winner, 2)
@@ -112,6 +117,15 @@ class LandscapePage(QWidget):
         row.setSpacing(6)
         row.addLayout(left, 1)
         row.addWidget(self.panel)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        """The winner goes under the note when the two side by side would squeeze the note
+        below its minimum (a narrow dock)."""
+        super().resizeEvent(event)
+        room = self.width() - self.panel.width() - 6
+        side_by_side = room >= 2 * self.note.minimumWidth() + self._head.spacing()
+        self._head.setDirection(QBoxLayout.Direction.LeftToRight if side_by_side
+                                else QBoxLayout.Direction.TopToBottom)
 
     def _connect(self) -> None:
         self.panel.raceRequested.connect(self.start_race)
@@ -444,6 +458,15 @@ def install(window: MainWindow) -> LandscapePage:
     page.act_race.triggered.connect(race)
     window.add_menu_actions("Graph", [page.act_race])
     return page
+
+
+class _ShownWithText(QLabel):
+    """A label that is hidden while it says nothing, so an empty winner line leaves the whole
+    row to the note instead of two fifths of it."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 def _single_shot(parent: QWidget, ms: int, slot) -> QTimer:

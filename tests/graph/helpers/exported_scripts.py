@@ -13,7 +13,7 @@ import numpy as np
 
 from core.graph import Document
 from core.graph.evaluate import Evaluator
-from core.graph.export import to_core, to_pytorch
+from core.graph.export import script_variables, to_core, to_pytorch
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -24,19 +24,21 @@ g = runpy.run_path(sys.argv[1], run_name="__main__")
 names = json.loads(sys.argv[2])
 def plain(t):
     return None if t is None else [str(v) for v in t.detach().reshape(-1).tolist()]
-out = {n: {"value": plain(g[n]), "shape": list(g[n].shape),
-           "grad": plain(getattr(g[n], "grad", None))} for n in names}
+out = {n: {"value": plain(g[v]), "shape": list(g[v].shape),
+           "grad": plain(getattr(g[v], "grad", None))} for v, n in names.items()}
 print("@@" + json.dumps(out))
 '''
 
 
 def run_export(doc: Document, flavor: str, tmp_path: Path) -> dict[str, Any]:
-    """Run the exported script of `flavor` ("torch"/"core"); name -> value/shape/grad."""
+    """Run the exported script of `flavor` ("torch"/"core"); name -> value/shape/grad (read
+    from the variable the script holds the node in: `pow_` for a node named pow)."""
     src = (to_pytorch if flavor == "torch" else to_core)(doc)
     compile(src, "exported.py", "exec")  # a SyntaxError is a failure, not a skip
     path = tmp_path / f"exported_{flavor}.py"
     path.write_text(src, encoding="utf-8")
-    names = [n.name for n in doc if n.op != "output"]
+    var = script_variables(doc)
+    names = {var[n.id]: n.name for n in doc if n.op != "output"}
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     res = subprocess.run([sys.executable, "-c", _DUMP, str(path), json.dumps(names)],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=180)
