@@ -85,34 +85,3 @@ def test_menu_and_toolbar_actions_go_after_their_anchor(window):
     assert tb[tb.index(window.act_layout) - 1] is a
     window.add_menu_actions("No Such Menu", [a])  # nothing to show it in: no error
     assert window.menu("No Such Menu") is None
-
-
-def _run_time_imports(path: Path) -> set[str]:
-    """The app modules `path` imports when it runs (at import or inside a function)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    typing_only = {id(n) for top in ast.walk(tree)
-                   if isinstance(top, ast.If) and "TYPE_CHECKING" in ast.unparse(top.test)
-                   for n in ast.walk(top)}
-    found = set()
-    for node in ast.walk(tree):
-        if id(node) in typing_only or not isinstance(node, ast.ImportFrom):
-            continue
-        if node.module and node.module.split(".")[0] == "app":
-            for alias in node.names:
-                full = f"{node.module}.{alias.name}"
-                is_module = (APP.parent / (full.replace(".", "/") + ".py")).exists()
-                found.add(full if is_module else node.module)
-    return found
-
-
-def test_app_has_no_import_cycles_at_run_time():
-    """Rooms import downwards only; a circle (main_window ↔ stepper ↔ step_panel, inspector ↔
-    gradient_editor) means two modules can only be understood together."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for path in APP.rglob("*.py"):
-        mod = ".".join(path.relative_to(APP.parent).with_suffix("").parts)
-        for target in _run_time_imports(path):
-            graph.add_edge(mod, target)
-    assert list(nx.simple_cycles(graph)) == []
